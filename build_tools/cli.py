@@ -1,0 +1,171 @@
+"""The `briefings` command. The only module that prints.
+
+Exit codes: 0 clean (warnings alone are clean unless --strict), 1 problems
+found, 2 usage, configuration or internal error.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import traceback
+from collections.abc import Sequence
+from pathlib import Path
+
+from build_tools import __version__, schema
+from build_tools.config import Config, ConfigError, load_config
+from build_tools.export import export_json
+from build_tools.lint import LintResult, lint_project
+from build_tools.report import FORMATS, format_problems, format_rules, summary
+from build_tools.rules import ALL_CODES, find_code
+from build_tools.site import generate, write_files
+
+EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = _parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "command", None):
+        parser.print_help(sys.stderr)
+        return EXIT_USAGE
+    try:
+        return int(args.func(args))
+    except ConfigError as error:
+        print(f"briefings: configuration error: {error}", file=sys.stderr)
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        return 130
+    except Exception:  # noqa: BLE001 - the last line of defence: never a bare traceback
+        print("briefings: internal error (this is a bug; please report it with the lines below)",
+              file=sys.stderr)
+        print(traceback.format_exc(limit=-3).rstrip(), file=sys.stderr)
+        return EXIT_USAGE
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="briefings", description="Cited briefings: lint, build, export.")
+    parser.add_argument("--version", action="version", version=f"briefings {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    lint = sub.add_parser("lint", help="check every citation in the project")
+    _project_options(lint)
+    lint.add_argument("files", nargs="*", help="report only problems in these files (all are checked)")
+    lint.add_argument("--format", choices=FORMATS, default=None,
+                      help="output format (default: text, or github when $GITHUB_ACTIONS is set)")
+    lint.add_argument("--strict", action="store_true", help="exit 1 on warnings too")
+    lint.set_defaults(func=cmd_lint)
+
+    build = sub.add_parser("build", help="lint, then write the Markdown pages and the JSON export")
+    _project_options(build)
+    build.add_argument("--out", type=Path, help="output directory (default: build/pages)")
+    build.set_defaults(func=cmd_build)
+
+    export = sub.add_parser("export", help="write everything as JSON")
+    _project_options(export)
+    export.add_argument("--out", type=Path, required=True, help="file to write ('-' for stdout)")
+    export.set_defaults(func=cmd_export)
+
+    rules = sub.add_parser("rules", help="list every rule code")
+    rules.set_defaults(func=cmd_rules)
+
+    explain = sub.add_parser("explain", help="show the documentation of a rule")
+    explain.add_argument("code", help="a code (CIT003) or name (quote-not-in-snapshot)")
+    explain.set_defaults(func=cmd_explain)
+
+    schemas = sub.add_parser("schema", help="write the JSON Schemas for source and briefing files")
+    schemas.add_argument("--out", type=Path, required=True, help="directory to write them to")
+    schemas.set_defaults(func=cmd_schema)
+    return parser
+
+
+def _project_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--root", type=Path, default=Path("."), help="project directory (default: .)")
+    parser.add_argument("--snapshots", metavar="DIR",
+                        help="snapshot directory (default: $BRIEFINGS_SNAPSHOTS, else briefings.toml)")
+
+
+def _config(args: argparse.Namespace) -> Config:
+    root: Path = args.root
+    if not root.is_dir():
+        raise ConfigError(f"project directory '{root}' does not exist")
+    if not (root / "briefings").is_dir() and not (root / "sources").is_dir():
+        raise ConfigError(f"'{root.resolve()}' has no briefings/ or sources/ folder; run in a project "
+                          "or pass --root DIR")
+    return load_config(root, args.snapshots)
+
+
+def _relative_files(config: Config, files: Sequence[str]) -> list[str]:
+    rel = []
+    for name in files:
+        path = Path(name).resolve()
+        if not path.is_relative_to(config.root):
+            raise ConfigError(f"'{name}' is not inside the project {config.root}")
+        rel.append(path.relative_to(config.root).as_posix())
+    return rel
+
+
+def cmd_lint(args: argparse.Namespace) -> int:
+    config = _config(args)
+    result = lint_project(config, _relative_files(config, args.files))
+    fmt = args.format or ("github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text")
+    print(format_problems(result, fmt))
+    return _exit_code(result, args.strict)
+
+
+def _exit_code(result: LintResult, strict: bool) -> int:
+    return EXIT_PROBLEMS if result.errors or (strict and result.warnings) else EXIT_OK
+
+
+def cmd_build(args: argparse.Namespace) -> int:
+    config = _config(args)
+    result = lint_project(config)
+    if result.errors:
+        print(format_problems(result, "text"))
+        print("briefings build: not written; the previous output is unchanged", file=sys.stderr)
+        return EXIT_PROBLEMS
+    out = args.out or config.output
+    report = write_files(generate(result.project), out)
+    print(f"{summary(result)}\nwrote {len(report.written)} files, {report.unchanged} unchanged, "
+          f"{len(report.removed)} removed, in {out}")
+    return EXIT_OK
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    config = _config(args)
+    result = lint_project(config)
+    if result.errors:
+        print(format_problems(result, "text"))
+        return EXIT_PROBLEMS
+    data = export_json(result.project)
+    if str(args.out) == "-":
+        sys.stdout.write(data)
+    else:
+        args.out.parent.mkdir(parents=True, exist_ok=True)
+        args.out.write_text(data, encoding="utf-8")
+    return EXIT_OK
+
+
+def cmd_rules(args: argparse.Namespace) -> int:
+    print(format_rules(ALL_CODES))
+    return EXIT_OK
+
+
+def cmd_explain(args: argparse.Namespace) -> int:
+    code = find_code(args.code)
+    if code is None:
+        print(f"briefings: no rule '{args.code}'; `briefings rules` lists them", file=sys.stderr)
+        return EXIT_USAGE
+    print(f"{code.code} {code.name} ({code.severity.value})\n\n{code.doc.strip()}")
+    return EXIT_OK
+
+
+def cmd_schema(args: argparse.Namespace) -> int:
+    args.out.mkdir(parents=True, exist_ok=True)
+    for name, record in (("source", schema.SOURCE), ("briefing", schema.BRIEFING)):
+        data = schema.json_schema(record, f"Sourced Briefings {name} file")
+        (args.out / f"{name}.schema.json").write_text(json.dumps(data, indent=2) + "\n", encoding="utf-8")
+    print(f"wrote source.schema.json and briefing.schema.json in {args.out}")
+    return EXIT_OK

@@ -1,0 +1,63 @@
+"""Runs the rules over a project → sorted problems, with inline suppressions applied."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from build_tools.config import Config
+from build_tools.load import load_project
+from build_tools.model import Project, Suppression
+from build_tools.problems import Problem, Severity
+from build_tools.rules import RULES
+from build_tools.rules.context import Context
+from build_tools.snapshots import SnapshotStore
+
+
+@dataclass(frozen=True)
+class LintResult:
+    project: Project
+    problems: tuple[Problem, ...]
+    suppressed: tuple[Problem, ...]
+    store: SnapshotStore
+
+    @property
+    def errors(self) -> int:
+        return sum(p.severity is Severity.ERROR for p in self.problems)
+
+    @property
+    def warnings(self) -> int:
+        return sum(p.severity is Severity.WARNING for p in self.problems)
+
+
+def lint_project(config: Config, only: Iterable[str] = ()) -> LintResult:
+    """Load and check the whole project; report only problems in `only` (paths) when given."""
+    project, problems = load_project(config)
+    store = SnapshotStore(config.snapshots)
+    for rule in RULES:
+        if rule.code.code in config.disabled_rules or rule.code.name in config.disabled_rules:
+            continue
+        options = config.rule_options.get(rule.code.name, {})
+        problems.extend(rule.check(Context(project, store, config.snapshots_origin, options)))
+    wanted = set(only)
+    if wanted:
+        problems = [p for p in problems if p.where.path in wanted]
+    kept, suppressed = _apply_suppressions(project, problems)
+    return LintResult(project, tuple(sorted(kept, key=Problem.sort_key)),
+                      tuple(sorted(suppressed, key=Problem.sort_key)), store)
+
+
+def _apply_suppressions(project: Project, problems: list[Problem]) -> tuple[list[Problem], list[Problem]]:
+    by_subject: dict[str, Suppression] = {}
+    for source in project.sources.values():
+        if source.suppression:
+            by_subject[f"source:{source.id}"] = source.suppression
+    for fact in project.facts:
+        if fact.suppression:
+            by_subject[f"fact:{fact.id}"] = fact.suppression
+    kept: list[Problem] = []
+    suppressed: list[Problem] = []
+    for problem in problems:
+        rule = by_subject.get(problem.subject)
+        (suppressed if rule and problem.code in rule.codes else kept).append(problem)
+    return kept, suppressed

@@ -1,0 +1,197 @@
+"""Files → model. Reads every source and briefing, validates it once, keeps every location."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from pathlib import Path
+
+from build_tools import schema, syntax_codes as codes
+from build_tools.config import Config
+from build_tools.dates import PartialDate
+from build_tools.model import Briefing, Citation, Fact, Project, Section, Source, SnapshotRef, Suppression
+from build_tools.problems import Location, Problem
+from build_tools.schema import Fields, Value
+from build_tools.yaml_nodes import parse_yaml
+
+SOURCES_DIR = "sources"
+BRIEFINGS_DIR = "briefings"
+
+
+
+
+def project_files(root: Path, folder: str) -> list[Path]:
+    directory = root / folder
+    return sorted(directory.glob("*.yaml")) if directory.is_dir() else []
+
+
+def load_project(config: Config) -> tuple[Project, list[Problem]]:
+    """Load every file of the project; problems for what could not be loaded."""
+    root = config.root
+    problems: list[Problem] = []
+    sources: dict[str, Source] = {}
+    broken: set[str] = set()
+    files: list[str] = []
+    for path in project_files(root, SOURCES_DIR):
+        files.append(_relative(root, path))
+        source = _load_source(root, path, problems)
+        if source is None:
+            broken.add(path.stem)
+        else:
+            sources[source.id] = source
+    briefings = []
+    for path in project_files(root, BRIEFINGS_DIR):
+        files.append(_relative(root, path))
+        briefing = _load_briefing(root, path, problems)
+        if briefing is not None:
+            briefings.append(briefing)
+    project = Project(root, config.title, config.description, sources, tuple(briefings),
+                      frozenset(broken), tuple(files))
+    return project, problems
+
+
+def _relative(root: Path, path: Path) -> str:
+    return path.relative_to(root).as_posix()
+
+
+def _read_fields(root: Path, path: Path, record: schema.Record,
+                 problems: list[Problem]) -> Fields | None:
+    rel = _relative(root, path)
+    data, problem = _read_inside(root, path, rel)
+    if problem is not None:
+        problems.append(problem)
+        return None
+    parsed = parse_yaml(rel, data)
+    problems.extend(parsed.problems)
+    if parsed.root is None:
+        return None
+    fields, found = schema.check_file(rel, parsed.root, record)
+    problems.extend(found)
+    id_problem = schema.id_problem(path.stem)
+    if id_problem is not None:
+        problems.append(Problem.of(id_problem[0], Location(rel), f"file name: {id_problem[1]}"))
+        return None
+    return fields
+
+
+def _read_inside(root: Path, path: Path, rel: str) -> tuple[bytes, Problem | None]:
+    """Read a project file, refusing anything (such as a symlink) that resolves outside the project."""
+    resolved = path.resolve()
+    if not resolved.is_relative_to(root.resolve()):
+        return b"", Problem.of(codes.INVALID_ENCODING, Location(rel), "file resolves outside the "
+                               f"project (to {resolved}); replace the symlink with the file itself")
+    try:
+        return resolved.read_bytes(), None
+    except OSError as error:
+        return b"", Problem.of(codes.INVALID_ENCODING, Location(rel), f"cannot read file: {error.strerror}")
+
+
+def _text(fields: Fields, name: str) -> str | None:
+    value = fields.get(name)
+    return None if value is None or value.data == schema.UNKNOWN else value.data
+
+
+def _date(fields: Fields, name: str) -> PartialDate | None:
+    text = _text(fields, name)
+    return None if text is None else PartialDate.parse(text)
+
+
+def _ids(fields: Fields, name: str) -> tuple[str, ...]:
+    value = fields.get(name)
+    return tuple(item.data for item in value.data) if value else ()
+
+
+def _locations(fields: Fields) -> dict[str, Location]:
+    return {name: value.at for name, value in fields.items()}
+
+
+def _suppression(fields: Fields) -> Suppression | None:
+    value = fields.get("lint")
+    if value is None or "ignore" not in value.data or "reason" not in value.data:
+        return None
+    ignore = frozenset(item.data for item in value.data["ignore"].data)
+    return Suppression(ignore, value.data["reason"].data, value.at)
+
+
+def _load_source(root: Path, path: Path, problems: list[Problem]) -> Source | None:
+    fields = _read_fields(root, path, schema.SOURCE, problems)
+    if fields is None or not {"title", "outlet", "published", "snapshot"} <= fields.keys():
+        return None
+    snapshot = fields["snapshot"].data
+    if "sha256" not in snapshot:
+        return None
+    _require_note_for_unknowns(fields, path.stem, problems)
+    return Source(
+        id=path.stem,
+        title=_text(fields, "title"),
+        outlet=_text(fields, "outlet"),
+        original_outlet=_text(fields, "original_outlet"),
+        author=_text(fields, "author"),
+        published=_date(fields, "published"),
+        url=_text(fields, "url"),
+        snapshot=SnapshotRef(snapshot["sha256"].data, _text(snapshot, "file"), _date(snapshot, "retrieved")),
+        derived_from=_ids(fields, "derived_from"),
+        republished_from=_ids(fields, "republished_from"),
+        notes=_text(fields, "notes"),
+        path=_relative(root, path),
+        field_at=_locations(fields),
+        suppression=_suppression(fields),
+    )
+
+
+def _require_note_for_unknowns(fields: Fields, source_id: str, problems: list[Problem]) -> None:
+    unknown = [name for name in ("title", "outlet", "published") if fields[name].data == schema.UNKNOWN]
+    if unknown and "notes" not in fields:
+        first = fields[unknown[0]]
+        problems.append(Problem.of(codes.MISSING_FIELD, first.at, f"'{unknown[0]}' is unknown but "
+                                   f"source '{source_id}' has no 'notes'; say what is known and why"))
+
+
+def _load_briefing(root: Path, path: Path, problems: list[Problem]) -> Briefing | None:
+    fields = _read_fields(root, path, schema.BRIEFING, problems)
+    if fields is None or not {"title", "summary", "updated", "sections"} <= fields.keys():
+        return None
+    briefing_id = path.stem
+    sections = tuple(_section(briefing_id, value.data) for value in fields["sections"].data)
+    return Briefing(
+        id=briefing_id,
+        title=fields["title"].data,
+        summary=fields["summary"].data,
+        updated=PartialDate.parse(fields["updated"].data),
+        sections=tuple(s for s in sections if s is not None),
+        path=_relative(root, path),
+    )
+
+
+def _section(briefing_id: str, fields: Fields) -> Section | None:
+    if "title" not in fields:
+        return None
+    facts_value = fields.get("facts")
+    facts = [] if facts_value is None else [_fact(briefing_id, fields["title"].data, v) for v in facts_value.data]
+    return Section(fields["title"].data, tuple(f for f in facts if f is not None))
+
+
+def _fact(briefing_id: str, section: str, value: Value) -> Fact | None:
+    fields: Fields = value.data
+    if not {"id", "text", "date"} <= fields.keys():
+        return None
+    citations = fields.get("citations")
+    return Fact(
+        id=fields["id"].data,
+        text=fields["text"].data,
+        date=PartialDate.parse(fields["date"].data),
+        as_of=_date(fields, "as_of"),
+        kind=_text(fields, "kind") or "event",
+        citations=tuple(_citations(citations.data if citations else [])),
+        briefing=briefing_id,
+        section=section,
+        at=value.at,
+        field_at=_locations(fields),
+        suppression=_suppression(fields),
+    )
+
+
+def _citations(values: Iterable[Value]) -> Iterable[Citation]:
+    for value in values:
+        fields: Fields = value.data
+        if "source" in fields and "quote" in fields:
+            yield Citation(fields["source"].data, fields["quote"].data, fields["source"].at, fields["quote"].at)

@@ -1,0 +1,45 @@
+"""The thin adapter that `mkdocs.yml` names under `hooks:`.
+
+It lints the project, stops the build on errors, writes the generated pages
+with the same code as `briefings build`, and hands them to MkDocs as files.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import Any
+
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import PluginError
+from mkdocs.structure.files import File, Files
+
+from build_tools.config import ConfigError, load_config
+from build_tools.lint import lint_project
+from build_tools.report import summary
+from build_tools.site import generate, write_files
+
+log = logging.getLogger("mkdocs.hooks.briefings")
+
+
+def on_files(files: Files, config: MkDocsConfig, **_: Any) -> Files:
+    root = Path(config.config_file_path).parent
+    try:
+        settings = load_config(root)
+    except ConfigError as error:
+        raise PluginError(f"briefings: {error}") from None
+    result = lint_project(settings)
+    for problem in result.problems:
+        (log.error if problem.severity.value == "error" else log.info)(problem.line())
+    if result.errors:
+        raise PluginError(f"briefings: {summary(result)}; fix them or run `briefings lint` for details")
+    generated = generate(result.project)
+    report = write_files(generated, settings.output)
+    log.info("%s; %d generated files changed", summary(result), len(report.written))
+    for rel in sorted(generated):
+        existing = files.get_file_from_path(rel)
+        if existing is not None:
+            raise PluginError(f"briefings: docs/{rel} is hand-written but the generator owns that path; "
+                              "rename or remove it")
+        files.append(File(rel, str(settings.output), config.site_dir, config.use_directory_urls))
+    return files

@@ -1,0 +1,134 @@
+"""The project as typed, frozen values. Everything here was validated on load."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from build_tools.dates import PartialDate
+from build_tools.problems import Location
+
+
+@dataclass(frozen=True, slots=True)
+class Suppression:
+    """`lint: {ignore: [...], reason: ...}`: problems an editor has accepted, with a reason."""
+
+    codes: frozenset[str]
+    reason: str
+    at: Location
+
+
+@dataclass(frozen=True, slots=True)
+class Citation:
+    source: str
+    quote: str
+    at: Location
+    quote_at: Location
+
+
+@dataclass(frozen=True, slots=True)
+class Fact:
+    id: str
+    text: str
+    date: PartialDate
+    as_of: PartialDate | None
+    kind: str
+    citations: tuple[Citation, ...]
+    briefing: str
+    section: str
+    at: Location
+    field_at: Mapping[str, Location] = field(default_factory=dict)
+    suppression: Suppression | None = None
+
+    def where(self, name: str) -> Location:
+        return self.field_at.get(name, self.at)
+
+
+@dataclass(frozen=True, slots=True)
+class Section:
+    title: str
+    facts: tuple[Fact, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Briefing:
+    id: str
+    title: str
+    summary: str
+    updated: PartialDate
+    sections: tuple[Section, ...]
+    path: str
+
+    @property
+    def facts(self) -> Iterator[Fact]:
+        for section in self.sections:
+            yield from section.facts
+
+
+@dataclass(frozen=True, slots=True)
+class SnapshotRef:
+    sha256: str
+    file: str | None
+    retrieved: PartialDate | None
+
+
+@dataclass(frozen=True, slots=True)
+class Source:
+    id: str
+    title: str | None  # None: unknown
+    outlet: str | None  # None: unknown
+    original_outlet: str | None
+    author: str | None
+    published: PartialDate | None  # None: unknown
+    url: str | None
+    snapshot: SnapshotRef
+    derived_from: tuple[str, ...]
+    republished_from: tuple[str, ...]
+    notes: str | None
+    path: str
+    field_at: Mapping[str, Location] = field(default_factory=dict)
+    suppression: Suppression | None = None
+
+    def where(self, name: str) -> Location:
+        return self.field_at.get(name, Location(self.path))
+
+    @property
+    def label(self) -> str:
+        """How the source is named in running text: its headline, or a plain description."""
+        return self.title or f"untitled article ({self.id})"
+
+    @property
+    def outlet_label(self) -> str:
+        outlet = self.outlet or "unknown outlet"
+        if self.original_outlet:
+            return f"{self.original_outlet} (via {outlet})"
+        return outlet
+
+    @property
+    def relations(self) -> tuple[str, ...]:
+        return self.derived_from + self.republished_from
+
+
+@dataclass(frozen=True)
+class Project:
+    root: Path
+    title: str
+    description: str
+    sources: Mapping[str, Source]
+    briefings: tuple[Briefing, ...]
+    broken_sources: frozenset[str] = frozenset()
+    files: tuple[str, ...] = ()
+
+    @property
+    def facts(self) -> Iterator[Fact]:
+        for briefing in self.briefings:
+            yield from briefing.facts
+
+    def suppressions(self) -> Iterator[Suppression]:
+        for source in self.sources.values():
+            if source.suppression:
+                yield source.suppression
+        for fact in self.facts:
+            if fact.suppression:
+                yield fact.suppression

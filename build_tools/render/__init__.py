@@ -1,0 +1,7 @@
+"""Project → Markdown pages. Plain Markdown, so any Python-Markdown publisher can consume it."""
+
+from __future__ import annotations
+
+from build_tools.render.pages import render_pages
+
+__all__ = ["render_pages"]

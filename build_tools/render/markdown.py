@@ -1,0 +1,70 @@
+"""Markdown building blocks. All escaping lives here, once.
+
+Text from YAML never becomes markup: every ASCII punctuation character that
+Markdown, its extensions or HTML could read as syntax is written as a numeric
+character reference. The reader sees the same characters; no parser sees
+syntax (`<script>`, `[^1]`, `{: onclick=…}`, `--8<--`, `{{ }}` all stay text).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import string
+from urllib.parse import quote
+
+from build_tools.snapshots import normalize
+
+# Harmless inside a line; only a block's first character can make them syntax (a list, a rule).
+_INLINE_SAFE = set(",;?'.- ")
+_ENTITIES = {ord(ch): f"&#{ord(ch)};" for ch in string.punctuation if ch not in _INLINE_SAFE}
+
+
+def text(value: str) -> str:
+    """Literal text for a Markdown paragraph, table cell or heading (one line)."""
+    line = " ".join(value.split())
+    if line and (line[0].isdigit() or line[0] in string.punctuation):
+        return f"&#{ord(line[0])};" + line[1:].translate(_ENTITIES)
+    return line.translate(_ENTITIES)
+
+
+def paragraphs(value: str) -> str:
+    """Literal multi-paragraph text: blank lines separate paragraphs."""
+    blocks = [" ".join(block.split()) for block in value.strip().split("\n\n")]
+    return "\n\n".join(text(block) for block in blocks if block)
+
+
+def url(value: str) -> str:
+    """A validated http(s) URL made safe inside `[label](<…>)`."""
+    return quote(value, safe="/:?&=#%+@,;~!$'*-._")
+
+
+def link(label: str, target: str, title: str = "") -> str:
+    """A Markdown link whose label is literal text; `target` is a page path or a safe URL."""
+    attrs = f' "{text(title)}"' if title else ""
+    return f"[{text(label)}](<{target}>{attrs})"
+
+
+def external_link(label: str, target: str) -> str:
+    return f"[{text(label)}](<{url(target)}>){{: rel=\"noopener noreferrer\" }}"
+
+
+def front_matter(**fields: str) -> str:
+    lines = [f"{key}: {json.dumps(value, ensure_ascii=False)}" for key, value in fields.items()]
+    return "---\n" + "\n".join(lines) + "\n---\n\n"
+
+
+def quote_anchor(quote_text: str) -> str:
+    """A stable anchor for a quote on its source page: same words, same anchor."""
+    return "q-" + hashlib.sha256(normalize(quote_text).encode()).hexdigest()[:10]
+
+
+def fact_anchor(fact_id: str) -> str:
+    return f"fact-{fact_id}"
+
+
+def table(header: tuple[str, ...], rows: list[tuple[str, ...]]) -> str:
+    """A table whose cells are already Markdown (escape text cells with `text`)."""
+    lines = ["| " + " | ".join(header) + " |", "|" + "|".join("---" for _ in header) + "|"]
+    lines += ["| " + " | ".join(row) + " |" for row in rows]
+    return "\n".join(lines)

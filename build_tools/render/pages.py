@@ -1,0 +1,213 @@
+"""Project → Markdown pages: briefings, sources, the home page and the rule reference."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+
+from build_tools.model import Briefing, Citation, Fact, Project, Source
+from build_tools.provenance import independence_groups, independent_count, reverse_relations
+from build_tools.render.markdown import (
+    external_link,
+    fact_anchor,
+    front_matter,
+    link,
+    paragraphs,
+    quote_anchor,
+    table,
+    text,
+)
+from build_tools.snapshots import normalize
+
+
+@dataclass(frozen=True)
+class Site:
+    """Facts about the whole project that several pages need, computed once."""
+
+    project: Project
+    groups: dict[str, str]
+    citing: dict[str, dict[str, list[Fact]]]  # source id → quote anchor → facts
+
+    @classmethod
+    def of(cls, project: Project) -> Site:
+        citing: dict[str, dict[str, list[Fact]]] = defaultdict(lambda: defaultdict(list))
+        for fact in project.facts:
+            for citation in fact.citations:
+                facts = citing[citation.source][quote_anchor(citation.quote)]
+                if fact not in facts:
+                    facts.append(fact)
+        return cls(project, independence_groups(project.sources), citing)
+
+    def briefing_sources(self, briefing: Briefing) -> list[str]:
+        ids = {c.source for fact in briefing.facts for c in fact.citations}
+        return sorted(i for i in ids if i in self.project.sources)
+
+
+def render_pages(project: Project) -> dict[str, str]:
+    """Every generated page, keyed by its path under the docs directory."""
+    site = Site.of(project)
+    pages = {"index.md": render_home(site)}
+    for briefing in project.briefings:
+        pages[f"briefings/{briefing.id}.md"] = render_briefing(site, briefing)
+    for source in project.sources.values():
+        pages[f"sources/{source.id}.md"] = render_source(site, source)
+    return pages
+
+
+# --- the home page ------------------------------------------------------------------------
+
+def render_home(site: Site) -> str:
+    project = site.project
+    rows = []
+    for briefing in project.briefings:
+        sources = site.briefing_sources(briefing)
+        rows.append((
+            link(briefing.title, f"briefings/{briefing.id}.md"),
+            str(sum(1 for _ in briefing.facts)),
+            f"{len(sources)} ({independent_count(sources, site.groups)} independent)",
+            text(briefing.updated.display()),
+        ))
+    parts = [
+        front_matter(title=project.title),
+        f"# {text(project.title)}",
+        paragraphs(project.description) if project.description else "",
+        "## Briefings",
+        table(("Briefing", "Facts", "Sources", "Updated"), rows),
+        "## How to read a citation",
+        "Every sentence is a fact with one or more numbered footnotes. Hover over or focus a "
+        "footnote number to see the quoted words and the outlet; follow it to the source page, "
+        "which shows every passage cited from that article and the facts that rest on it. "
+        "A fact marked *as of* a date describes a state that was true then and may have changed "
+        "since. See " + link("the method", "method.md") + " for how facts are chosen and checked.",
+        "## Sources",
+        _source_list(project.sources.values()),
+    ]
+    return "\n\n".join(p for p in parts if p) + "\n"
+
+
+def _source_list(sources: object) -> str:
+    lines = []
+    for source in sources:  # type: ignore[attr-defined]
+        published = source.published.display() if source.published else "date unknown"
+        lines.append(f"- {link(source.label, f'sources/{source.id}.md')}: "
+                     f"{text(source.outlet_label)}, {text(published)}")
+    return "\n".join(lines)
+
+
+# --- briefing pages ------------------------------------------------------------------------
+
+class _Footnotes:
+    """Numbers footnotes in order of first use; one per distinct source and quote on a page."""
+
+    def __init__(self) -> None:
+        self.numbers: dict[tuple[str, str], int] = {}
+        self.citations: list[Citation] = []
+
+    def ref(self, citation: Citation) -> str:
+        key = (citation.source, normalize(citation.quote))
+        if key not in self.numbers:
+            self.numbers[key] = len(self.numbers) + 1
+            self.citations.append(citation)
+        return f"[^{self.numbers[key]}]"
+
+
+def render_briefing(site: Site, briefing: Briefing) -> str:
+    project = site.project
+    notes = _Footnotes()
+    sources = site.briefing_sources(briefing)
+    facts = list(briefing.facts)
+    parts = [
+        front_matter(title=briefing.title, description=" ".join(briefing.summary.split())),
+        f"# {text(briefing.title)}",
+        paragraphs(briefing.summary),
+        f"*Updated {text(briefing.updated.display())} · {len(facts)} facts · {len(sources)} sources, "
+        f"{independent_count(sources, site.groups)} independent*",
+    ]
+    for section in briefing.sections:
+        parts.append(f"## {text(section.title)}")
+        parts.extend(_fact_block(site, fact, notes) for fact in section.facts)
+    parts.append("\n".join(_footnote(project, number, citation)
+                           for number, citation in enumerate(notes.citations, start=1)))
+    return "\n\n".join(p for p in parts if p) + "\n"
+
+
+def _fact_block(site: Site, fact: Fact, notes: _Footnotes) -> str:
+    refs = "".join(notes.ref(c) for c in fact.citations)
+    line = f"**{text(fact.date.display())}**: {text(fact.text)}{refs}"
+    extras = []
+    if fact.as_of:
+        extras.append(f"as of {text(fact.as_of.display())}")
+    cited = [c.source for c in fact.citations]
+    distinct = sorted(set(cited))
+    if len(distinct) > 1:
+        extras.append(f"{len(distinct)} sources, {independent_count(distinct, site.groups)} independent")
+    if extras:
+        line += " *(" + "; ".join(extras) + ")*"
+    return f"{line}\n{{: #{fact_anchor(fact.id)} .fact }}"
+
+
+def _footnote(project: Project, number: int, citation: Citation) -> str:
+    source = project.sources[citation.source]
+    published = source.published.display() if source.published else "date unknown"
+    page = f"../sources/{source.id}.md#{quote_anchor(citation.quote)}"
+    parts = [f"{text(source.outlet_label)}, {text(published)}: “{text(citation.quote)}”",
+             link("Source page", page)]
+    if source.url:
+        parts.append(external_link("Original article", source.url))
+    return f"[^{number}]: " + " · ".join(parts)
+
+
+# --- source pages --------------------------------------------------------------------------
+
+def render_source(site: Site, source: Source) -> str:
+    cited = site.citing.get(source.id, {})
+    facts = {fact.id for anchor in cited.values() for fact in anchor}
+    parts = [
+        front_matter(title=source.label),
+        f"# {text(source.label)}",
+        table(("", ""), _metadata_rows(site, source)),
+        paragraphs(source.notes) if source.notes else "",
+        f"## Quotes cited from this source ({len(cited)})",
+        f"{len(facts)} facts rely on this source." if facts else "No fact cites this source yet.",
+    ]
+    parts.extend(_quote_block(source, anchor, facts_) for anchor, facts_ in cited.items())
+    return "\n\n".join(p for p in parts if p) + "\n"
+
+
+def _metadata_rows(site: Site, source: Source) -> list[tuple[str, str]]:
+    unknown = "*unknown*"
+    rows = [
+        ("Title", text(source.title) if source.title else unknown),
+        ("Outlet", text(source.outlet) if source.outlet else unknown),
+    ]
+    if source.original_outlet:
+        rows.append(("First published by", text(source.original_outlet)))
+    if source.author:
+        rows.append(("Author", text(source.author)))
+    rows.append(("Published", text(source.published.display()) if source.published else unknown))
+    rows.append(("URL", external_link(source.url, source.url) if source.url else "*not recorded*"))
+    rows.append(("Snapshot", f"SHA-256 `{source.snapshot.sha256}`"))
+    reverse = reverse_relations(site.project.sources)[source.id]
+    for label, ids in (("Derived from", source.derived_from), ("Republished from", source.republished_from),
+                       ("Rewritten by", reverse["derived_by"]), ("Republished by", reverse["republished_by"])):
+        if ids:
+            rows.append((label, ", ".join(_source_link(site.project, i) for i in ids)))
+    return [(f"**{label}**", value) for label, value in rows]
+
+
+def _source_link(project: Project, source_id: str) -> str:
+    source = project.sources.get(source_id)
+    return link(source.label, f"{source_id}.md") if source else text(source_id)
+
+
+def _quote_block(source: Source, anchor: str, facts: list[Fact]) -> str:
+    quote_text = next(c.quote for c in facts[0].citations if c.source == source.id
+                      and quote_anchor(c.quote) == anchor)
+    lines = [f"> {text(quote_text)}\n{{: #{anchor} }}", ""]
+    lines.append("Cited by: " + "; ".join(
+        link(_clip(fact.text), f"../briefings/{fact.briefing}.md#{fact_anchor(fact.id)}") for fact in facts))
+    return "\n".join(lines)
+
+
+def _clip(value: str, limit: int = 90) -> str:
+    return value if len(value) <= limit else value[: limit - 1].rsplit(" ", 1)[0] + " …"

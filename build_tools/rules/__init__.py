@@ -1,0 +1,48 @@
+"""The registry: every rule module, in code order. One module per rule."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from types import ModuleType
+
+from build_tools.problems import Code, Problem
+from build_tools.rules import (
+    bad_relation,
+    duplicate_fact_id,
+    fact_after_sources,
+    missing_url,
+    quote_not_in_snapshot,
+    quote_not_unique,
+    quote_too_long,
+    snapshot_hash_mismatch,
+    snapshot_missing,
+    unknown_source,
+    unused_source,
+)
+from build_tools.rules.context import Context
+from build_tools.syntax_codes import CODES as SYNTAX_CODES
+
+
+@dataclass(frozen=True)
+class Rule:
+    code: Code
+    check: Callable[[Context], Iterator[Problem]]
+
+
+def _rule(module: ModuleType) -> Rule:
+    return Rule(module.CODE, module.check)
+
+
+RULES: tuple[Rule, ...] = tuple(_rule(m) for m in (
+    unknown_source, snapshot_missing, quote_not_in_snapshot, snapshot_hash_mismatch, quote_too_long,
+    quote_not_unique, duplicate_fact_id, fact_after_sources, unused_source, missing_url, bad_relation,
+))
+
+ALL_CODES: tuple[Code, ...] = SYNTAX_CODES + tuple(rule.code for rule in RULES)
+
+
+def find_code(text: str) -> Code | None:
+    """A code by its code (`CIT003`) or its name (`quote-not-in-snapshot`), case-insensitive."""
+    wanted = text.strip().lower()
+    return next((c for c in ALL_CODES if wanted in (c.code.lower(), c.name)), None)

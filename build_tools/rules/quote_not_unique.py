@@ -1,0 +1,42 @@
+"""Quote stands in more than one place in its snapshot.
+
+## What it checks
+Each quote (its first piece, when it has omissions) occurs once in the
+snapshot of its source.
+
+## Why it matters
+A citation points at one passage. A phrase that occurs twice cannot be
+located, highlighted or checked in context.
+
+## Example
+```yaml
+quote: "root causes"
+```
+
+## Fix
+Add words before or after the quote until it is unique.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from build_tools.problems import Code, Problem, Severity
+from build_tools.rules.context import Context
+
+CODE = Code("CIT006", "quote-not-unique", Severity.WARNING, __doc__ or "")
+
+
+def check(ctx: Context) -> Iterator[Problem]:
+    sources = ctx.project.sources
+    for fact in ctx.project.facts:
+        for citation in fact.citations:
+            source = sources.get(citation.source)
+            snapshot = ctx.snapshots.get(source.snapshot.sha256) if source else None
+            if snapshot is None or snapshot.locate(citation.quote) is None:
+                continue
+            times = snapshot.count(citation.quote)
+            if times > 1:
+                yield Problem.of(CODE, citation.quote_at, f"quote occurs {times} times in snapshot of "
+                                 f"'{citation.source}'; add words around it so it points at one place",
+                                 f"fact:{fact.id}")

@@ -1,0 +1,37 @@
+"""Quote is longer than the word limit.
+
+## What it checks
+Each quote has at most 40 words (option `max_words` under
+`[lint.quote-too-long]` in `briefings.toml`), not counting omitted parts.
+
+## Why it matters
+Quotations are evidence, not copies: the project stores short quotes, never
+the article. Long quotes also make footnotes unreadable.
+
+## Example
+A quote of a whole paragraph.
+
+## Fix
+Quote the words that carry the fact; mark omissions with `...`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from build_tools.problems import Code, Problem, Severity
+from build_tools.rules.context import Context
+from build_tools.snapshots import word_count
+
+CODE = Code("CIT005", "quote-too-long", Severity.ERROR, __doc__ or "")
+DEFAULT_MAX_WORDS = 40
+
+
+def check(ctx: Context) -> Iterator[Problem]:
+    limit = int(ctx.options.get("max_words", DEFAULT_MAX_WORDS))
+    for fact in ctx.project.facts:
+        for citation in fact.citations:
+            words = word_count(citation.quote)
+            if words > limit:
+                yield Problem.of(CODE, citation.quote_at, f"quote has {words} words, over the limit of "
+                                 f"{limit}; shorten it and mark omissions with '...'", f"fact:{fact.id}")

@@ -1,0 +1,32 @@
+"""Source is not cited by any fact.
+
+## What it checks
+Every file in `sources/` is cited by at least one fact.
+
+## Why it matters
+An uncited source is either a forgotten lead or a leftover; readers see it in
+the source list with nothing resting on it.
+
+## Example
+`sources/old-article.yaml` with no citation naming `old-article`.
+
+## Fix
+Cite it where it supports a fact, or delete the file.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from build_tools.problems import Code, Location, Problem, Severity
+from build_tools.rules.context import Context
+
+CODE = Code("SRC001", "unused-source", Severity.WARNING, __doc__ or "")
+
+
+def check(ctx: Context) -> Iterator[Problem]:
+    cited = {c.source for fact in ctx.project.facts for c in fact.citations}
+    for source in ctx.project.sources.values():
+        if source.id not in cited:
+            yield Problem.of(CODE, Location(source.path), f"source '{source.id}' is not cited by any fact; "
+                             "cite it or delete the file", f"source:{source.id}")

@@ -1,0 +1,431 @@
+"""The file format, declared once: validation of YAML nodes and the JSON Schemas.
+
+`SOURCE` and `BRIEFING` describe every key an editor may write. `check_file`
+walks a node tree against them and returns plain `Value`s that remember where
+they came from; `json_schema` turns the same declaration into JSON Schema for
+editors. The two cannot drift because there is nothing to keep in step.
+"""
+
+from __future__ import annotations
+
+import difflib
+import enum
+import re
+from dataclasses import dataclass, field
+from typing import Any, Union
+from urllib.parse import urlsplit
+
+from build_tools import syntax_codes as codes
+from build_tools.dates import DateError, PartialDate
+from build_tools.problems import Location, Problem
+from build_tools.yaml_nodes import MappingNode, Node, ScalarNode, SequenceNode, where
+
+ID_PATTERN = re.compile(r"[a-z0-9][a-z0-9-]{0,63}")
+CODE_PATTERN = re.compile(r"[A-Z]{3}[0-9]{3}")
+SHA256_PATTERN = re.compile(r"[0-9a-f]{64}")
+RESERVED_IDS = frozenset(
+    ["con", "prn", "aux", "nul"] + [f"com{i}" for i in range(10)] + [f"lpt{i}" for i in range(10)]
+)
+UNKNOWN = "unknown"
+# Control characters (but tab and newline), DEL and C1 controls, zero-width and
+# bidirectional formatting characters, line/paragraph separators, BOM.
+UNSAFE_CHARACTERS = re.compile(
+    "[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2060-\u2064\u2066-\u2069\ufeff]"
+)
+
+STR = "tag:yaml.org,2002:str"
+NULL = "tag:yaml.org,2002:null"
+CORE_SCALAR_TAGS = frozenset(
+    "tag:yaml.org,2002:" + t for t in ("str", "int", "float", "bool", "null", "timestamp")
+)
+MAP_TAG = "tag:yaml.org,2002:map"
+SEQ_TAG = "tag:yaml.org,2002:seq"
+
+
+class Kind(enum.Enum):
+    LINE = "single-line text"
+    TEXT = "text"
+    ID = "id"
+    DATE = "date"
+    DATE_OR_UNKNOWN = "date or 'unknown'"
+    LINE_OR_UNKNOWN = "single-line text or 'unknown'"
+    URL = "URL"
+    SHA256 = "SHA-256 digest"
+    CODE = "rule code"
+    CHOICE = "choice"
+
+
+@dataclass(frozen=True)
+class ListOf:
+    item: Kind | Record
+    min_items: int = 0
+
+
+@dataclass(frozen=True)
+class Field:
+    name: str
+    kind: Kind | Record | ListOf
+    doc: str
+    required: bool = False
+    choices: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Record:
+    name: str
+    doc: str
+    fields: tuple[Field, ...]
+    by_name: dict[str, Field] = field(init=False, compare=False, repr=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "by_name", {f.name: f for f in self.fields})
+
+
+@dataclass(frozen=True, slots=True)
+class Value:
+    """A validated value and where it stands: str, list of Value, or dict of Value."""
+
+    data: Any
+    at: Location
+
+
+Fields = dict[str, Value]
+Shape = Union[Kind, Record, ListOf]
+
+SUPPRESSION = Record("lint", "Accept known problems here, with a reason (reported in the summary).", (
+    Field("ignore", ListOf(Kind.CODE, 1), "Rule codes to accept, e.g. [SRC002].", required=True),
+    Field("reason", Kind.LINE, "Why the problem is accepted.", required=True),
+))
+
+SNAPSHOT = Record("snapshot", "The archived plain-text copy of the article.", (
+    Field("sha256", Kind.SHA256, "SHA-256 of the snapshot file's bytes (`sha256sum FILE`).", required=True),
+    Field("file", Kind.LINE, "File name in the snapshot store (a hint; files are found by hash)."),
+    Field("retrieved", Kind.DATE, "When the copy was archived."),
+))
+
+SOURCE = Record("source", "One archived article: `sources/<id>.yaml`.", (
+    Field("title", Kind.LINE_OR_UNKNOWN, "Headline as published, or `unknown` (say why in `notes`).",
+          required=True),
+    Field("outlet", Kind.LINE_OR_UNKNOWN, "Who published this copy, or `unknown`.", required=True),
+    Field("original_outlet", Kind.LINE, "Who first published the article, when this copy republishes "
+          "one that is not in the corpus."),
+    Field("author", Kind.LINE, "Byline or interviewer, when known."),
+    Field("published", Kind.DATE_OR_UNKNOWN, "Publication date at the precision known "
+          "(YYYY, YYYY-MM or YYYY-MM-DD), or `unknown` (say why in `notes`).", required=True),
+    Field("url", Kind.URL, "Absolute http(s) URL of this copy; leave out when unknown."),
+    Field("snapshot", SNAPSHOT, "The archived copy.", required=True),
+    Field("derived_from", ListOf(Kind.ID), "Ids of corpus sources this article rewrites."),
+    Field("republished_from", ListOf(Kind.ID), "Ids of corpus sources this article republishes."),
+    Field("notes", Kind.TEXT, "What is known about the article; why a field is unknown."),
+    Field("lint", SUPPRESSION, "Accept known problems on this source."),
+))
+
+CITATION = Record("citation", "A source id and a short verbatim quote from its snapshot.", (
+    Field("source", Kind.ID, "Id of the source (its file name in `sources/` without `.yaml`).",
+          required=True),
+    Field("quote", Kind.LINE, "Verbatim words from the snapshot, at most 40; `...` marks omitted words.",
+          required=True),
+))
+
+FACT_KINDS = ("event", "statement", "state", "plan")
+
+FACT = Record("fact", "One neutral, attributed sentence with its date and citations.", (
+    Field("id", Kind.ID, "Unique across the project; the page anchor is `#fact-<id>`.", required=True),
+    Field("text", Kind.LINE, "One or two neutral, attributed sentences.", required=True),
+    Field("date", Kind.DATE, "When what the fact describes happened, at the sources' precision.",
+          required=True),
+    Field("as_of", Kind.DATE, "For a state that can change: the date it was true as of."),
+    Field("kind", Kind.CHOICE, "`plan` for a plan or expectation (may be dated after the sources).",
+          choices=FACT_KINDS),
+    Field("citations", ListOf(CITATION, 1), "Where the fact comes from.", required=True),
+    Field("notes", Kind.TEXT, "Editorial notes (not shown to readers)."),
+    Field("lint", SUPPRESSION, "Accept known problems on this fact."),
+))
+
+SECTION = Record("section", "A titled group of facts.", (
+    Field("title", Kind.LINE, "Section heading.", required=True),
+    Field("facts", ListOf(FACT, 1), "The facts, in reading order.", required=True),
+))
+
+BRIEFING = Record("briefing", "One page: `briefings/<id>.yaml`.", (
+    Field("title", Kind.LINE, "Page title.", required=True),
+    Field("summary", Kind.TEXT, "A neutral summary of the page.", required=True),
+    Field("updated", Kind.DATE, "When the briefing was last revised.", required=True),
+    Field("sections", ListOf(SECTION, 1), "The sections, in reading order.", required=True),
+))
+
+
+class Checker:
+    """Validates one file's node tree; collects problems instead of raising."""
+
+    def __init__(self, path: str) -> None:
+        self.path = path
+        self.problems: list[Problem] = []
+
+    def report(self, code: Any, node: Node | Location, message: str) -> None:
+        at = node if isinstance(node, Location) else where(self.path, node)
+        self.problems.append(Problem.of(code, at, message))
+
+    def record(self, node: Node, record: Record) -> Fields | None:
+        if not self._tag_ok(node):
+            return None
+        if not isinstance(node, MappingNode):
+            self.report(codes.WRONG_TYPE, node, f"expected a mapping ({record.name}: 'key: value' lines), "
+                        f"found {_describe(node)}")
+            return None
+        fields: Fields = {}
+        first_seen: dict[str, Node] = {}
+        for key_node, value_node in node.value:
+            name = self._key(key_node, first_seen, record)
+            if name is None:
+                continue
+            spec = record.by_name[name]
+            value = self.value(value_node, spec.kind, spec)
+            if value is not None:
+                fields[name] = value
+        for spec in record.fields:
+            if spec.required and spec.name not in fields and spec.name not in first_seen:
+                self.report(codes.MISSING_FIELD, node, f"{record.name} has no '{spec.name}': add "
+                            f"'{spec.name}:' ({spec.doc[0].lower()}{spec.doc[1:]})")
+        return fields
+
+    def _key(self, key: Node, first_seen: dict[str, Node], record: Record) -> str | None:
+        if not isinstance(key, ScalarNode) or key.tag != STR:
+            self.report(codes.WRONG_TYPE, key, f"keys must be field names, found {_describe(key)}")
+            return None
+        name = key.value
+        if name in first_seen:
+            line = first_seen[name].start_mark.line + 1
+            self.report(codes.DUPLICATE_KEY, key, f"duplicate key '{name}' (first on line {line}); "
+                        "delete one of them")
+            return None
+        first_seen[name] = key
+        if name not in record.by_name:
+            self.report(codes.UNKNOWN_KEY, key, _unknown_key_message(name, record))
+            return None
+        return name
+
+    def value(self, node: Node, shape: Shape, spec: Field) -> Value | None:
+        if isinstance(shape, Record):
+            fields = self.record(node, shape)
+            return None if fields is None else Value(fields, where(self.path, node))
+        if isinstance(shape, ListOf):
+            return self._list(node, shape, spec)
+        return self._scalar(node, shape, spec)
+
+    def _list(self, node: Node, shape: ListOf, spec: Field) -> Value | None:
+        if not self._tag_ok(node):
+            return None
+        if _is_null(node):
+            return None if spec.required else Value([], where(self.path, node))
+        if not isinstance(node, SequenceNode):
+            self.report(codes.WRONG_TYPE, node, f"'{spec.name}' must be a list ('- item' lines), "
+                        f"found {_describe(node)}")
+            return None
+        items = [v for v in (self.value(item, shape.item, spec) for item in node.value) if v is not None]
+        if len(node.value) < shape.min_items:
+            self.report(codes.MISSING_FIELD, node, f"'{spec.name}' is empty; add at least one item")
+        return Value(items, where(self.path, node))
+
+    def _scalar(self, node: Node, kind: Kind, spec: Field) -> Value | None:
+        if not self._tag_ok(node):
+            return None
+        if not isinstance(node, ScalarNode):
+            self.report(codes.WRONG_TYPE, node, f"'{spec.name}' must be {kind.value}, found {_describe(node)}")
+            return None
+        if _is_null(node):
+            if spec.required:
+                self.report(codes.MISSING_FIELD, node, f"'{spec.name}' is empty; write a value")
+            return None
+        text = self._scalar_text(node, kind, spec)
+        return None if text is None else Value(text, where(self.path, node))
+
+    def _scalar_text(self, node: ScalarNode, kind: Kind, spec: Field) -> str | None:
+        raw: str = node.value
+        if kind in (Kind.LINE, Kind.TEXT, Kind.LINE_OR_UNKNOWN, Kind.CHOICE) and node.tag != STR:
+            self.report(codes.WRONG_TYPE, node, f"'{spec.name}: {raw}' would be read as "
+                        f"{_yaml11_type(node)} by other YAML tools; quote it: {spec.name}: \"{raw}\"")
+            return None
+        if not self._safe(node, raw, kind, spec):
+            return None
+        text = raw if kind is Kind.URL else raw.strip()
+        problem = _kind_problem(text, kind, spec)
+        if problem is not None:
+            self.report(problem[0], node, problem[1])
+            return None
+        return text
+
+    def _safe(self, node: ScalarNode, raw: str, kind: Kind, spec: Field) -> bool:
+        if kind in (Kind.LINE, Kind.LINE_OR_UNKNOWN) and "\n" in raw.strip():
+            self.report(codes.UNSAFE_TEXT, node, f"'{spec.name}' must be one line; join the lines "
+                        "(a folded block '>-' is fine)")
+            return False
+        bad = UNSAFE_CHARACTERS.search(raw)
+        if bad is None:
+            return True
+        self.report(codes.UNSAFE_TEXT, _char_location(self.path, node, bad.start()),
+                    f"'{spec.name}' contains invisible or control character U+{ord(bad.group()):04X} "
+                    f"at character {bad.start() + 1}; delete it")
+        return False
+
+    def _tag_ok(self, node: Node) -> bool:
+        tag = node.tag
+        if tag in CORE_SCALAR_TAGS or tag == MAP_TAG or tag == SEQ_TAG:
+            return True
+        short = tag.replace("tag:yaml.org,2002:", "!!")
+        self.report(codes.DISALLOWED_TAG, node, f"tag '{short}' is not allowed; remove it and write "
+                    "plain text")
+        return False
+
+
+def _kind_problem(text: str, kind: Kind, spec: Field) -> tuple[Any, str] | None:
+    if kind in (Kind.LINE_OR_UNKNOWN, Kind.DATE_OR_UNKNOWN) and text == UNKNOWN:
+        return None
+    if kind in (Kind.LINE, Kind.TEXT, Kind.LINE_OR_UNKNOWN) and not text:
+        return (codes.MISSING_FIELD, f"'{spec.name}' is empty; write a value")
+    if kind is Kind.ID:
+        return id_problem(text)
+    if kind in (Kind.DATE, Kind.DATE_OR_UNKNOWN):
+        try:
+            PartialDate.parse(text)
+        except DateError as error:
+            extra = " or 'unknown'" if kind is Kind.DATE_OR_UNKNOWN else ""
+            return (codes.INVALID_DATE, f"{error}{extra}")
+        return None
+    if kind is Kind.URL:
+        message = url_problem(text)
+        return None if message is None else (codes.INVALID_URL, message)
+    if kind is Kind.SHA256 and not SHA256_PATTERN.fullmatch(text):
+        return (codes.INVALID_SHA256, f"'{_clip(text)}' is not a SHA-256 digest; paste the 64 "
+                "lower-case hex characters that `sha256sum FILE` prints")
+    if kind is Kind.CODE and not CODE_PATTERN.fullmatch(text):
+        return (codes.WRONG_TYPE, f"'{_clip(text)}' is not a rule code like CIT003; "
+                "`briefings rules` lists them")
+    if kind is Kind.CHOICE and text not in spec.choices:
+        return (codes.WRONG_TYPE, f"'{spec.name}' must be one of {', '.join(spec.choices)}; "
+                f"found '{_clip(text)}'")
+    return None
+
+
+def id_problem(text: str) -> tuple[Any, str] | None:
+    if not ID_PATTERN.fullmatch(text):
+        suggestion = re.sub(r"[^a-z0-9-]+", "-", text.lower()).strip("-")[:64]
+        hint = f"; e.g. '{suggestion}'" if suggestion and ID_PATTERN.fullmatch(suggestion) else ""
+        return (codes.INVALID_ID, f"id '{_clip(text)}' must be lower-case letters, digits and "
+                f"hyphens, starting with a letter or digit, at most 64 characters{hint}")
+    if text in RESERVED_IDS:
+        return (codes.INVALID_ID, f"id '{text}' is a reserved device name on Windows; choose another")
+    return None
+
+
+def url_problem(url: str) -> str | None:
+    """Why `url` is not a safe absolute http(s) URL, or None when it is."""
+    shown = _clip(url)
+    if url != url.strip() or any(ch.isspace() for ch in url) or UNSAFE_CHARACTERS.search(url):
+        return f"URL '{shown!r}' contains spaces or control characters; remove them"
+    scheme, _, rest = url.partition(":")
+    if scheme not in ("http", "https") or not rest.startswith("//"):
+        return (f"URL '{shown}' is not an absolute http(s) URL; write it as 'https://host/path' "
+                "(leave 'url' out when the address is unknown)")
+    try:
+        parts = urlsplit(url)
+        hostname = parts.hostname
+        parts.port  # noqa: B018 - raises ValueError on a malformed port
+    except ValueError as error:
+        return f"URL '{shown}' is malformed ({error}); check the host and port"
+    if not hostname:
+        return f"URL '{shown}' has no host; write it as 'https://host/path'"
+    if parts.username is not None or parts.password is not None:
+        return f"URL '{shown}' contains a user name or password; remove the 'user@' part"
+    return None
+
+
+def _unknown_key_message(name: str, record: Record) -> str:
+    guess = difflib.get_close_matches(name, list(record.by_name), n=1, cutoff=0.6)
+    known = ", ".join(record.by_name)
+    if guess:
+        return f"unknown key '{_clip(name)}' in {record.name}; did you mean '{guess[0]}'?"
+    return f"unknown key '{_clip(name)}' in {record.name}; allowed keys: {known}"
+
+
+def _yaml11_type(node: ScalarNode) -> str:
+    kind = node.tag.rsplit(":", 1)[-1]
+    return {"bool": "a boolean", "int": "a number", "float": "a number", "null": "null",
+            "timestamp": "a date"}.get(kind, kind)
+
+
+def _describe(node: Node) -> str:
+    if isinstance(node, MappingNode):
+        return "a mapping"
+    if isinstance(node, SequenceNode):
+        return "a list"
+    return f"'{_clip(node.value)}'" if node.value else "nothing"
+
+
+def _is_null(node: Node) -> bool:
+    return isinstance(node, ScalarNode) and node.tag == NULL
+
+
+def _char_location(path: str, node: ScalarNode, offset: int) -> Location:
+    start, end = node.start_mark, node.end_mark
+    if start.line == end.line:
+        quoted = 1 if node.style in ('"', "'") else 0
+        return Location(path, start.line + 1, start.column + 1 + quoted + offset)
+    return where(path, node)
+
+
+def _clip(text: str, limit: int = 60) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def check_file(path: str, root: Node, record: Record) -> tuple[Fields | None, list[Problem]]:
+    checker = Checker(path)
+    fields = checker.record(root, record)
+    return fields, checker.problems
+
+
+# --- JSON Schema -------------------------------------------------------------------------
+
+_KIND_SCHEMA: dict[Kind, dict[str, Any]] = {
+    Kind.LINE: {"type": "string", "minLength": 1, "pattern": r"^[^\n]*\n?$"},
+    Kind.TEXT: {"type": "string", "minLength": 1},
+    Kind.ID: {"type": "string", "pattern": "^" + ID_PATTERN.pattern + "$"},
+    Kind.DATE: {"type": ["string", "integer"], "pattern": r"^\d{4}(-\d{2}(-\d{2})?)?$"},
+    Kind.DATE_OR_UNKNOWN: {"type": ["string", "integer"], "pattern": r"^(\d{4}(-\d{2}(-\d{2})?)?|unknown)$"},
+    Kind.LINE_OR_UNKNOWN: {"type": "string", "minLength": 1, "pattern": r"^[^\n]*\n?$"},
+    Kind.URL: {"type": "string", "format": "uri", "pattern": "^https?://[^\\s/@]+(/\\S*)?$"},
+    Kind.SHA256: {"type": "string", "pattern": "^" + SHA256_PATTERN.pattern + "$"},
+    Kind.CODE: {"type": "string", "pattern": "^" + CODE_PATTERN.pattern + "$"},
+}
+
+
+def json_schema(record: Record, title: str) -> dict[str, Any]:
+    schema = {"$schema": "https://json-schema.org/draft/2020-12/schema", "title": title}
+    schema.update(_record_schema(record))
+    return schema
+
+
+def _record_schema(record: Record) -> dict[str, Any]:
+    return {
+        "type": "object",
+        "description": record.doc,
+        "additionalProperties": False,
+        "required": [f.name for f in record.fields if f.required],
+        "properties": {f.name: _field_schema(f) for f in record.fields},
+    }
+
+
+def _field_schema(spec: Field) -> dict[str, Any]:
+    schema = _shape_schema(spec.kind, spec)
+    schema["description"] = spec.doc
+    return schema
+
+
+def _shape_schema(shape: Shape, spec: Field) -> dict[str, Any]:
+    if isinstance(shape, Record):
+        return _record_schema(shape)
+    if isinstance(shape, ListOf):
+        return {"type": "array", "minItems": shape.min_items, "items": _shape_schema(shape.item, spec)}
+    if shape is Kind.CHOICE:
+        return {"type": "string", "enum": list(spec.choices)}
+    return dict(_KIND_SCHEMA[shape])

@@ -1,0 +1,66 @@
+"""Writes generated pages: only what changed, each file atomically. Used by the CLI and the hook."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+from build_tools.export import EXPORT_PATH, export_json
+from build_tools.model import Project
+from build_tools.render import render_pages
+
+
+@dataclass(frozen=True)
+class WriteReport:
+    written: tuple[str, ...]
+    unchanged: int
+    removed: tuple[str, ...]
+
+
+def generate(project: Project) -> dict[str, str]:
+    """Every generated file (Markdown pages and the JSON export), keyed by docs-relative path."""
+    files = render_pages(project)
+    files[EXPORT_PATH] = export_json(project)
+    return files
+
+
+def write_files(files: Mapping[str, str], out_dir: Path) -> WriteReport:
+    """Make `out_dir` hold exactly `files`; untouched files keep their bytes and mtime."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    written = []
+    unchanged = 0
+    for rel, content in sorted(files.items()):
+        target = out_dir / rel
+        data = content.encode("utf-8")
+        if target.is_file() and target.read_bytes() == data:
+            unchanged += 1
+            continue
+        _atomic_write(target, data)
+        written.append(rel)
+    removed = _remove_stale(out_dir, set(files))
+    return WriteReport(tuple(written), unchanged, tuple(removed))
+
+
+def _atomic_write(target: Path, data: bytes) -> None:
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".tmp-", suffix=target.suffix)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+        os.replace(tmp, target)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def _remove_stale(out_dir: Path, keep: set[str]) -> list[str]:
+    removed = []
+    for path in sorted(out_dir.rglob("*")):
+        rel = path.relative_to(out_dir).as_posix()
+        if path.is_file() and rel not in keep:
+            path.unlink()
+            removed.append(rel)
+    return removed

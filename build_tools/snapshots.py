@@ -1,0 +1,153 @@
+"""The snapshot store, text normalisation, and locating a quote in a snapshot.
+
+Snapshots are found by the SHA-256 of their bytes: file names do not matter.
+Quotes match after Unicode NFKC, folding typographic quotes, apostrophes and
+dashes to ASCII, and collapsing whitespace; case is kept. An ellipsis marks
+omitted words: the pieces must then appear in order.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import unicodedata
+from dataclasses import dataclass, field
+from difflib import SequenceMatcher
+from pathlib import Path
+
+_FOLD = str.maketrans({
+    "\u2018": "'", "\u2019": "'", "\u201a": "'", "\u201b": "'", "\u2032": "'", "\u00b4": "'",
+    "\u201c": '"', "\u201d": '"', "\u201e": '"', "\u201f": '"', "\u2033": '"',
+    "\u00ab": '"', "\u00bb": '"',
+    "\u2010": "-", "\u2011": "-", "\u2012": "-", "\u2013": "-", "\u2014": "-", "\u2015": "-",
+    "\u2212": "-",
+})
+ELLIPSIS = "..."
+
+
+def normalize(text: str) -> str:
+    """The form quotes are compared in (NFKC turns '…' into '...')."""
+    folded = unicodedata.normalize("NFKC", text).translate(_FOLD)
+    return " ".join(folded.split())
+
+
+def quote_pieces(quote: str) -> list[str]:
+    """A normalised quote split at ellipses into the pieces that must appear in order."""
+    return [piece.strip() for piece in normalize(quote).split(ELLIPSIS) if piece.strip()]
+
+
+def word_count(quote: str) -> int:
+    return sum(len(piece.split()) for piece in quote_pieces(quote))
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    sha256: str
+    path: Path
+    text: str
+    normalized: str = field(repr=False)
+
+    def locate(self, quote: str) -> list[tuple[int, int]] | None:
+        """Spans of the quote's pieces in `normalized`, in order, or None when absent."""
+        spans: list[tuple[int, int]] = []
+        start = 0
+        for piece in quote_pieces(quote):
+            found = self.normalized.find(piece, start)
+            if found < 0:
+                return None
+            spans.append((found, found + len(piece)))
+            start = found + len(piece)
+        return spans
+
+    def count(self, quote: str) -> int:
+        """How many places the quote's first piece stands in the snapshot."""
+        pieces = quote_pieces(quote)
+        return self.normalized.count(pieces[0]) if pieces else 0
+
+
+@dataclass(frozen=True)
+class Closest:
+    """The passage of a snapshot nearest to a quote that is not in it."""
+
+    passage: str
+    differences: tuple[str, ...]
+
+
+def closest_passage(snapshot: Snapshot, quote: str) -> Closest | None:
+    """The first missing piece of `quote`, aligned word by word with its nearest passage."""
+    start = 0
+    for piece in quote_pieces(quote):
+        found = snapshot.normalized.find(piece, start)
+        if found < 0:
+            return _closest_words(snapshot.normalized.split(" "), piece.split(" "))
+        start = found + len(piece)
+    return None
+
+
+def _closest_words(words: list[str], quote: list[str]) -> Closest | None:
+    matcher = SequenceMatcher(None, words, quote, autojunk=False)
+    anchor = matcher.find_longest_match(0, len(words), 0, len(quote))
+    if anchor.size == 0:
+        return None
+    begin = max(0, anchor.a - anchor.b)
+    window = words[begin: anchor.a + anchor.size + (len(quote) - anchor.b - anchor.size) + 2]
+    opcodes = SequenceMatcher(None, window, quote, autojunk=False).get_opcodes()
+    while opcodes and opcodes[-1][0] == "delete":  # trailing words the quote does not reach
+        opcodes.pop()
+    while opcodes and opcodes[0][0] == "delete":
+        opcodes.pop(0)
+    if not opcodes:
+        return None
+    first, last = opcodes[0][1], opcodes[-1][2]
+    differences = tuple(_describe(tag, window[i1:i2], quote[j1:j2])
+                        for tag, i1, i2, j1, j2 in opcodes if tag != "equal")
+    return Closest(" ".join(window[first:last]), differences)
+
+
+def _describe(tag: str, snapshot_words: list[str], quote_words: list[str]) -> str:
+    ours, theirs = " ".join(quote_words), " ".join(snapshot_words)
+    if tag == "replace":
+        return f'quote has "{ours}" where the snapshot has "{theirs}"'
+    if tag == "delete":
+        return f'quote leaves out "{theirs}" (mark omitted words with "...")'
+    return f'quote adds "{ours}"'
+
+
+class SnapshotStore:
+    """A directory of plain-text snapshots, indexed by the SHA-256 of each file's bytes."""
+
+    def __init__(self, directory: Path) -> None:
+        self.directory = directory
+        self._index: dict[str, Path] | None = None
+        self._cache: dict[str, Snapshot] = {}
+
+    @property
+    def exists(self) -> bool:
+        return self.directory.is_dir()
+
+    def index(self) -> dict[str, Path]:
+        if self._index is None:
+            self._index = {}
+            if self.exists:
+                for path in sorted(self.directory.iterdir()):
+                    if path.is_file():
+                        self._index.setdefault(sha256_file(path), path)
+        return self._index
+
+    def get(self, sha256: str) -> Snapshot | None:
+        if sha256 in self._cache:
+            return self._cache[sha256]
+        path = self.index().get(sha256)
+        if path is None:
+            return None
+        text = path.read_bytes().decode("utf-8", "replace")
+        snapshot = Snapshot(sha256, path, text, normalize(text))
+        self._cache[sha256] = snapshot
+        return snapshot
+
+    def named(self, name: str) -> Path | None:
+        candidate = self.directory / name
+        return candidate if candidate.is_file() and candidate.parent == self.directory else None
+
+
+def sha256_file(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()

@@ -1,0 +1,168 @@
+"""YAML → nodes that know their file, line and column. The only place YAML is parsed.
+
+Safe by construction: libyaml's C parser when present, composition only (no
+constructors run, so no tag can execute anything and every scalar stays the
+string the editor wrote), one document per file, no anchors or aliases, and a
+bounded nesting depth (checked before the recursive C composer can overflow).
+"""
+
+from __future__ import annotations
+
+import gc
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+import yaml
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+
+from build_tools.problems import Location, Problem
+from build_tools.syntax_codes import (
+    ANCHOR_OR_ALIAS,
+    INVALID_ENCODING,
+    INVALID_YAML,
+    NESTING_TOO_DEEP,
+    NOT_ONE_DOCUMENT,
+    FILE_TOO_LARGE,
+)
+
+try:
+    _Loader: type = yaml.CSafeLoader
+except AttributeError:  # pragma: no cover - PyYAML built without libyaml
+    _Loader = yaml.SafeLoader
+
+__all__ = ["MappingNode", "Node", "ScalarNode", "SequenceNode", "ParsedFile", "parse_yaml", "where"]
+
+MAX_DEPTH = 32
+MAX_BYTES = 8 * 1024 * 1024
+# Below this bound on possible nesting, the C composer is safe and we skip the event scan.
+_CHEAP_DEPTH_BOUND = 1000
+_INDENT_PREFIX = re.compile(r"^[ \t?:-]*", re.MULTILINE)
+
+
+@dataclass(frozen=True, slots=True)
+class ParsedFile:
+    path: str
+    root: Node | None
+    problems: tuple[Problem, ...]
+
+
+def where(path: str, node: Node) -> Location:
+    mark = node.start_mark
+    return Location(path, mark.line + 1, mark.column + 1)
+
+
+def parse_yaml(path: str, data: bytes, max_bytes: int = MAX_BYTES) -> ParsedFile:
+    """Parse one file's bytes; problems instead of exceptions for every bad input."""
+    text, problem = _decode(path, data, max_bytes)
+    if problem is None:
+        assert text is not None
+        problem = _scan_events(path, text) if _needs_event_scan(text) else None
+    if problem is not None:
+        return ParsedFile(path, None, (problem,))
+    root, problem = _compose(path, text or "")
+    if problem is None and root is None:
+        problem = Problem.of(NOT_ONE_DOCUMENT, Location(path), "file holds no YAML document; "
+                             "write a mapping such as 'title: …' or delete the file")
+    return ParsedFile(path, root, (problem,) if problem else ())
+
+
+def _decode(path: str, data: bytes, max_bytes: int) -> tuple[str | None, Problem | None]:
+    if len(data) > max_bytes:
+        return None, Problem.of(FILE_TOO_LARGE, Location(path), f"file is {len(data):,} bytes, over the "
+                                f"limit of {max_bytes:,}; split it into several files")
+    if data.startswith(b"\xef\xbb\xbf"):
+        return None, Problem.of(INVALID_ENCODING, Location(path), "file starts with a byte-order mark; "
+                                "save it as UTF-8 without BOM")
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        return None, Problem.of(INVALID_ENCODING, _offset_location(path, data, error.start),
+                                f"invalid UTF-8 byte 0x{data[error.start]:02x}; save the file as UTF-8")
+    nul = text.find("\0")
+    if nul >= 0:
+        return None, Problem.of(INVALID_ENCODING, _offset_location(path, text, nul),
+                                "NUL character in file; remove it (is this a binary file?)")
+    return text, None
+
+
+def _offset_location(path: str, text: str | bytes, offset: int) -> Location:
+    newline = "\n" if isinstance(text, str) else b"\n"
+    line = text.count(newline, 0, offset)  # type: ignore[arg-type]
+    start = text.rfind(newline, 0, offset) + 1  # type: ignore[arg-type]
+    column = len(text[start:offset].decode("utf-8", "replace")) if isinstance(text, bytes) else offset - start
+    return Location(path, line + 1, column + 1)
+
+
+def _needs_event_scan(text: str) -> bool:
+    """True when the file may hold anchors, aliases or deep nesting (rare in real files)."""
+    if "&" in text or "*" in text:
+        return True
+    flow = text.count("[") + text.count("{")
+    prefix = max((len(m) for m in _INDENT_PREFIX.findall(text)), default=0)
+    return flow + prefix >= _CHEAP_DEPTH_BOUND
+
+
+def _scan_events(path: str, text: str) -> Problem | None:
+    """Walk parser events (iterative, never recursive) for anchors, aliases and depth."""
+    depth = 0
+    try:
+        for event in yaml.parse(text, Loader=_Loader):
+            problem = _event_problem(path, event, depth)
+            if problem is not None:
+                return problem
+            if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
+                depth += 1
+            elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
+                depth -= 1
+    except yaml.YAMLError as error:
+        return _syntax_problem(path, text, error)
+    return None
+
+
+def _event_problem(path: str, event: yaml.Event, depth: int) -> Problem | None:
+    mark = event.start_mark
+    here = Location(path, mark.line + 1, mark.column + 1)
+    if isinstance(event, yaml.AliasEvent):
+        return Problem.of(ANCHOR_OR_ALIAS, here, f"alias '*{event.anchor}' is not allowed; "
+                          "write the value out in full")
+    anchor = getattr(event, "anchor", None)
+    if anchor is not None:
+        return Problem.of(ANCHOR_OR_ALIAS, here, f"anchor '&{anchor}' is not allowed; "
+                          "remove it and write values out in full")
+    if depth >= MAX_DEPTH and isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
+        return Problem.of(NESTING_TOO_DEEP, here, f"nesting deeper than {MAX_DEPTH} levels; "
+                          "no briefing or source file needs this")
+    return None
+
+
+def _compose(path: str, text: str) -> tuple[Node | None, Problem | None]:
+    enabled = gc.isenabled()
+    gc.disable()  # composing allocates many small objects; the collector only slows it down
+    try:
+        return yaml.compose(text, Loader=_Loader), None
+    except yaml.YAMLError as error:
+        return None, _syntax_problem(path, text, error)
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _syntax_problem(path: str, text: str, error: yaml.YAMLError) -> Problem:
+    if isinstance(error, yaml.reader.ReaderError):
+        return Problem.of(INVALID_YAML, _offset_location(path, text, error.position),
+                          f"{error.reason}: character #x{error.character:04x} is not allowed in YAML; "
+                          "remove it")
+    if isinstance(error, yaml.MarkedYAMLError) and error.problem_mark is not None:
+        mark = error.problem_mark
+        where_ = Location(path, mark.line + 1, mark.column + 1)
+        if error.context == "expected a single document in the stream":
+            return Problem.of(NOT_ONE_DOCUMENT, where_, "file holds more than one YAML document; "
+                              "remove the '---' line and keep one document per file")
+        context = f" {error.context}" if error.context else ""
+        return Problem.of(INVALID_YAML, where_, f"syntax error: {error.problem}{context}")
+    return Problem.of(INVALID_YAML, Location(path), f"syntax error: {error}")
+
+
+def iter_mapping(node: MappingNode) -> Iterator[tuple[Node, Node]]:
+    yield from node.value

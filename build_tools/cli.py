@@ -38,7 +38,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_USAGE
     except KeyboardInterrupt:
         return 130
-    except Exception:  # noqa: BLE001 - the last line of defence: never a bare traceback
+    except Exception:
         print("briefings: internal error (this is a bug; please report it with the lines below)",
               file=sys.stderr)
         print(traceback.format_exc(limit=-3).rstrip(), file=sys.stderr)

@@ -24,7 +24,7 @@ def export_data(project: Project) -> dict[str, Any]:
                 "briefing": fact.briefing,
                 "section": fact.section,
                 "text": fact.text,
-                "date": fact.date.iso(),
+                "date": fact.date.iso() if fact.date else None,
                 "as_of": fact.as_of.iso() if fact.as_of else None,
                 "kind": fact.kind,
                 "citations": [{"source": c.source, "quote": c.quote} for c in fact.citations],

@@ -5,10 +5,11 @@ from __future__ import annotations
 from collections.abc import Iterable
 from pathlib import Path
 
-from build_tools import schema, syntax_codes as codes
+from build_tools import schema
+from build_tools import syntax_codes as codes
 from build_tools.config import Config
 from build_tools.dates import PartialDate
-from build_tools.model import Briefing, Citation, Fact, Project, Section, Source, SnapshotRef, Suppression
+from build_tools.model import Briefing, Citation, Fact, Project, Section, SnapshotRef, Source, Suppression
 from build_tools.problems import Location, Problem
 from build_tools.schema import Fields, Value
 from build_tools.yaml_nodes import parse_yaml
@@ -39,13 +40,15 @@ def load_project(config: Config) -> tuple[Project, list[Problem]]:
         else:
             sources[source.id] = source
     briefings = []
+    before = len(problems)
     for path in project_files(root, BRIEFINGS_DIR):
         files.append(_relative(root, path))
         briefing = _load_briefing(root, path, problems)
         if briefing is not None:
             briefings.append(briefing)
+    complete = len(problems) == before
     project = Project(root, config.title, config.description, sources, tuple(briefings),
-                      frozenset(broken), tuple(files))
+                      frozenset(broken), tuple(files), briefings_complete=complete)
     return project, problems
 
 
@@ -85,9 +88,14 @@ def _read_inside(root: Path, path: Path, rel: str) -> tuple[bytes, Problem | Non
         return b"", Problem.of(codes.INVALID_ENCODING, Location(rel), f"cannot read file: {error.strerror}")
 
 
+def _valid(fields: Fields | None, *names: str) -> bool:
+    """All the named fields were written and accepted."""
+    return fields is not None and all(fields.get(n) is not None and fields[n].data is not None for n in names)
+
+
 def _text(fields: Fields, name: str) -> str | None:
     value = fields.get(name)
-    return None if value is None or value.data == schema.UNKNOWN else value.data
+    return None if value is None or value.data in (None, schema.UNKNOWN) else value.data
 
 
 def _date(fields: Fields, name: str) -> PartialDate | None:
@@ -97,7 +105,7 @@ def _date(fields: Fields, name: str) -> PartialDate | None:
 
 def _ids(fields: Fields, name: str) -> tuple[str, ...]:
     value = fields.get(name)
-    return tuple(item.data for item in value.data) if value else ()
+    return tuple(item.data for item in value.data) if value and value.data else ()
 
 
 def _locations(fields: Fields) -> dict[str, Location]:
@@ -106,7 +114,7 @@ def _locations(fields: Fields) -> dict[str, Location]:
 
 def _suppression(fields: Fields) -> Suppression | None:
     value = fields.get("lint")
-    if value is None or "ignore" not in value.data or "reason" not in value.data:
+    if value is None or not _valid(value.data, "ignore", "reason"):
         return None
     ignore = frozenset(item.data for item in value.data["ignore"].data)
     return Suppression(ignore, value.data["reason"].data, value.at)
@@ -114,11 +122,10 @@ def _suppression(fields: Fields) -> Suppression | None:
 
 def _load_source(root: Path, path: Path, problems: list[Problem]) -> Source | None:
     fields = _read_fields(root, path, schema.SOURCE, problems)
-    if fields is None or not {"title", "outlet", "published", "snapshot"} <= fields.keys():
+    if fields is None or not _valid(fields, "title", "outlet", "published", "snapshot") or not _valid(
+            fields["snapshot"].data, "sha256"):
         return None
     snapshot = fields["snapshot"].data
-    if "sha256" not in snapshot:
-        return None
     _require_note_for_unknowns(fields, path.stem, problems)
     return Source(
         id=path.stem,
@@ -148,10 +155,10 @@ def _require_note_for_unknowns(fields: Fields, source_id: str, problems: list[Pr
 
 def _load_briefing(root: Path, path: Path, problems: list[Problem]) -> Briefing | None:
     fields = _read_fields(root, path, schema.BRIEFING, problems)
-    if fields is None or not {"title", "summary", "updated", "sections"} <= fields.keys():
+    if fields is None or not _valid(fields, "title", "summary", "updated", "sections"):
         return None
     briefing_id = path.stem
-    sections = tuple(_section(briefing_id, value.data) for value in fields["sections"].data)
+    sections = tuple(_section(briefing_id, value.data) for value in _items(fields["sections"]))
     return Briefing(
         id=briefing_id,
         title=fields["title"].data,
@@ -163,25 +170,28 @@ def _load_briefing(root: Path, path: Path, problems: list[Problem]) -> Briefing 
 
 
 def _section(briefing_id: str, fields: Fields) -> Section | None:
-    if "title" not in fields:
+    if not _valid(fields, "title"):
         return None
-    facts_value = fields.get("facts")
-    facts = [] if facts_value is None else [_fact(briefing_id, fields["title"].data, v) for v in facts_value.data]
-    return Section(fields["title"].data, tuple(f for f in facts if f is not None))
+    title = fields["title"].data
+    facts = (_fact(briefing_id, title, value) for value in _items(fields.get("facts")))
+    return Section(title, tuple(f for f in facts if f is not None))
+
+
+def _items(value: Value | None) -> list[Value]:
+    return value.data if value is not None and value.data is not None else []
 
 
 def _fact(briefing_id: str, section: str, value: Value) -> Fact | None:
     fields: Fields = value.data
-    if not {"id", "text", "date"} <= fields.keys():
+    if not _valid(fields, "id", "text"):
         return None
-    citations = fields.get("citations")
     return Fact(
         id=fields["id"].data,
         text=fields["text"].data,
-        date=PartialDate.parse(fields["date"].data),
+        date=_date(fields, "date"),
         as_of=_date(fields, "as_of"),
         kind=_text(fields, "kind") or "event",
-        citations=tuple(_citations(citations.data if citations else [])),
+        citations=tuple(_citations(_items(fields.get("citations")))),
         briefing=briefing_id,
         section=section,
         at=value.at,
@@ -191,7 +201,11 @@ def _fact(briefing_id: str, section: str, value: Value) -> Fact | None:
 
 
 def _citations(values: Iterable[Value]) -> Iterable[Citation]:
+    """Citations with a valid source; a missing or rejected quote is kept as "" so the source still
+    counts as cited (its own problem was reported while loading)."""
     for value in values:
         fields: Fields = value.data
-        if "source" in fields and "quote" in fields:
-            yield Citation(fields["source"].data, fields["quote"].data, fields["source"].at, fields["quote"].at)
+        if _valid(fields, "source"):
+            quote = fields.get("quote")
+            text = quote.data if quote is not None and quote.data is not None else ""
+            yield Citation(fields["source"].data, text, fields["source"].at, quote.at if quote else value.at)

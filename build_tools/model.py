@@ -31,7 +31,7 @@ class Citation:
 class Fact:
     id: str
     text: str
-    date: PartialDate
+    date: PartialDate | None  # None only when the written date was rejected (and reported)
     as_of: PartialDate | None
     kind: str
     citations: tuple[Citation, ...]
@@ -119,6 +119,8 @@ class Project:
     briefings: tuple[Briefing, ...]
     broken_sources: frozenset[str] = frozenset()
     files: tuple[str, ...] = ()
+    # False when a briefing file had problems while loading, so some citations may be missing.
+    briefings_complete: bool = True
 
     @property
     def facts(self) -> Iterator[Fact]:

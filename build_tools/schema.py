@@ -12,7 +12,7 @@ import difflib
 import enum
 import re
 from dataclasses import dataclass, field
-from typing import Any, Union
+from typing import Any
 from urllib.parse import urlsplit
 
 from build_tools import syntax_codes as codes
@@ -83,14 +83,14 @@ class Record:
 
 @dataclass(frozen=True, slots=True)
 class Value:
-    """A validated value and where it stands: str, list of Value, or dict of Value."""
+    """A validated value and where it stands: str, list of Value, dict of Value, or None if rejected."""
 
     data: Any
     at: Location
 
 
 Fields = dict[str, Value]
-Shape = Union[Kind, Record, ListOf]
+Shape = Kind | Record | ListOf
 
 SUPPRESSION = Record("lint", "Accept known problems here, with a reason (reported in the summary).", (
     Field("ignore", ListOf(Kind.CODE, 1), "Rule codes to accept, e.g. [SRC002].", required=True),
@@ -181,8 +181,8 @@ class Checker:
                 continue
             spec = record.by_name[name]
             value = self.value(value_node, spec.kind, spec)
-            if value is not None:
-                fields[name] = value
+            # A rejected value stays as Value(None): the key was written, so no "missing" cascade.
+            fields[name] = value if value is not None else Value(None, where(self.path, value_node))
         for spec in record.fields:
             if spec.required and spec.name not in fields and spec.name not in first_seen:
                 self.report(codes.MISSING_FIELD, node, f"{record.name} has no '{spec.name}': add "
@@ -193,7 +193,7 @@ class Checker:
         if not isinstance(key, ScalarNode) or key.tag != STR:
             self.report(codes.WRONG_TYPE, key, f"keys must be field names, found {_describe(key)}")
             return None
-        name = key.value
+        name = str(key.value)
         if name in first_seen:
             line = first_seen[name].start_mark.line + 1
             self.report(codes.DUPLICATE_KEY, key, f"duplicate key '{name}' (first on line {line}); "
@@ -241,7 +241,7 @@ class Checker:
         return None if text is None else Value(text, where(self.path, node))
 
     def _scalar_text(self, node: ScalarNode, kind: Kind, spec: Field) -> str | None:
-        raw: str = node.value
+        raw = str(node.value)
         if kind in (Kind.LINE, Kind.TEXT, Kind.LINE_OR_UNKNOWN, Kind.CHOICE) and node.tag != STR:
             self.report(codes.WRONG_TYPE, node, f"'{spec.name}: {raw}' would be read as "
                         f"{_yaml11_type(node)} by other YAML tools; quote it: {spec.name}: \"{raw}\"")
@@ -270,7 +270,7 @@ class Checker:
 
     def _tag_ok(self, node: Node) -> bool:
         tag = node.tag
-        if tag in CORE_SCALAR_TAGS or tag == MAP_TAG or tag == SEQ_TAG:
+        if tag in CORE_SCALAR_TAGS or tag in (MAP_TAG, SEQ_TAG):
             return True
         short = tag.replace("tag:yaml.org,2002:", "!!")
         self.report(codes.DISALLOWED_TAG, node, f"tag '{short}' is not allowed; remove it and write "

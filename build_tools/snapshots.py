@@ -9,6 +9,7 @@ omitted words: the pieces must then appear in order.
 from __future__ import annotations
 
 import hashlib
+import re
 import unicodedata
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
@@ -72,39 +73,49 @@ class Closest:
     differences: tuple[str, ...]
 
 
+_TOKEN = re.compile(r"\w+|[^\w\s]")
+
+
 def closest_passage(snapshot: Snapshot, quote: str) -> Closest | None:
     """The first missing piece of `quote`, aligned word by word with its nearest passage."""
     start = 0
     for piece in quote_pieces(quote):
         found = snapshot.normalized.find(piece, start)
         if found < 0:
-            return _closest_words(snapshot.normalized.split(" "), piece.split(" "))
+            return _closest(snapshot.normalized, piece)
         start = found + len(piece)
     return None
 
 
-def _closest_words(words: list[str], quote: list[str]) -> Closest | None:
-    matcher = SequenceMatcher(None, words, quote, autojunk=False)
-    anchor = matcher.find_longest_match(0, len(words), 0, len(quote))
+def _closest(text: str, piece: str) -> Closest | None:
+    spans = [m.span() for m in _TOKEN.finditer(text)]
+    words = [text[a:b] for a, b in spans]
+    quote = _TOKEN.findall(piece)
+    anchor = SequenceMatcher(None, words, quote, autojunk=False).find_longest_match(
+        0, len(words), 0, len(quote))
     if anchor.size == 0:
         return None
     begin = max(0, anchor.a - anchor.b)
-    window = words[begin: anchor.a + anchor.size + (len(quote) - anchor.b - anchor.size) + 2]
-    opcodes = SequenceMatcher(None, window, quote, autojunk=False).get_opcodes()
+    end = min(len(words), anchor.a + len(quote) - anchor.b + 2)
+    opcodes = SequenceMatcher(None, words[begin:end], quote, autojunk=False).get_opcodes()
     while opcodes and opcodes[-1][0] == "delete":  # trailing words the quote does not reach
         opcodes.pop()
     while opcodes and opcodes[0][0] == "delete":
         opcodes.pop(0)
     if not opcodes:
         return None
-    first, last = opcodes[0][1], opcodes[-1][2]
-    differences = tuple(_describe(tag, window[i1:i2], quote[j1:j2])
-                        for tag, i1, i2, j1, j2 in opcodes if tag != "equal")
-    return Closest(" ".join(window[first:last]), differences)
+    passage = text[spans[begin + opcodes[0][1]][0]:spans[begin + opcodes[-1][2] - 1][1]]
+    differences = tuple(
+        _describe(tag, _join(text, spans, begin + i1, begin + i2), " ".join(quote[j1:j2]))
+        for tag, i1, i2, j1, j2 in opcodes if tag != "equal")
+    return Closest(passage, differences)
 
 
-def _describe(tag: str, snapshot_words: list[str], quote_words: list[str]) -> str:
-    ours, theirs = " ".join(quote_words), " ".join(snapshot_words)
+def _join(text: str, spans: list[tuple[int, int]], first: int, last: int) -> str:
+    return text[spans[first][0]:spans[last - 1][1]] if last > first else ""
+
+
+def _describe(tag: str, theirs: str, ours: str) -> str:
     if tag == "replace":
         return f'quote has "{ours}" where the snapshot has "{theirs}"'
     if tag == "delete":

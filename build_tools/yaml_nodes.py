@@ -19,11 +19,11 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from build_tools.problems import Location, Problem
 from build_tools.syntax_codes import (
     ANCHOR_OR_ALIAS,
+    FILE_TOO_LARGE,
     INVALID_ENCODING,
     INVALID_YAML,
     NESTING_TOO_DEEP,
     NOT_ONE_DOCUMENT,
-    FILE_TOO_LARGE,
 )
 
 try:
@@ -31,7 +31,7 @@ try:
 except AttributeError:  # pragma: no cover - PyYAML built without libyaml
     _Loader = yaml.SafeLoader
 
-__all__ = ["MappingNode", "Node", "ScalarNode", "SequenceNode", "ParsedFile", "parse_yaml", "where"]
+__all__ = ["MappingNode", "Node", "ParsedFile", "ScalarNode", "SequenceNode", "parse_yaml", "where"]
 
 MAX_DEPTH = 32
 MAX_BYTES = 8 * 1024 * 1024
@@ -55,12 +55,17 @@ def where(path: str, node: Node) -> Location:
 def parse_yaml(path: str, data: bytes, max_bytes: int = MAX_BYTES) -> ParsedFile:
     """Parse one file's bytes; problems instead of exceptions for every bad input."""
     text, problem = _decode(path, data, max_bytes)
+    bound = 0
     if problem is None:
         assert text is not None
-        problem = _scan_events(path, text) if _needs_event_scan(text) else None
+        bound = _depth_bound(text)
+        if "&" in text or "*" in text or bound >= _CHEAP_DEPTH_BOUND:
+            problem = _scan_events(path, text)
     if problem is not None:
         return ParsedFile(path, None, (problem,))
     root, problem = _compose(path, text or "")
+    if problem is None and root is not None and bound >= MAX_DEPTH:
+        problem = _depth_problem(path, root)
     if problem is None and root is None:
         problem = Problem.of(NOT_ONE_DOCUMENT, Location(path), "file holds no YAML document; "
                              "write a mapping such as 'title: …' or delete the file")
@@ -94,13 +99,26 @@ def _offset_location(path: str, text: str | bytes, offset: int) -> Location:
     return Location(path, line + 1, column + 1)
 
 
-def _needs_event_scan(text: str) -> bool:
-    """True when the file may hold anchors, aliases or deep nesting (rare in real files)."""
-    if "&" in text or "*" in text:
-        return True
+def _depth_bound(text: str) -> int:
+    """An upper bound on nesting depth: every flow bracket, plus the deepest block indentation."""
     flow = text.count("[") + text.count("{")
     prefix = max((len(m) for m in _INDENT_PREFIX.findall(text)), default=0)
-    return flow + prefix >= _CHEAP_DEPTH_BOUND
+    return flow + prefix + 1
+
+
+def _depth_problem(path: str, root: Node) -> Problem | None:
+    """Measure the composed tree's depth without recursion (only when the bound says it may be deep)."""
+    stack: list[tuple[Node, int]] = [(root, 1)]
+    while stack:
+        node, depth = stack.pop()
+        if depth > MAX_DEPTH:
+            return Problem.of(NESTING_TOO_DEEP, where(path, node), f"nesting deeper than {MAX_DEPTH} "
+                              "levels; no briefing or source file needs this")
+        if isinstance(node, SequenceNode):
+            stack.extend((child, depth + 1) for child in node.value)
+        elif isinstance(node, MappingNode):
+            stack.extend((value, depth + 1) for _, value in node.value)
+    return None
 
 
 def _scan_events(path: str, text: str) -> Problem | None:
@@ -122,7 +140,7 @@ def _scan_events(path: str, text: str) -> Problem | None:
 
 def _event_problem(path: str, event: yaml.Event, depth: int) -> Problem | None:
     mark = event.start_mark
-    here = Location(path, mark.line + 1, mark.column + 1)
+    here = Location(path, mark.line + 1, mark.column + 1) if mark else Location(path)
     if isinstance(event, yaml.AliasEvent):
         return Problem.of(ANCHOR_OR_ALIAS, here, f"alias '*{event.anchor}' is not allowed; "
                           "write the value out in full")

@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import json
 import string
+from collections.abc import Sequence
 from urllib.parse import quote
 
 from build_tools.snapshots import normalize
@@ -63,7 +64,7 @@ def fact_anchor(fact_id: str) -> str:
     return f"fact-{fact_id}"
 
 
-def table(header: tuple[str, ...], rows: list[tuple[str, ...]]) -> str:
+def table(header: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
     """A table whose cells are already Markdown (escape text cells with `text`)."""
     lines = ["| " + " | ".join(header) + " |", "|" + "|".join("---" for _ in header) + "|"]
     lines += ["| " + " | ".join(row) + " |" for row in rows]

@@ -133,7 +133,8 @@ def render_briefing(site: Site, briefing: Briefing) -> str:
 
 def _fact_block(site: Site, fact: Fact, notes: _Footnotes) -> str:
     refs = "".join(notes.ref(c) for c in fact.citations)
-    line = f"**{text(fact.date.display())}**: {text(fact.text)}{refs}"
+    shown = fact.date.display() if fact.date else "date unknown"
+    line = f"**{text(shown)}**: {text(fact.text)}{refs}"
     extras = []
     if fact.as_of:
         extras.append(f"as of {text(fact.as_of.display())}")

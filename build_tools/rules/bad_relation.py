@@ -63,5 +63,5 @@ def _cycle_from(start: str, sources: Mapping[str, Source]) -> list[str]:
         if node in seen or node not in sources:
             continue
         seen.add(node)
-        frontier.extend(path + [nxt] for nxt in sources[node].relations)
+        frontier.extend([*path, nxt] for nxt in sources[node].relations)
     return []

@@ -37,7 +37,7 @@ def check(ctx: Context) -> Iterator[Problem]:
     sources = ctx.project.sources
     for fact in ctx.project.facts:
         cited = [sources[c.source] for c in fact.citations if c.source in sources]
-        if fact.kind == "plan" or not cited or any(s.published is None for s in cited):
+        if fact.date is None or fact.kind == "plan" or not cited or any(s.published is None for s in cited):
             continue
         latest = max(s.published.last_day() for s in cited if s.published)
         if fact.date.first_day() > latest:

@@ -12,6 +12,9 @@ the source list with nothing resting on it.
 
 ## Fix
 Cite it where it supports a fact, or delete the file.
+
+This rule stays silent while a briefing file has loading problems, since the
+broken file may be the one that cites the source.
 """
 
 from __future__ import annotations
@@ -25,6 +28,8 @@ CODE = Code("SRC001", "unused-source", Severity.WARNING, __doc__ or "")
 
 
 def check(ctx: Context) -> Iterator[Problem]:
+    if not ctx.project.briefings_complete:
+        return  # a briefing that failed to load may cite any source: nothing to say yet
     cited = {c.source for fact in ctx.project.facts for c in fact.citations}
     for source in ctx.project.sources.values():
         if source.id not in cited:

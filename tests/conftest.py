@@ -1,0 +1,102 @@
+"""Shared fixtures: a tiny synthetic project (no article text) and access to the real snapshots."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import textwrap
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from build_tools.config import load_config
+from build_tools.lint import LintResult, lint_project
+
+ROOT = Path(__file__).resolve().parent.parent
+SEEDS = ROOT.parent / "shared" / "seeds"
+
+SNAPSHOT_TEXT = (
+    "The minister said on Monday that the bridge would reopen in May.\n"
+    "Officials counted 1,204 vehicles on the first day, according to the city.\n"
+    "“We are very pleased,” the mayor said — and the council agreed.\n"
+)
+SNAPSHOT_SHA = hashlib.sha256(SNAPSHOT_TEXT.encode()).hexdigest()
+
+SOURCE_YAML = f"""\
+title: Bridge to reopen in May
+outlet: City Herald
+published: 2024-03-04
+url: https://example.org/bridge
+snapshot:
+  sha256: {SNAPSHOT_SHA}
+  file: bridge.txt
+"""
+
+BRIEFING_YAML = """\
+title: The bridge
+summary: What the city said about the bridge.
+updated: 2024-03
+sections:
+  - title: Reopening
+    facts:
+      - id: bridge-reopens
+        text: The minister said the bridge would reopen in May.
+        date: 2024-03-04
+        citations:
+          - source: city-herald-2024
+            quote: "the bridge would reopen in May"
+"""
+
+
+def require_seeds() -> Path:
+    """The real snapshots: skip when absent, but fail under CI=true where they must be present."""
+    if SEEDS.is_dir() and any(SEEDS.glob("*.txt")):
+        return SEEDS
+    if os.environ.get("CI") == "true":
+        pytest.fail(f"the real snapshots are missing at {SEEDS}; CI must run with ../shared beside the repo")
+    pytest.skip(f"the real snapshots are not at {SEEDS}")
+
+
+@dataclass
+class MiniProject:
+    root: Path
+    snapshots: Path
+
+    def write(self, rel: str, content: str) -> Path:
+        path = self.root / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(textwrap.dedent(content), encoding="utf-8")
+        return path
+
+    def lint(self) -> LintResult:
+        return lint_project(load_config(self.root, str(self.snapshots), environ={}))
+
+    def codes(self) -> list[tuple[str, int, int, str]]:
+        return [(p.where.path, p.where.line, p.where.column, p.code) for p in self.lint().problems]
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> MiniProject:
+    """A clean project: one source, one briefing, one snapshot."""
+    root = tmp_path / "proj"
+    snapshots = tmp_path / "snaps"
+    snapshots.mkdir()
+    (snapshots / "bridge.txt").write_text(SNAPSHOT_TEXT, encoding="utf-8")
+    mini = MiniProject(root, snapshots)
+    mini.write("sources/city-herald-2024.yaml", SOURCE_YAML)
+    mini.write("briefings/bridge.yaml", BRIEFING_YAML)
+    return mini
+
+
+@pytest.fixture
+def lint(project: MiniProject) -> Callable[[Mapping[str, str]], list[tuple[str, int, int, str]]]:
+    """Overwrite or add files in the clean project and return (path, line, column, code) for each problem."""
+
+    def run(files: Mapping[str, str]) -> list[tuple[str, int, int, str]]:
+        for rel, content in files.items():
+            project.write(rel, content)
+        return project.codes()
+
+    return run

@@ -1,0 +1,125 @@
+"""End to end through the `briefings` command: exact output and exit codes."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+from tests.conftest import BRIEFING_YAML, ROOT, MiniProject
+
+
+def run(project: MiniProject, *args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    base = {"PATH": "/usr/bin:/bin", "BRIEFINGS_SNAPSHOTS": str(project.snapshots)}
+    return subprocess.run([sys.executable, "-m", "build_tools", *args], cwd=project.root, text=True,
+                          capture_output=True, env={**base, **(env or {}), "PYTHONPATH": str(ROOT)})
+
+
+def break_project(project: MiniProject) -> None:
+    project.write("briefings/bridge.yaml", BRIEFING_YAML.replace("would reopen", "will reopen")
+                  .replace("date: 2024-03-04", "date: 2024-02-30"))
+
+
+def test_clean_project_exits_0_with_a_summary(project: MiniProject) -> None:
+    result = run(project, "lint")
+    assert (result.returncode, result.stderr) == (0, "")
+    assert result.stdout == "0 errors, 0 warnings in 2 files (1 source, 1 briefing, 1 fact, 1 citation)\n"
+
+
+def test_problems_exit_1_with_exact_lines(project: MiniProject) -> None:
+    break_project(project)
+    result = run(project, "lint")
+    assert result.returncode == 1
+    assert result.stdout.splitlines() == [
+        "briefings/bridge.yaml:9:15: error SCH005 '2024-02-30' does not exist: February 2024 has 29 days "
+        "(invalid-date)",
+        "briefings/bridge.yaml:12:20: error CIT003 quote not found in snapshot of 'city-herald-2024'; closest "
+        'passage: "the bridge would reopen in May" (quote has "will" where the snapshot has "would") '
+        "(quote-not-in-snapshot)",
+        "2 errors, 0 warnings in 2 files (1 source, 1 briefing, 1 fact, 1 citation)",
+    ]
+
+
+def test_github_format_is_chosen_on_github_actions(project: MiniProject) -> None:
+    break_project(project)
+    result = run(project, "lint", env={"GITHUB_ACTIONS": "true"})
+    assert result.returncode == 1
+    assert result.stdout.splitlines()[0] == (
+        "::error file=briefings/bridge.yaml,line=9,col=15,title=SCH005 invalid-date::'2024-02-30' does not "
+        "exist: February 2024 has 29 days")
+
+
+def test_json_format(project: MiniProject) -> None:
+    break_project(project)
+    result = run(project, "lint", "--format", "json")
+    data = json.loads(result.stdout)
+    assert [(p["line"], p["code"]) for p in data["problems"]] == [(9, "SCH005"), (12, "CIT003")]
+    assert data["summary"]["errors"] == 2
+
+
+def test_lint_of_named_files_reports_only_them(project: MiniProject) -> None:
+    break_project(project)
+    result = run(project, "lint", "sources/city-herald-2024.yaml")
+    assert result.returncode == 0
+    assert run(project, "lint", "briefings/bridge.yaml").returncode == 1
+
+
+def test_warnings_exit_0_unless_strict(project: MiniProject) -> None:
+    project.write("sources/spare.yaml", (project.root / "sources/city-herald-2024.yaml").read_text())
+    assert run(project, "lint").returncode == 0
+    assert run(project, "lint", "--strict").returncode == 1
+
+
+def test_usage_errors_exit_2(project: MiniProject, tmp_path: Path) -> None:
+    assert run(project, "lint", "--format", "xml").returncode == 2
+    assert run(project).returncode == 2
+    missing = run(project, "lint", "--root", str(tmp_path / "nope"))
+    assert missing.returncode == 2
+    assert "does not exist" in missing.stderr
+    assert "Traceback" not in missing.stderr
+
+
+def test_broken_config_exits_2_without_traceback(project: MiniProject) -> None:
+    project.write("briefings.toml", "[project\n")
+    result = run(project, "lint")
+    assert result.returncode == 2
+    assert result.stderr.startswith("briefings: configuration error: briefings.toml:")
+    assert "Traceback" not in result.stderr
+
+
+def test_snapshots_option_beats_environment(project: MiniProject, tmp_path: Path) -> None:
+    result = run(project, "lint", "--snapshots", str(tmp_path / "elsewhere"))
+    assert result.returncode == 1
+    assert "elsewhere (from --snapshots) does not exist" in result.stdout
+
+
+def test_rules_and_explain(project: MiniProject) -> None:
+    listing = run(project, "rules").stdout
+    assert "CIT003  error    quote-not-in-snapshot" in listing
+    explained = run(project, "explain", "quote-not-in-snapshot")
+    assert explained.returncode == 0
+    assert explained.stdout.startswith("CIT003 quote-not-in-snapshot (error)\n\nQuote is not verbatim")
+    assert run(project, "explain", "XYZ999").returncode == 2
+
+
+def test_build_writes_pages_and_keeps_them_when_input_breaks(project: MiniProject) -> None:
+    first = run(project, "build")
+    assert first.returncode == 0, first.stdout + first.stderr
+    page = project.root / "build/pages/briefings/bridge.md"
+    before = page.read_bytes()
+    mtime = page.stat().st_mtime_ns
+    again = run(project, "build")
+    assert "wrote 0 files" in again.stdout
+    assert page.stat().st_mtime_ns == mtime
+    break_project(project)
+    failed = run(project, "build")
+    assert failed.returncode == 1
+    assert "previous output is unchanged" in failed.stderr
+    assert page.read_bytes() == before
+
+
+def test_version() -> None:
+    result = subprocess.run([sys.executable, "-m", "build_tools", "--version"], capture_output=True, text=True,
+                            cwd=ROOT)
+    assert result.stdout.startswith("briefings 0.")

@@ -7,7 +7,6 @@ found, 2 usage, configuration or internal error.
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import sys
 import traceback
@@ -164,8 +163,8 @@ def cmd_explain(args: argparse.Namespace) -> int:
 
 def cmd_schema(args: argparse.Namespace) -> int:
     args.out.mkdir(parents=True, exist_ok=True)
-    for name, record in (("source", schema.SOURCE), ("briefing", schema.BRIEFING)):
-        data = schema.json_schema(record, f"Sourced Briefings {name} file")
-        (args.out / f"{name}.schema.json").write_text(json.dumps(data, indent=2) + "\n", encoding="utf-8")
-    print(f"wrote source.schema.json and briefing.schema.json in {args.out}")
+    files = schema.schema_files()
+    for name, content in files.items():
+        (args.out / name).write_text(content, encoding="utf-8")
+    print(f"wrote {' and '.join(files)} in {args.out}")
     return EXIT_OK

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import difflib
 import enum
+import json
 import re
 from dataclasses import dataclass, field
 from typing import Any
@@ -397,6 +398,14 @@ _KIND_SCHEMA: dict[Kind, dict[str, Any]] = {
     Kind.SHA256: {"type": "string", "pattern": "^" + SHA256_PATTERN.pattern + "$"},
     Kind.CODE: {"type": "string", "pattern": "^" + CODE_PATTERN.pattern + "$"},
 }
+
+
+def schema_files() -> dict[str, str]:
+    """The published JSON Schemas, by file name: what editors point `$schema` at."""
+    return {
+        f"{name}.schema.json": json.dumps(json_schema(record, f"Sourced Briefings {name} file"), indent=2) + "\n"
+        for name, record in (("source", SOURCE), ("briefing", BRIEFING))
+    }
 
 
 def json_schema(record: Record, title: str) -> dict[str, Any]:

@@ -11,6 +11,7 @@ from pathlib import Path
 from build_tools.export import EXPORT_PATH, export_json
 from build_tools.model import Project
 from build_tools.render import render_pages
+from build_tools.schema import schema_files
 
 
 @dataclass(frozen=True)
@@ -24,6 +25,7 @@ def generate(project: Project) -> dict[str, str]:
     """Every generated file (Markdown pages and the JSON export), keyed by docs-relative path."""
     files = render_pages(project)
     files[EXPORT_PATH] = export_json(project)
+    files.update({f"schemas/{name}": content for name, content in schema_files().items()})
     return files
 
 

@@ -184,10 +184,11 @@ class Checker:
             value = self.value(value_node, spec.kind, spec)
             # A rejected value stays as Value(None): the key was written, so no "missing" cascade.
             fields[name] = value if value is not None else Value(None, where(self.path, value_node))
+        guessed = {_guess(name, record) for name in first_seen if name not in record.by_name}
         for spec in record.fields:
-            if spec.required and spec.name not in fields and spec.name not in first_seen:
+            if spec.required and spec.name not in first_seen and spec.name not in guessed:
                 self.report(codes.MISSING_FIELD, node, f"{record.name} has no '{spec.name}': add "
-                            f"'{spec.name}:' ({spec.doc[0].lower()}{spec.doc[1:]})")
+                            f"'{spec.name}:' ({spec.doc[0].lower()}{spec.doc[1:].rstrip('.')})")
         return fields
 
     def _key(self, key: Node, first_seen: dict[str, Node], record: Record) -> str | None:
@@ -341,12 +342,16 @@ def url_problem(url: str) -> str | None:
     return None
 
 
-def _unknown_key_message(name: str, record: Record) -> str:
+def _guess(name: str, record: Record) -> str | None:
     guess = difflib.get_close_matches(name, list(record.by_name), n=1, cutoff=0.6)
-    known = ", ".join(record.by_name)
+    return guess[0] if guess else None
+
+
+def _unknown_key_message(name: str, record: Record) -> str:
+    guess = _guess(name, record)
     if guess:
-        return f"unknown key '{_clip(name)}' in {record.name}; did you mean '{guess[0]}'?"
-    return f"unknown key '{_clip(name)}' in {record.name}; allowed keys: {known}"
+        return f"unknown key '{_clip(name)}' in {record.name}; did you mean '{guess}'?"
+    return f"unknown key '{_clip(name)}' in {record.name}; allowed keys: {', '.join(record.by_name)}"
 
 
 def _yaml11_type(node: ScalarNode) -> str:

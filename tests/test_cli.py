@@ -7,6 +7,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from tests.conftest import BRIEFING_YAML, ROOT, MiniProject
 
 
@@ -123,3 +125,37 @@ def test_version() -> None:
     result = subprocess.run([sys.executable, "-m", "build_tools", "--version"], capture_output=True, text=True,
                             cwd=ROOT)
     assert result.stdout.startswith("briefings 0.")
+
+
+BRIEFING = "briefings/bridge.yaml"
+SOURCE = "sources/city-herald-2024.yaml"
+
+def _replace(path: str, old: str, new: str) -> tuple[str, str, str]:
+    return (path, old, new)
+
+
+@pytest.mark.parametrize(("edit", "expected"), [
+    (_replace(BRIEFING, "would reopen in May\"", "would open in May\""), "briefings/bridge.yaml:12:20: error CIT003"),
+    (_replace(BRIEFING, "source: city-herald-2024", "source: nowhere"), "briefings/bridge.yaml:11:21: error CIT001"),
+    (_replace(BRIEFING, "May\"\n", "May\"\n      - id: bridge-reopens\n        text: Again.\n        date: 2024-03-04\n"
+              "        citations:\n          - source: city-herald-2024\n            quote: \"reopen in May\"\n"),
+     "briefings/bridge.yaml:13:13: error FCT001"),
+    (_replace(BRIEFING, "updated: 2024-03\n", "updated: 2024-03\nupdated: 2024-04\n"),
+     "briefings/bridge.yaml:4:1: error YML003"),
+    (_replace(BRIEFING, "summary:", "sumary:"), "briefings/bridge.yaml:2:1: error SCH001"),
+    (_replace(BRIEFING, "title: The bridge", "title: [The bridge"), "briefings/bridge.yaml:2:8: error YML001"),
+    (_replace(SOURCE, "https://example.org/bridge", "javascript:alert(1)"),
+     "sources/city-herald-2024.yaml:4:6: error SCH006"),
+    (_replace(BRIEFING, "date: 2024-03-04", "date: 2021-13-45"), "briefings/bridge.yaml:9:15: error SCH005"),
+], ids=["changed-word", "unknown-source", "duplicate-fact-id", "duplicate-key", "unknown-key", "malformed-yaml",
+        "javascript-url", "impossible-date"])
+def test_each_broken_input_exits_1_with_its_place_and_code(
+        project: MiniProject, edit: tuple[str, str, str], expected: str) -> None:
+    path, old, new = edit
+    text = (project.root / path).read_text()
+    assert old in text
+    project.write(path, text.replace(old, new))
+    result = run(project, "lint")
+    assert result.returncode == 1, result.stdout
+    assert result.stdout.splitlines()[0].startswith(expected), result.stdout
+    assert "Traceback" not in result.stderr

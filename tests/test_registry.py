@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import re
 
+import pytest
+
+from build_tools.cli import main
 from build_tools.rules import ALL_CODES, RULES, find_code
 
 SECTIONS = ("## What it checks", "## Why it matters", "## Example", "## Fix")
@@ -37,3 +40,21 @@ def test_rule_modules_document_themselves() -> None:
 def test_find_code_by_code_or_name() -> None:
     assert find_code("cit003") is find_code("quote-not-in-snapshot")
     assert find_code("NOPE999") is None
+
+
+def test_rules_page_documents_every_code_in_registry_order() -> None:
+    from build_tools.render.rules_page import render_rules
+
+    page = render_rules(ALL_CODES)
+    headings = re.findall(r"^## ([A-Z]{3}\d{3}) ([a-z0-9-]+) \{#", page, flags=re.MULTILINE)
+    assert headings == [(c.code, c.name) for c in ALL_CODES]
+    for code in ALL_CODES:
+        assert code.doc.strip().partition("\n")[2].strip().splitlines()[-1] in page
+
+
+def test_explain_prints_each_rules_documentation(capsys: pytest.CaptureFixture[str]) -> None:
+    for code in ALL_CODES:
+        assert main(["explain", code.code]) == 0
+        out = capsys.readouterr().out
+        assert out.startswith(f"{code.code} {code.name} ({code.severity.value})\n")
+        assert code.doc.strip() in out

@@ -17,6 +17,8 @@ from build_tools.render.markdown import (
     table,
     text,
 )
+from build_tools.render.rules_page import render_rules
+from build_tools.rules import ALL_CODES
 from build_tools.snapshots import normalize
 
 
@@ -46,7 +48,7 @@ class Site:
 def render_pages(project: Project) -> dict[str, str]:
     """Every generated page, keyed by its path under the docs directory."""
     site = Site.of(project)
-    pages = {"index.md": render_home(site)}
+    pages = {"index.md": render_home(site), "rules.md": render_rules(ALL_CODES)}
     for briefing in project.briefings:
         pages[f"briefings/{briefing.id}.md"] = render_briefing(site, briefing)
     for source in project.sources.values():

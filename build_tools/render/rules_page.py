@@ -1,0 +1,33 @@
+"""The "Citation rules" page, generated from the rules' own docstrings so docs and code cannot drift."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from build_tools.problems import Code
+from build_tools.render.markdown import front_matter, table
+
+INTRO = (
+    "Every problem `briefings lint` reports has a stable code and a name. Errors stop the build; "
+    "warnings are shown and exit 0 unless `--strict`. `briefings explain CODE` prints the same "
+    "documentation in the terminal. Codes starting `YML` and `SCH` are found while reading files; "
+    "the others by rules that look at the whole project."
+)
+
+
+def render_rules(codes: Sequence[Code]) -> str:
+    # The docstrings are our own trusted Markdown; only table pipes need escaping.
+    rows = [(f"[`{c.code}`](#{c.code.lower()})", f"`{c.name}`", c.severity.value, c.summary.replace("|", "\\|"))
+            for c in codes]
+    parts = [front_matter(title="Citation rules"), "# Citation rules", INTRO,
+             table(("Code", "Name", "Severity", "What is wrong"), rows)]
+    parts.extend(_rule_section(code) for code in codes)
+    return "\n\n".join(parts) + "\n"
+
+
+def _rule_section(code: Code) -> str:
+    summary, _, body = code.doc.strip().partition("\n")
+    body = re.sub(r"^## ", "### ", body.strip(), flags=re.MULTILINE)
+    return (f"## {code.code} {code.name} {{#{code.code.lower()}}}\n\n"
+            f"*{code.severity.value}*: {summary}\n\n{body}")

@@ -61,3 +61,21 @@ def test_ruff_passes() -> None:
 def test_mypy_passes() -> None:
     result = subprocess.run([sys.executable, "-m", "mypy"], cwd=ROOT, capture_output=True, text=True)
     assert result.returncode == 0, result.stdout
+
+
+def test_content_covers_the_corpus() -> None:
+    result = lint_project(load_config(ROOT, str(require_seeds()), environ={}))
+    facts = list(result.project.facts)
+    assert len(facts) >= 60
+    assert all(fact.citations for fact in facts)
+    cited = {c.source for fact in facts for c in fact.citations}
+    assert cited == set(result.project.sources) and len(cited) == 5
+
+
+def test_state_facts_carry_as_of_and_statements_are_attributed() -> None:
+    result = lint_project(load_config(ROOT, str(require_seeds()), environ={}))
+    for fact in result.project.facts:
+        if fact.kind == "state":
+            assert fact.as_of is not None, fact.id
+        if "has not spoken" in fact.text or "had not spoken" in fact.text:
+            assert fact.as_of is not None, fact.id

@@ -7,6 +7,7 @@ found, 2 usage, configuration or internal error.
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import os
 import sys
 import traceback
@@ -14,12 +15,17 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from build_tools import __version__, schema
+from build_tools.archive import ArchiveError, extract, fetch, snapshot_block, source_yaml, store_file, store_text
 from build_tools.config import Config, ConfigError, load_config
 from build_tools.export import export_json
 from build_tools.lint import LintResult, lint_project
+from build_tools.load import load_project
 from build_tools.report import FORMATS, format_problems, format_rules, summary
 from build_tools.rules import ALL_CODES, find_code
+from build_tools.schema import id_problem, url_problem
+from build_tools.similarity import baseline, is_suspicious, rank
 from build_tools.site import generate, write_files
+from build_tools.snapshots import SnapshotStore
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
 
@@ -74,6 +80,23 @@ def _parser() -> argparse.ArgumentParser:
     explain.add_argument("code", help="a code (CIT003) or name (quote-not-in-snapshot)")
     explain.set_defaults(func=cmd_explain)
 
+    snapshot = sub.add_parser("snapshot", help="manage the snapshot store")
+    snapshot_sub = snapshot.add_subparsers(dest="snapshot_command", metavar="ACTION", required=True)
+    add = snapshot_sub.add_parser("add", help="put a file in the store and print its 'snapshot:' block")
+    _project_options(add)
+    add.add_argument("file", type=Path, help="the archived plain-text file")
+    add.set_defaults(func=cmd_snapshot_add)
+
+    archive = sub.add_parser("archive", help="fetch a page, extract its text, store it, record the source")
+    _project_options(archive)
+    archive.add_argument("source", help="the source id (file name in sources/ without .yaml)")
+    archive.add_argument("--url", required=True, help="the article's http(s) address")
+    archive.set_defaults(func=cmd_archive)
+
+    similar = sub.add_parser("similar", help="rank pairs of snapshots by textual overlap")
+    _project_options(similar)
+    similar.set_defaults(func=cmd_similar)
+
     schemas = sub.add_parser("schema", help="write the JSON Schemas for source and briefing files")
     schemas.add_argument("--out", type=Path, required=True, help="directory to write them to")
     schemas.set_defaults(func=cmd_schema)
@@ -126,7 +149,7 @@ def cmd_build(args: argparse.Namespace) -> int:
         print("briefings build: not written; the previous output is unchanged", file=sys.stderr)
         return EXIT_PROBLEMS
     out = args.out or config.output
-    report = write_files(generate(result.project), out)
+    report = write_files(generate(result.project, result.store), out)
     print(f"{summary(result)}\nwrote {len(report.written)} files, {report.unchanged} unchanged, "
           f"{len(report.removed)} removed, in {out}")
     return EXIT_OK
@@ -138,7 +161,7 @@ def cmd_export(args: argparse.Namespace) -> int:
     if result.errors:
         print(format_problems(result, "text"))
         return EXIT_PROBLEMS
-    data = export_json(result.project)
+    data = export_json(result.project, result.store)
     if str(args.out) == "-":
         sys.stdout.write(data)
     else:
@@ -158,6 +181,65 @@ def cmd_explain(args: argparse.Namespace) -> int:
         print(f"briefings: no rule '{args.code}'; `briefings rules` lists them", file=sys.stderr)
         return EXIT_USAGE
     print(f"{code.code} {code.name} ({code.severity.value})\n\n{code.doc.strip()}")
+    return EXIT_OK
+
+
+def cmd_snapshot_add(args: argparse.Namespace) -> int:
+    config = _config(args)
+    if not args.file.is_file():
+        raise ConfigError(f"'{args.file}' is not a file")
+    stored = store_file(args.file, config.snapshots)
+    verb = "added to" if stored.added else "already in"
+    print(f"# {stored.path.name} {verb} {config.snapshots}\n{snapshot_block(stored)}")
+    return EXIT_OK
+
+
+def cmd_archive(args: argparse.Namespace) -> int:
+    config = _config(args)
+    problem = id_problem(args.source)
+    if problem is not None:
+        raise ConfigError(problem[1])
+    if url_problem(args.url) is not None:
+        raise ConfigError(str(url_problem(args.url)))
+    try:
+        article = extract(fetch(args.url), args.url)
+    except ArchiveError as error:
+        print(f"briefings archive: {error}", file=sys.stderr)
+        return EXIT_PROBLEMS
+    today = dt.date.today()
+    stored = store_text(article.text, f"{args.source}.txt", config.snapshots)
+    target = config.root / "sources" / f"{args.source}.yaml"
+    if target.exists():
+        print(f"# sources/{args.source}.yaml exists; update it with:\nurl: {args.url}\n"
+              f"{snapshot_block(stored, today)}")
+    else:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(source_yaml(article, args.url, stored, today), encoding="utf-8")
+        print(f"wrote sources/{args.source}.yaml; check its title, outlet and date against the page")
+    print(f"stored {len(article.text.split())} words as {stored.path}")
+    return EXIT_OK
+
+
+def cmd_similar(args: argparse.Namespace) -> int:
+    config = _config(args)
+    project, _ = load_project(config)
+    store = SnapshotStore(config.snapshots)
+    texts = {}
+    for source in project.sources.values():
+        snap = store.get(source.snapshot.sha256)
+        if snap is not None:
+            texts[source.id] = snap.text
+    pairs = rank(texts)
+    base = baseline(pairs)
+    print(f"{len(pairs)} pairs of {len(texts)} snapshots; median score {base:.3f}")
+    for pair in pairs:
+        a, b = project.sources[pair.first], project.sources[pair.second]
+        if pair.second in a.relations or pair.first in b.relations:
+            note = "declared relation"
+        else:
+            note = "UNDECLARED: far above the median" if is_suspicious(pair, base) else ""
+        print(f"{pair.score:.3f}  {pair.first}  {pair.second}  (shingles {pair.containment:.2f}, figures "
+              f"{pair.figures:.2f}, names {pair.names:.2f})  {note}".rstrip())
     return EXIT_OK
 
 

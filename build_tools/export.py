@@ -1,42 +1,83 @@
-"""Project → JSON: everything a reader or another tool needs, in one stable document."""
+"""Project → JSON: everything a reader or another tool needs, and W3C Web Annotations.
+
+Each citation is exported with its place in the archived snapshot (character
+offsets and a TextQuoteSelector), computed at build time from the snapshot.
+"""
 
 from __future__ import annotations
 
+import base64
 import json
 from typing import Any
 
-from build_tools.model import Project, Source
-from build_tools.provenance import independence_groups, independent_count
+from build_tools.model import Citation, Fact, Project, Source
+from build_tools.provenance import independence_groups, independent_count, reverse_relations
+from build_tools.snapshots import Anchor, SnapshotStore, anchor_quote
 
 EXPORT_PATH = "data/briefings.json"
+ANNOTATIONS_PATH = "data/annotations.jsonld"
 
 
-def export_data(project: Project) -> dict[str, Any]:
+class _Anchors:
+    """Quote anchors, computed once per (source, quote)."""
+
+    def __init__(self, project: Project, store: SnapshotStore | None) -> None:
+        self.project = project
+        self.store = store
+        self.cache: dict[tuple[str, str], Anchor | None] = {}
+
+    def get(self, citation: Citation) -> Anchor | None:
+        key = (citation.source, citation.quote)
+        if key not in self.cache:
+            source = self.project.sources.get(citation.source)
+            snapshot = self.store.get(source.snapshot.sha256) if source and self.store else None
+            self.cache[key] = anchor_quote(snapshot.text, citation.quote) if snapshot else None
+        return self.cache[key]
+
+
+def export_data(project: Project, store: SnapshotStore | None = None) -> dict[str, Any]:
     groups = independence_groups(project.sources)
+    anchors = _Anchors(project, store)
+    reverse = reverse_relations(project.sources)
     return {
         "briefings": [
             {"id": b.id, "title": b.title, "path": f"briefings/{b.id}/", "updated": b.updated.iso()}
             for b in project.briefings
         ],
-        "facts": [
-            {
-                "id": fact.id,
-                "briefing": fact.briefing,
-                "section": fact.section,
-                "text": fact.text,
-                "date": fact.date.iso() if fact.date else None,
-                "as_of": fact.as_of.iso() if fact.as_of else None,
-                "kind": fact.kind,
-                "citations": [{"source": c.source, "quote": c.quote} for c in fact.citations],
-                "independent_sources": independent_count({c.source for c in fact.citations}, groups),
-            }
-            for fact in project.facts
-        ],
-        "sources": [_source(source) for source in project.sources.values()],
+        "facts": [_fact(fact, groups, anchors) for fact in project.facts],
+        "sources": [_source(source, reverse[source.id]) for source in project.sources.values()],
     }
 
 
-def _source(source: Source) -> dict[str, Any]:
+def _fact(fact: Fact, groups: dict[str, str], anchors: _Anchors) -> dict[str, Any]:
+    return {
+        "id": fact.id,
+        "briefing": fact.briefing,
+        "section": fact.section,
+        "text": fact.text,
+        "date": fact.date.iso() if fact.date else None,
+        "as_of": fact.as_of.iso() if fact.as_of else None,
+        "kind": fact.kind,
+        "status": ({"value": fact.status.value, "by": list(fact.status.by), "reason": fact.status.reason}
+                   if fact.status else {"value": "current", "by": [], "reason": None}),
+        "citations": [_citation(c, anchors.get(c)) for c in fact.citations],
+        "independent_sources": independent_count({c.source for c in fact.citations}, groups),
+    }
+
+
+def _citation(citation: Citation, anchor: Anchor | None) -> dict[str, Any]:
+    data: dict[str, Any] = {"source": citation.source, "quote": citation.quote}
+    if anchor is not None:
+        data["position"] = {"start": anchor.start, "end": anchor.end}
+        data["selector"] = _quote_selector(anchor)
+    return data
+
+
+def _quote_selector(anchor: Anchor) -> dict[str, str]:
+    return {"type": "TextQuoteSelector", "exact": anchor.exact, "prefix": anchor.prefix, "suffix": anchor.suffix}
+
+
+def _source(source: Source, reverse: dict[str, list[str]]) -> dict[str, Any]:
     return {
         "id": source.id,
         "title": source.title,
@@ -48,8 +89,53 @@ def _source(source: Source) -> dict[str, Any]:
         "snapshot": {"sha256": source.snapshot.sha256},
         "derived_from": list(source.derived_from),
         "republished_from": list(source.republished_from),
+        "derived_by": reverse["derived_by"],
+        "republished_by": reverse["republished_by"],
     }
 
 
-def export_json(project: Project) -> str:
-    return json.dumps(export_data(project), ensure_ascii=False, indent=2, sort_keys=False) + "\n"
+def export_json(project: Project, store: SnapshotStore | None = None) -> str:
+    return json.dumps(export_data(project, store), ensure_ascii=False, indent=2) + "\n"
+
+
+def snapshot_uri(sha256: str) -> str:
+    """RFC 6920 named-information URI: the archived copy, identified by its content."""
+    digest = base64.urlsafe_b64encode(bytes.fromhex(sha256)).decode().rstrip("=")
+    return f"ni:///sha-256;{digest}"
+
+
+def web_annotations(project: Project, store: SnapshotStore | None = None) -> dict[str, Any]:
+    """Every citation as a W3C Web Annotation (JSON-LD): the fact quotes a passage of its source."""
+    anchors = _Anchors(project, store)
+    items = []
+    for fact in project.facts:
+        for index, citation in enumerate(fact.citations, start=1):
+            source = project.sources[citation.source]
+            anchor = anchors.get(citation)
+            items.append(_annotation(fact, index, source, anchor, citation))
+    return {"@context": ["http://www.w3.org/ns/anno.jsonld", {"@language": "en"}],
+            "id": ANNOTATIONS_PATH, "type": "AnnotationCollection", "total": len(items),
+            "first": {"type": "AnnotationPage", "items": items}}
+
+
+def _annotation(fact: Fact, index: int, source: Source, anchor: Anchor | None, citation: Citation) -> dict[str, Any]:
+    quote_selector = _quote_selector(anchor) if anchor else {"type": "TextQuoteSelector", "exact": citation.quote}
+    targets: list[dict[str, Any]] = []
+    if source.url:
+        targets.append({"source": source.url, "selector": quote_selector})
+    snapshot_target: dict[str, Any] = {"source": snapshot_uri(source.snapshot.sha256), "selector": [quote_selector]}
+    if anchor:
+        snapshot_target["selector"].append({"type": "TextPositionSelector", "start": anchor.start, "end": anchor.end})
+    targets.append(snapshot_target)
+    return {
+        "id": f"briefings/{fact.briefing}/#fact-{fact.id}/citation-{index}",
+        "type": "Annotation",
+        "motivation": "quoting",
+        "body": {"type": "TextualBody", "value": fact.text, "format": "text/plain",
+                 "purpose": "describing"},
+        "target": targets,
+    }
+
+
+def annotations_json(project: Project, store: SnapshotStore | None = None) -> str:
+    return json.dumps(web_annotations(project, store), ensure_ascii=False, indent=2) + "\n"

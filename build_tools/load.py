@@ -9,7 +9,7 @@ from build_tools import schema
 from build_tools import syntax_codes as codes
 from build_tools.config import Config
 from build_tools.dates import PartialDate
-from build_tools.model import Briefing, Citation, Fact, Project, Section, SnapshotRef, Source, Suppression
+from build_tools.model import Briefing, Citation, Fact, Project, Section, SnapshotRef, Source, Status, Suppression
 from build_tools.problems import Location, Problem
 from build_tools.schema import Fields, Value
 from build_tools.yaml_nodes import parse_yaml
@@ -197,7 +197,15 @@ def _fact(briefing_id: str, section: str, value: Value) -> Fact | None:
         at=value.at,
         field_at=_locations(fields),
         suppression=_suppression(fields),
+        status=_status(fields),
     )
+
+
+def _status(fields: Fields) -> Status | None:
+    value = fields.get("status")
+    if value is None or not _valid(value.data, "value", "reason"):
+        return None
+    return Status(value.data["value"].data, _ids(value.data, "by"), value.data["reason"].data)
 
 
 def _citations(values: Iterable[Value]) -> Iterable[Citation]:

@@ -20,6 +20,13 @@ class Suppression:
 
 
 @dataclass(frozen=True, slots=True)
+class Status:
+    value: str  # current, superseded or disputed
+    by: tuple[str, ...]
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
 class Citation:
     source: str
     quote: str
@@ -40,6 +47,7 @@ class Fact:
     at: Location
     field_at: Mapping[str, Location] = field(default_factory=dict)
     suppression: Suppression | None = None
+    status: Status | None = None
 
     def where(self, name: str) -> Location:
         return self.field_at.get(name, self.at)

@@ -129,6 +129,14 @@ CITATION = Record("citation", "A source id and a short verbatim quote from its s
 ))
 
 FACT_KINDS = ("event", "statement", "state", "plan")
+STATUS_VALUES = ("current", "superseded", "disputed")
+
+STATUS = Record("status", "Whether the fact is still current, superseded by a later one, or disputed.", (
+    Field("value", Kind.CHOICE, "`current` (the default), `superseded` or `disputed`.", required=True,
+          choices=STATUS_VALUES),
+    Field("by", ListOf(Kind.ID), "Ids of the facts that supersede or dispute this one."),
+    Field("reason", Kind.LINE, "Why, in a short neutral sentence.", required=True),
+))
 
 FACT = Record("fact", "One neutral, attributed sentence with its date and citations.", (
     Field("id", Kind.ID, "Unique across the project; the page anchor is `#fact-<id>`.", required=True),
@@ -139,6 +147,7 @@ FACT = Record("fact", "One neutral, attributed sentence with its date and citati
     Field("kind", Kind.CHOICE, "`plan` for a plan or expectation (may be dated after the sources).",
           choices=FACT_KINDS),
     Field("citations", ListOf(CITATION, 1), "Where the fact comes from.", required=True),
+    Field("status", STATUS, "Mark a fact superseded by a later fact, or disputed by another."),
     Field("notes", Kind.TEXT, "Editorial notes (not shown to readers)."),
     Field("lint", SUPPRESSION, "Accept known problems on this fact."),
 ))

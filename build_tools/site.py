@@ -8,10 +8,11 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from build_tools.export import EXPORT_PATH, export_json
+from build_tools.export import ANNOTATIONS_PATH, EXPORT_PATH, annotations_json, export_json
 from build_tools.model import Project
 from build_tools.render import render_pages
 from build_tools.schema import schema_files
+from build_tools.snapshots import SnapshotStore
 
 
 @dataclass(frozen=True)
@@ -21,10 +22,11 @@ class WriteReport:
     removed: tuple[str, ...]
 
 
-def generate(project: Project) -> dict[str, str]:
-    """Every generated file (Markdown pages and the JSON export), keyed by docs-relative path."""
+def generate(project: Project, store: SnapshotStore | None = None) -> dict[str, str]:
+    """Every generated file (Markdown pages, JSON export, annotations, schemas), by docs-relative path."""
     files = render_pages(project)
-    files[EXPORT_PATH] = export_json(project)
+    files[EXPORT_PATH] = export_json(project, store)
+    files[ANNOTATIONS_PATH] = annotations_json(project, store)
     files.update({f"schemas/{name}": content for name, content in schema_files().items()})
     return files
 

@@ -66,6 +66,61 @@ class Snapshot:
 
 
 @dataclass(frozen=True)
+class Anchor:
+    """Where a quote stands in the snapshot's original text: offsets and a W3C TextQuoteSelector."""
+
+    start: int
+    end: int
+    exact: str
+    prefix: str
+    suffix: str
+
+
+CONTEXT = 32
+
+
+def anchor_quote(text: str, quote: str) -> Anchor | None:
+    """Locate `quote` in the original `text` (not the normalised form) and return its place.
+
+    Normalises character by character so every normalised character maps back to an
+    offset in `text`; the span runs from the first piece's start to the last piece's end.
+    """
+    normalized, origin = _normalize_with_offsets(text)
+    start = 0
+    spans = []
+    for piece in quote_pieces(quote):
+        found = normalized.find(piece, start)
+        if found < 0:
+            return None
+        spans.append((found, found + len(piece)))
+        start = found + len(piece)
+    if not spans:
+        return None
+    begin, end = origin[spans[0][0]], origin[spans[-1][1] - 1] + 1
+    return Anchor(begin, end, text[begin:end], text[max(0, begin - CONTEXT):begin], text[end:end + CONTEXT])
+
+
+def _normalize_with_offsets(text: str) -> tuple[str, list[int]]:
+    chars: list[str] = []
+    origin: list[int] = []
+    pending_space = False
+    for index, char in enumerate(text):
+        folded = char if char.isascii() and not char.isspace() else \
+            unicodedata.normalize("NFKC", char).translate(_FOLD)
+        for out in folded:
+            if out.isspace():
+                pending_space = bool(chars)
+                continue
+            if pending_space:
+                chars.append(" ")
+                origin.append(index)
+                pending_space = False
+            chars.append(out)
+            origin.append(index)
+    return "".join(chars), origin
+
+
+@dataclass(frozen=True)
 class Closest:
     """The passage of a snapshot nearest to a quote that is not in it."""
 

@@ -70,6 +70,13 @@ class MiniProject:
         path.write_text(textwrap.dedent(content), encoding="utf-8")
         return path
 
+    def add_source(self, source_id: str, snapshot_text: str, extra: str = "") -> None:
+        """A second source with its own snapshot (same metadata shape as the default one)."""
+        (self.snapshots / f"{source_id}.txt").write_text(snapshot_text, encoding="utf-8")
+        sha = hashlib.sha256(snapshot_text.encode()).hexdigest()
+        self.write(f"sources/{source_id}.yaml", SOURCE_YAML.replace(SNAPSHOT_SHA, sha)
+                   .replace("file: bridge.txt", f"file: {source_id}.txt") + extra)
+
     def lint(self) -> LintResult:
         return lint_project(load_config(self.root, str(self.snapshots), environ={}))
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable, Mapping
 
-from tests.conftest import BRIEFING_YAML, SNAPSHOT_SHA, SOURCE_YAML, MiniProject
+from tests.conftest import BRIEFING_YAML, SNAPSHOT_SHA, SNAPSHOT_TEXT, SOURCE_YAML, MiniProject
 
 Lint = Callable[[Mapping[str, str]], list[tuple[str, int, int, str]]]
 BRIEFING = "briefings/bridge.yaml"
@@ -119,7 +119,7 @@ def test_partial_dates_get_the_benefit_of_the_doubt(lint: Lint) -> None:
 
 
 def test_unused_source_is_a_warning(project: MiniProject) -> None:
-    project.write("sources/spare.yaml", SOURCE_YAML)
+    project.add_source("spare", "An unrelated archived article about the weather.\n")
     [problem] = project.lint().problems
     assert (problem.where.path, problem.code, problem.severity.value) == ("sources/spare.yaml", "SRC001", "warning")
 
@@ -140,8 +140,47 @@ def test_suppression_accepts_only_the_named_code(project: MiniProject) -> None:
     assert project.codes() == [(SOURCE, 1, 1, "SRC002")]
 
 
-def test_relations_must_name_known_sources_without_cycles(lint: Lint) -> None:
-    assert lint({SOURCE: SOURCE_YAML + "derived_from: [nowhere]\n"}) == [(SOURCE, 8, 15, "SRC003")]
-    other = SOURCE_YAML.replace("City Herald", "Other") + "republished_from: [city-herald-2024]\n"
-    found = lint({SOURCE: SOURCE_YAML + "derived_from: [other]\n", "sources/other.yaml": other})
-    assert [code for *_, code in found if code != "SRC001"] == ["SRC003", "SRC003"]
+def test_relations_must_name_known_sources_without_cycles(project: MiniProject) -> None:
+    project.write(SOURCE, SOURCE_YAML + "derived_from: [nowhere]\n")
+    assert project.codes() == [(SOURCE, 8, 15, "SRC003")]
+    project.write(SOURCE, SOURCE_YAML + "derived_from: [other]\n")
+    project.add_source("other", "Another text entirely.\n", "republished_from: [city-herald-2024]\n")
+    problems = [p for p in project.lint().problems if p.code in {"SRC003", "SRC004"}]
+    assert [(p.where.path, p.code) for p in problems] == [("sources/city-herald-2024.yaml", "SRC003"),
+                                                          ("sources/other.yaml", "SRC003")]
+    assert "relations form a cycle: city-herald-2024 → other → city-herald-2024" in problems[0].message
+
+
+def test_two_sources_with_one_snapshot(project: MiniProject) -> None:
+    project.write("sources/copy.yaml", SOURCE_YAML)
+    codes = project.codes()
+    assert ("sources/copy.yaml", 6, 3, "SRC004") in codes
+
+
+def test_fact_citing_only_a_rewrite_when_the_original_is_present(project: MiniProject) -> None:
+    project.add_source("rewrite", SNAPSHOT_TEXT.replace("Officials", "City officials"),
+                       "derived_from: [city-herald-2024]\n")
+    project.write(BRIEFING, BRIEFING_YAML.replace("source: city-herald-2024", "source: rewrite"))
+    assert (BRIEFING, 11, 11, "FCT003") in project.codes()
+    both = BRIEFING_YAML + "          - source: rewrite\n            quote: \"the bridge would reopen\"\n"
+    project.write(BRIEFING, both)
+    assert project.codes() == []
+
+
+def test_undeclared_near_duplicate_is_flagged_with_a_suggestion(project: MiniProject) -> None:
+    for index in range(6):  # a corpus baseline of unrelated articles
+        project.add_source(f"other-{index}", f"Unrelated report number {index} about gardens and rain {index * 7}.\n")
+    project.add_source("copy", SNAPSHOT_TEXT + "Reprinted with permission.\n")
+    problems = [p for p in project.lint().problems if p.code == "SRC005"]
+    assert len(problems) == 1
+    assert "add 'derived_from: [city-herald-2024]' or 'republished_from: [city-herald-2024]'" in problems[0].message
+    project.add_source("copy", SNAPSHOT_TEXT + "Reprinted with permission.\n", "republished_from: [city-herald-2024]\n")
+    assert not [p for p in project.lint().problems if p.code == "SRC005"]
+
+
+def test_status_must_name_existing_other_facts(lint: Lint) -> None:
+    status = "        status: {value: superseded, by: [%s], reason: Later news.}\n"
+    text = BRIEFING_YAML.replace("        citations:", status % "nope" + "        citations:")
+    assert lint({BRIEFING: text}) == [(BRIEFING, 10, 17, "FCT004")]
+    text = BRIEFING_YAML.replace("        citations:", status % "bridge-reopens" + "        citations:")
+    assert lint({BRIEFING: text}) == [(BRIEFING, 10, 17, "FCT004")]

@@ -57,3 +57,22 @@ def test_store_indexes_by_content_and_ignores_names(tmp_path: Path) -> None:
     (tmp_path / "y.txt").write_text("same", encoding="utf-8")
     (tmp_path / "z.txt").write_text("other", encoding="utf-8")
     assert len(SnapshotStore(tmp_path).index()) == 2
+
+
+def test_anchor_maps_back_to_the_original_text() -> None:
+    from build_tools.snapshots import anchor_quote
+
+    original = "Intro line.\n“We  are   pleased,” she said — twice… Then more text follows here."
+    anchor = anchor_quote(original, '"We are pleased," she said - twice...')
+    assert anchor is not None
+    assert original[anchor.start:anchor.end] == anchor.exact == "“We  are   pleased,” she said — twice"
+    assert anchor.prefix == "Intro line.\n"
+    assert anchor.suffix.startswith("… Then more text")
+
+
+def test_anchor_spans_ellipsis_pieces() -> None:
+    from build_tools.snapshots import anchor_quote
+
+    anchor = anchor_quote("one two three four five", "two ... four")
+    assert anchor is not None and anchor.exact == "two three four"
+    assert anchor_quote("one two", "three") is None

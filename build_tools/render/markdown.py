@@ -37,7 +37,7 @@ def paragraphs(value: str) -> str:
 
 def url(value: str) -> str:
     """A validated http(s) URL made safe inside `[label](<…>)`."""
-    return quote(value, safe="/:?&=#%+@,;~!$'*-._")
+    return quote(value, safe="/:?&=#%+@,;~!$'*-._")  # keeps existing %-escapes; encodes spaces, <, >
 
 
 def link(label: str, target: str, title: str = "") -> str:

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from build_tools.model import Briefing, Citation, Fact, Project, Source
 from build_tools.provenance import independence_groups, independent_count, reverse_relations
+from build_tools.render.fragments import with_text_fragment
 from build_tools.render.markdown import (
     external_link,
     fact_anchor,
@@ -29,16 +30,24 @@ class Site:
     project: Project
     groups: dict[str, str]
     citing: dict[str, dict[str, list[Fact]]]  # source id → quote anchor → facts
+    facts: dict[str, Fact]
 
     @classmethod
     def of(cls, project: Project) -> Site:
         citing: dict[str, dict[str, list[Fact]]] = defaultdict(lambda: defaultdict(list))
         for fact in project.facts:
             for citation in fact.citations:
-                facts = citing[citation.source][quote_anchor(citation.quote)]
-                if fact not in facts:
-                    facts.append(fact)
-        return cls(project, independence_groups(project.sources), citing)
+                citing_facts = citing[citation.source][quote_anchor(citation.quote)]
+                if fact not in citing_facts:
+                    citing_facts.append(fact)
+        facts = {fact.id: fact for fact in project.facts}
+        return cls(project, independence_groups(project.sources), citing, facts)
+
+    def fact_link(self, fact_id: str, from_briefing: str) -> str:
+        fact = self.facts[fact_id]
+        page = "" if fact.briefing == from_briefing else f"{fact.briefing}.md"
+        shown = fact.date.display() if fact.date else fact.id
+        return link(f"{shown}: {_clip(fact.text, 70)}", f"{page}#{fact_anchor(fact.id)}")
 
     def briefing_sources(self, briefing: Briefing) -> list[str]:
         ids = {c.source for fact in briefing.facts for c in fact.citations}
@@ -146,7 +155,14 @@ def _fact_block(site: Site, fact: Fact, notes: _Footnotes) -> str:
         extras.append(f"{len(distinct)} sources, {independent_count(distinct, site.groups)} independent")
     if extras:
         line += " *(" + "; ".join(extras) + ")*"
-    return f"{line}\n{{: #{fact_anchor(fact.id)} .fact }}"
+    status = fact.status
+    if status is None or status.value == "current":
+        return f"{line}\n{{: #{fact_anchor(fact.id)} .fact }}"
+    label = {"superseded": "Superseded", "disputed": "Disputed"}[status.value]
+    others = ", ".join(site.fact_link(other, fact.briefing) for other in status.by if other in site.facts)
+    marker = f"**{label}** by {others}: {text(status.reason)}"
+    return (f"{line}\n{{: #{fact_anchor(fact.id)} .fact .fact-{status.value} }}\n\n"
+            f"{marker}\n{{: .fact-status .fact-status-{status.value} }}")
 
 
 def _footnote(project: Project, number: int, citation: Citation) -> str:
@@ -156,7 +172,7 @@ def _footnote(project: Project, number: int, citation: Citation) -> str:
     parts = [f"{text(source.outlet_label)}, {text(published)}: “{text(citation.quote)}”",
              link("Source page", page)]
     if source.url:
-        parts.append(external_link("Original article", source.url))
+        parts.append(external_link("Original article", with_text_fragment(source.url, citation.quote)))
     return f"[^{number}]: " + " · ".join(parts)
 
 

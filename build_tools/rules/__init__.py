@@ -9,7 +9,10 @@ from types import ModuleType
 from build_tools.problems import Code, Problem
 from build_tools.rules import (
     bad_relation,
+    bad_status,
+    cites_only_derived,
     duplicate_fact_id,
+    duplicate_snapshot,
     fact_after_sources,
     missing_url,
     quote_not_in_snapshot,
@@ -17,6 +20,7 @@ from build_tools.rules import (
     quote_too_long,
     snapshot_hash_mismatch,
     snapshot_missing,
+    undeclared_near_duplicate,
     unknown_source,
     unused_source,
 )
@@ -36,7 +40,8 @@ def _rule(module: ModuleType) -> Rule:
 
 RULES: tuple[Rule, ...] = tuple(_rule(m) for m in (
     unknown_source, snapshot_missing, quote_not_in_snapshot, snapshot_hash_mismatch, quote_too_long,
-    quote_not_unique, duplicate_fact_id, fact_after_sources, unused_source, missing_url, bad_relation,
+    quote_not_unique, duplicate_fact_id, fact_after_sources, cites_only_derived, bad_status, unused_source,
+    missing_url, bad_relation, duplicate_snapshot, undeclared_near_duplicate,
 ))
 
 ALL_CODES: tuple[Code, ...] = SYNTAX_CODES + tuple(rule.code for rule in RULES)

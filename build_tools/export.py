@@ -7,6 +7,8 @@ offsets and a TextQuoteSelector), computed at build time from the snapshot.
 from __future__ import annotations
 
 import base64
+import csv
+import io
 import json
 from typing import Any
 
@@ -92,6 +94,36 @@ def _source(source: Source, reverse: dict[str, list[str]]) -> dict[str, Any]:
         "derived_by": reverse["derived_by"],
         "republished_by": reverse["republished_by"],
     }
+
+
+def briefing_files(project: Project, store: SnapshotStore | None = None) -> dict[str, str]:
+    """Per-briefing data for readers: `data/<id>.json` (facts) and `data/<id>.csv` (one row per citation)."""
+    data = export_data(project, store)
+    sources = {s["id"]: s for s in data["sources"]}
+    files = {}
+    for briefing in project.briefings:
+        facts = [f for f in data["facts"] if f["briefing"] == briefing.id]
+        files[f"data/{briefing.id}.json"] = json.dumps(
+            {"briefing": {"id": briefing.id, "title": briefing.title}, "facts": facts},
+            ensure_ascii=False, indent=2) + "\n"
+        files[f"data/{briefing.id}.csv"] = _csv(facts, sources)
+    return files
+
+
+CSV_COLUMNS = ("fact_id", "section", "date", "as_of", "status", "text", "source", "outlet", "published", "quote")
+
+
+def _csv(facts: list[dict[str, Any]], sources: dict[str, dict[str, Any]]) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(CSV_COLUMNS)
+    for fact in facts:
+        for citation in fact["citations"]:
+            source = sources[citation["source"]]
+            writer.writerow([fact["id"], fact["section"], fact["date"], fact["as_of"] or "", fact["status"]["value"],
+                             fact["text"], citation["source"], source["outlet"] or "unknown",
+                             source["published"] or "unknown", citation["quote"]])
+    return out.getvalue()
 
 
 def export_json(project: Project, store: SnapshotStore | None = None) -> str:

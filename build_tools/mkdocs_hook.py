@@ -33,7 +33,7 @@ def on_files(files: Files, config: MkDocsConfig, **_: Any) -> Files:
         (log.error if problem.severity.value == "error" else log.info)(problem.line())
     if result.errors:
         raise PluginError(f"briefings: {summary(result)}; fix them or run `briefings lint` for details")
-    generated = generate(result.project, result.store)
+    generated = generate(result.project, result.store, directory_urls=config.use_directory_urls)
     report = write_files(generated, settings.output)
     log.info("%s; %d generated files changed", summary(result), len(report.written))
     for rel in sorted(generated):

@@ -104,7 +104,10 @@ class Source:
     @property
     def label(self) -> str:
         """How the source is named in running text: its headline, or a plain description."""
-        return self.title or f"untitled article ({self.id})"
+        if self.title:
+            return self.title
+        date = self.published.display() if self.published else "undated"
+        return f"Untitled article: {self.outlet_label}, {date}"
 
     @property
     def outlet_label(self) -> str:

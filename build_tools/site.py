@@ -8,7 +8,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from build_tools.export import ANNOTATIONS_PATH, EXPORT_PATH, annotations_json, export_json
+from build_tools.export import ANNOTATIONS_PATH, EXPORT_PATH, annotations_json, briefing_files, export_json
 from build_tools.model import Project
 from build_tools.render import render_pages
 from build_tools.schema import schema_files
@@ -22,9 +22,10 @@ class WriteReport:
     removed: tuple[str, ...]
 
 
-def generate(project: Project, store: SnapshotStore | None = None) -> dict[str, str]:
+def generate(project: Project, store: SnapshotStore | None = None, directory_urls: bool = True) -> dict[str, str]:
     """Every generated file (Markdown pages, JSON export, annotations, schemas), by docs-relative path."""
-    files = render_pages(project)
+    files = render_pages(project, directory_urls)
+    files.update(briefing_files(project, store))
     files[EXPORT_PATH] = export_json(project, store)
     files[ANNOTATIONS_PATH] = annotations_json(project, store)
     files.update({f"schemas/{name}": content for name, content in schema_files().items()})

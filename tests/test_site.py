@@ -3,22 +3,13 @@
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
 
 from build_tools.snapshots import SnapshotStore, normalize
-from tests.conftest import BRIEFING_YAML, ROOT, MiniProject, require_seeds
-
-
-def mkdocs_build(root: Path, site: Path, snapshots: Path) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "BRIEFINGS_SNAPSHOTS": str(snapshots), "NO_MKDOCS_2_WARNING": "1"}
-    return subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(site)],
-                          cwd=root, env=env, text=True, capture_output=True)
+from tests.conftest import BRIEFING_YAML, ROOT, MiniProject, mkdocs_build, require_seeds
 
 
 def soup(path: Path) -> BeautifulSoup:

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from build_tools.model import Briefing, Citation, Fact, Project, Source
 from build_tools.provenance import independence_groups, independent_count, reverse_relations
+from build_tools.render.charts import Bar, bar_chart, strip_svg, timeline_svg
 from build_tools.render.fragments import with_text_fragment
 from build_tools.render.markdown import (
     external_link,
@@ -31,9 +32,10 @@ class Site:
     groups: dict[str, str]
     citing: dict[str, dict[str, list[Fact]]]  # source id → quote anchor → facts
     facts: dict[str, Fact]
+    directory_urls: bool = True  # how raw-HTML links (in SVG charts) must be written
 
     @classmethod
-    def of(cls, project: Project) -> Site:
+    def of(cls, project: Project, directory_urls: bool = True) -> Site:
         citing: dict[str, dict[str, list[Fact]]] = defaultdict(lambda: defaultdict(list))
         for fact in project.facts:
             for citation in fact.citations:
@@ -41,7 +43,13 @@ class Site:
                 if fact not in citing_facts:
                     citing_facts.append(fact)
         facts = {fact.id: fact for fact in project.facts}
-        return cls(project, independence_groups(project.sources), citing, facts)
+        return cls(project, independence_groups(project.sources), citing, facts, directory_urls)
+
+    def page_url(self, page: str, from_depth: int) -> str:
+        """The built URL of a generated page (e.g. 'briefings/x'), for links MkDocs does not rewrite."""
+        if self.directory_urls:
+            return "../" * (from_depth + 1) + f"{page}/"
+        return "../" * from_depth + f"{page}.html"
 
     def fact_link(self, fact_id: str, from_briefing: str) -> str:
         fact = self.facts[fact_id]
@@ -54,10 +62,10 @@ class Site:
         return sorted(i for i in ids if i in self.project.sources)
 
 
-def render_pages(project: Project) -> dict[str, str]:
+def render_pages(project: Project, directory_urls: bool = True) -> dict[str, str]:
     """Every generated page, keyed by its path under the docs directory."""
-    site = Site.of(project)
-    pages = {"index.md": render_home(site), "rules.md": render_rules(ALL_CODES)}
+    site = Site.of(project, directory_urls)
+    pages = {"index.md": render_home(site), "rules.md": render_rules(ALL_CODES), "timeline.md": render_timeline(site)}
     for briefing in project.briefings:
         pages[f"briefings/{briefing.id}.md"] = render_briefing(site, briefing)
     for source in project.sources.values():
@@ -84,6 +92,8 @@ def render_home(site: Site) -> str:
         paragraphs(project.description) if project.description else "",
         "## Briefings",
         table(("Briefing", "Facts", "Sources", "Updated"), rows),
+        f"See also the {link('timeline', 'timeline.md')} of every dated fact and the "
+        f"{link('citation rules', 'rules.md')} the linter applies.",
         "## How to read a citation",
         "Every sentence is a fact with one or more numbered footnotes. Hover over or focus a "
         "footnote number to see the quoted words and the outlet; follow it to the source page, "
@@ -103,6 +113,31 @@ def _source_list(sources: object) -> str:
         lines.append(f"- {link(source.label, f'sources/{source.id}.md')}: "
                      f"{text(source.outlet_label)}, {text(published)}")
     return "\n".join(lines)
+
+
+# --- the timeline -------------------------------------------------------------------------
+
+def render_timeline(site: Site) -> str:
+    facts = [f for f in site.project.facts if f.date]
+    svg = timeline_svg(facts, lambda f: site.page_url(f"briefings/{f.briefing}", 0) + f"#{fact_anchor(f.id)}")
+    parts = [front_matter(title="Timeline", description="Every dated fact in date order."), "# Timeline",
+             f"All {len(facts)} dated facts across the briefings, in date order. A dot marks a day; a band "
+             "marks a month or a whole year when the sources give no more precision. Select a row to open "
+             "its fact.", svg]
+    by_year: dict[int, list[Fact]] = defaultdict(list)
+    for fact in sorted(facts, key=lambda f: (f.date.first_day(), f.date.precision != "day", f.id)):  # type: ignore[union-attr]
+        assert fact.date is not None
+        by_year[fact.date.year].append(fact)
+    for year, items in sorted(by_year.items()):
+        rows = [(text(f.date.display() if f.date else ""),
+                 link(f.text, f"briefings/{f.briefing}.md#{fact_anchor(f.id)}"),
+                 text(_briefing_title(site, f.briefing))) for f in items]
+        parts += [f"## {year}", table(("Date", "Fact", "Briefing"), rows)]
+    return "\n\n".join(p for p in parts if p) + "\n"
+
+
+def _briefing_title(site: Site, briefing_id: str) -> str:
+    return next(b.title for b in site.project.briefings if b.id == briefing_id)
 
 
 # --- briefing pages ------------------------------------------------------------------------
@@ -132,7 +167,10 @@ def render_briefing(site: Site, briefing: Briefing) -> str:
         f"# {text(briefing.title)}",
         paragraphs(briefing.summary),
         f"*Updated {text(briefing.updated.display())} · {len(facts)} facts · {len(sources)} sources, "
-        f"{independent_count(sources, site.groups)} independent*",
+        f"{independent_count(sources, site.groups)} independent* · Data: "
+        f"{link('JSON', f'../data/{briefing.id}.json')}, {link('CSV', f'../data/{briefing.id}.csv')}",
+        strip_svg(facts, f"strip-{briefing.id}"),
+        _outlet_mix(site, briefing, sources),
     ]
     for section in briefing.sections:
         parts.append(f"## {text(section.title)}")
@@ -140,6 +178,29 @@ def render_briefing(site: Site, briefing: Briefing) -> str:
     parts.append("\n".join(_footnote(project, number, citation)
                            for number, citation in enumerate(notes.citations, start=1)))
     return "\n\n".join(p for p in parts if p) + "\n"
+
+
+def _outlet_mix(site: Site, briefing: Briefing, sources: list[str]) -> str:
+    project = site.project
+    uses: dict[str, int] = {sid: 0 for sid in sources}
+    for fact in briefing.facts:
+        for sid in {c.source for c in fact.citations if c.source in uses}:
+            uses[sid] += 1
+    outlets = {project.sources[sid].outlet_label for sid in sources}
+    independent = independent_count(sources, site.groups)
+    bars = []
+    for sid in sorted(sources, key=lambda s: (-uses[s], s)):
+        source = project.sources[sid]
+        relation = "(rewrite)" if source.derived_from else "(republication)" if source.republished_from else ""
+        date = source.published.display() if source.published else "date unknown"
+        bars.append(Bar(f"{source.outlet_label}, {date}", uses[sid], relation))
+    summary = (f"**Outlet mix:** {len(sources)} sources from {len(outlets)} outlets, {independent} independent "
+               "(a rewrite or republication of another source counts once). "
+               + "; ".join(f"{text(b.label)}: {b.value} facts" + (f" {text(b.note)}" if b.note else "")
+                           for b in bars) + ".")
+    chart = bar_chart(bars, f"mix-{briefing.id}", "Facts citing each source",
+                      "One bar per source: how many facts on this page cite it.", "facts")
+    return f"{summary}\n\n{chart}"
 
 
 def _fact_block(site: Site, fact: Fact, notes: _Footnotes) -> str:
@@ -155,6 +216,7 @@ def _fact_block(site: Site, fact: Fact, notes: _Footnotes) -> str:
         extras.append(f"{len(distinct)} sources, {independent_count(distinct, site.groups)} independent")
     if extras:
         line += " *(" + "; ".join(extras) + ")*"
+    line += f' [¶](#{fact_anchor(fact.id)}){{: .fact-link title="Link to this fact" aria-label="Link to this fact" }}'
     status = fact.status
     if status is None or status.value == "current":
         return f"{line}\n{{: #{fact_anchor(fact.id)} .fact }}"
@@ -184,7 +246,7 @@ def render_source(site: Site, source: Source) -> str:
     parts = [
         front_matter(title=source.label),
         f"# {text(source.label)}",
-        table(("", ""), _metadata_rows(site, source)),
+        table(("Field", "Value"), _metadata_rows(site, source)),
         paragraphs(source.notes) if source.notes else "",
         f"## Quotes cited from this source ({len(cited)})",
         f"{len(facts)} facts rely on this source." if facts else "No fact cites this source yet.",

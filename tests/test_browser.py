@@ -1,0 +1,211 @@
+"""The reader's site in a real browser: Debian's Chromium driven by Playwright, on 127.0.0.1 only.
+
+Skipped with a reason when Chromium, Playwright or axe-core is missing, except
+under CI=true, where `.ci/run` installs them and their absence is a failure.
+Screenshots of each page in light and dark go to tests/artifacts/ (gitignored).
+"""
+
+from __future__ import annotations
+
+import functools
+import itertools
+import http.server
+import json
+import os
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import pytest
+
+from tests.conftest import ROOT, mkdocs_build, require, require_seeds
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--no-first-run"]
+AXE = Path(os.environ.get("AXE_CORE_JS", ROOT / "build/node/node_modules/axe-core/axe.min.js"))
+ARTIFACTS = ROOT / "tests/artifacts"
+PAGES = {"home": "", "briefing": "briefings/contacts/", "source": "sources/fox-2021-12-08/",
+         "timeline": "timeline/"}
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("browser-site")
+    result = mkdocs_build(ROOT, out, require_seeds())
+    assert result.returncode == 0, result.stderr
+    return out
+
+
+@pytest.fixture(scope="module")
+def export(site: Path) -> dict[str, Any]:
+    data: dict[str, Any] = json.loads((site / "data/briefings.json").read_text(encoding="utf-8"))
+    return data
+
+
+@pytest.fixture(scope="module")
+def base_url(site: Path) -> Iterator[str]:
+    handler = functools.partial(_QuietHandler, directory=str(site))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_address[1]}/"
+    server.shutdown()
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    require(CHROMIUM.exists(), f"Chromium is not installed at {CHROMIUM} (apt-get install chromium)")
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        require(False, "Playwright for Python is not installed")
+        raise
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+@dataclass
+class Visit:
+    """A browser page that records every request and console error while the test runs."""
+
+    page: Any
+    requests: list[str] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+
+
+@pytest.fixture(params=["light"])
+def visit(browser: Any, base_url: str, request: pytest.FixtureRequest) -> Iterator[Visit]:
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, color_scheme=request.param)
+    page = context.new_page()
+    seen = Visit(page)
+    page.on("request", lambda request: seen.requests.append(request.url))
+    page.on("console", lambda message: seen.errors.append(message.text) if message.type == "error" else None)
+    page.on("pageerror", lambda error: seen.errors.append(str(error)))
+    yield seen
+    context.close()
+    hosts = {urlsplit(url).netloc for url in seen.requests if not url.startswith(("data:", "blob:"))}
+    assert hosts <= {urlsplit(base_url).netloc}, f"requests left the site: {hosts}"
+    assert seen.errors == []
+
+
+def test_reader_follows_a_citation_to_its_source_and_back(visit: Visit, base_url: str,
+                                                         export: dict[str, Any]) -> None:
+    page = visit.page
+    page.goto(base_url)
+    page.get_by_role("link", name="Contacts between Harris and Giammattei, 2021–2024").first.click()
+    page.wait_for_url("**/briefings/contacts/")
+    first_fact = next(f for f in export["facts"] if f["briefing"] == "contacts")
+    reference = page.locator(f"#fact-{first_fact['id']} a.footnote-ref").first
+    reference.focus()
+    tooltip = page.locator(".md-tooltip2--active")
+    tooltip.wait_for(state="visible")
+    quote = first_fact["citations"][0]["quote"]
+    assert quote[:40] in tooltip.inner_text().replace("“", '"').replace("”", '"') or \
+        quote[:40].replace("“", '"').replace("”", '"') in tooltip.inner_text().replace("“", '"').replace("”", '"')
+    assert "New York Post" in tooltip.inner_text()
+    assert reference.get_attribute("aria-label", timeout=1000).startswith("Source 1: New York Post")
+
+    note_id = reference.get_attribute("href").lstrip("#")
+    page.locator(f"[id='{note_id}'] a", has_text="Source page").click()
+    page.wait_for_url("**/sources/nypost-2021-04-26/**")
+    anchor = urlsplit(page.url).fragment
+    quote_block = page.locator(f"[id='{anchor}']")
+    assert quote_block.is_visible()
+    cited_by = page.locator(f"blockquote:has([id='{anchor}']) + p a").first
+    assert first_fact["id"] in cited_by.get_attribute("href")
+    cited_by.click()
+    page.wait_for_url(f"**/briefings/contacts/#fact-{first_fact['id']}")
+    assert page.locator(f"#fact-{first_fact['id']}").is_visible()
+
+
+def test_timeline_has_one_mark_per_dated_fact_each_linking_to_its_anchor(
+        visit: Visit, base_url: str, export: dict[str, Any], site: Path) -> None:
+    page = visit.page
+    page.goto(base_url + PAGES["timeline"])
+    marks = page.locator("svg.tl-full a.tl-row")
+    dated = [f for f in export["facts"] if f["date"]]
+    assert marks.count() == len(dated)
+    anchors: dict[str, set[str]] = {}
+    for href in marks.evaluate_all("marks => marks.map(m => m.href.baseVal ?? m.getAttribute('href'))"):
+        target = urlsplit(page.evaluate("h => new URL(h, location.href).href", href))
+        page_ids = anchors.get(target.path)
+        if page_ids is None:
+            html_file = site / target.path.lstrip("/") / "index.html"
+            from bs4 import BeautifulSoup
+            soup = BeautifulSoup(html_file.read_text(encoding="utf-8"), "html.parser")
+            page_ids = anchors[target.path] = {tag["id"] for tag in soup.find_all(id=True)}
+        assert target.fragment in page_ids, href
+    assert page.locator("svg.tl-full > title").text_content().startswith(f"Timeline of {len(dated)} dated facts")
+
+
+def test_each_briefing_page_has_its_own_timeline_and_outlet_mix(visit: Visit, base_url: str,
+                                                                export: dict[str, Any]) -> None:
+    page = visit.page
+    for briefing in export["briefings"]:
+        page.goto(base_url + briefing["path"])
+        facts = [f for f in export["facts"] if f["briefing"] == briefing["id"]]
+        assert page.locator(f"svg[aria-labelledby^='strip-{briefing['id']}'] a.tl-row").count() == len(facts)
+        assert page.get_by_text("Outlet mix:").is_visible()
+        for href in page.locator("svg a.tl-row").evaluate_all("ms => ms.map(m => m.getAttribute('href'))"):
+            assert page.locator(f"[id='{href.lstrip('#')}']").count() == 1
+
+
+@pytest.mark.parametrize("visit", ["light", "dark"], indirect=True)
+@pytest.mark.parametrize("name", list(PAGES))
+def test_no_serious_accessibility_violations(visit: Visit, base_url: str, name: str) -> None:
+    """axe-core on each page, in a fresh context per colour scheme (Material keeps the palette it first saw)."""
+    require(AXE.is_file(), f"axe-core is not installed at {AXE} (make browser-deps)")
+    page = visit.page
+    page.goto(base_url + PAGES[name])
+    scheme = page.evaluate("() => document.body.getAttribute('data-md-color-scheme')")
+    page.add_script_tag(path=str(AXE))
+    result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
+    serious = [f"{v['id']} ({v['impact']}): {v['help']} — {[n['html'][:120] for n in v['nodes']]}"
+               for v in result["violations"] if v["impact"] in ("serious", "critical")]
+    assert serious == [], f"{name} ({scheme})"
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"{name}-{scheme}.png"), full_page=False)
+
+
+def test_headings_are_in_order(visit: Visit, base_url: str) -> None:
+    page = visit.page
+    for path in PAGES.values():
+        page.goto(base_url + path)
+        levels = page.locator("article h1, article h2, article h3").evaluate_all(
+            "hs => hs.map(h => Number(h.tagName[1]))")
+        assert levels[0] == 1
+        assert all(b - a <= 1 for a, b in itertools.pairwise(levels)), (path, levels)
+
+
+def test_offline_build_works_from_the_file_system(browser: Any, tmp_path: Path, export: dict[str, Any]) -> None:
+    out = tmp_path / "offline"
+    result = mkdocs_build(ROOT, out, require_seeds(), OFFLINE="true")
+    assert result.returncode == 0, result.stderr
+    context = browser.new_context()
+    page = context.new_page()
+    requests: list[str] = []
+    errors: list[str] = []
+    page.on("request", lambda r: requests.append(r.url))
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.goto((out / "index.html").as_uri())
+    page.get_by_role("link", name="Contacts between Harris and Giammattei, 2021–2024").first.click()
+    page.wait_for_url("**/briefings/contacts.html")
+    fact = next(f for f in export["facts"] if f["briefing"] == "contacts")
+    assert page.locator(f"#fact-{fact['id']}").is_visible()
+    page.goto((out / "timeline.html").as_uri())
+    page.locator("svg.tl-full a.tl-row").first.click()
+    page.wait_for_url("**/briefings/*.html#fact-*")
+    assert page.locator(f"[id='{urlsplit(page.url).fragment}']").is_visible()
+    context.close()
+    assert {urlsplit(u).scheme for u in requests} <= {"file", "data", "blob"}, requests
+    assert errors == []

@@ -8,8 +8,8 @@ Screenshots of each page in light and dark go to tests/artifacts/ (gitignored).
 from __future__ import annotations
 
 import functools
-import itertools
 import http.server
+import itertools
 import json
 import os
 import threading

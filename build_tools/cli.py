@@ -14,7 +14,7 @@ import traceback
 from collections.abc import Sequence
 from pathlib import Path
 
-from build_tools import __version__, schema
+from build_tools import __version__, scaffold, schema
 from build_tools.archive import ArchiveError, extract, fetch, snapshot_block, source_yaml, store_file, store_text
 from build_tools.config import Config, ConfigError, load_config
 from build_tools.export import export_json
@@ -92,6 +92,15 @@ def _parser() -> argparse.ArgumentParser:
     archive.add_argument("source", help="the source id (file name in sources/ without .yaml)")
     archive.add_argument("--url", required=True, help="the article's http(s) address")
     archive.set_defaults(func=cmd_archive)
+
+    new = sub.add_parser("new", help="write a commented starting file: source, briefing or fact")
+    new_sub = new.add_subparsers(dest="new_command", metavar="KIND", required=True)
+    for kind, help_text in (("source", "sources/<id>.yaml"), ("briefing", "briefings/<id>.yaml"),
+                            ("fact", "append a fact to the last section of briefings/<id>.yaml")):
+        parser_ = new_sub.add_parser(kind, help=help_text)
+        parser_.add_argument("id", help="the source or briefing id")
+        parser_.add_argument("--root", type=Path, default=Path("."), help="project directory (default: .)")
+        parser_.set_defaults(func=cmd_new, kind=kind)
 
     similar = sub.add_parser("similar", help="rank pairs of snapshots by textual overlap")
     _project_options(similar)
@@ -217,6 +226,26 @@ def cmd_archive(args: argparse.Namespace) -> int:
         target.write_text(source_yaml(article, args.url, stored, today), encoding="utf-8")
         print(f"wrote sources/{args.source}.yaml; check its title, outlet and date against the page")
     print(f"stored {len(article.text.split())} words as {stored.path}")
+    return EXIT_OK
+
+
+def cmd_new(args: argparse.Namespace) -> int:
+    root: Path = args.root.resolve()
+    today = dt.date.today()
+    try:
+        if args.kind == "source":
+            path = scaffold.new_source(root, args.id)
+            print(f"wrote {path.relative_to(root)}; next: `briefings snapshot add FILE` for its snapshot block")
+        elif args.kind == "briefing":
+            path = scaffold.new_briefing(root, args.id, today)
+            print(f"wrote {path.relative_to(root)}; fill in the TODOs, then `briefings lint`")
+        else:
+            project, _ = load_project(load_config(root))
+            path, fact_id = scaffold.new_fact(root, args.id, today, {f.id for f in project.facts})
+            print(f"added fact '{fact_id}' to {path.relative_to(root)}; fill in the TODOs, then `briefings lint`")
+    except scaffold.ScaffoldError as error:
+        print(f"briefings new: {error}", file=sys.stderr)
+        return EXIT_USAGE
     return EXIT_OK
 
 

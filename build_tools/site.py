@@ -32,8 +32,15 @@ def generate(project: Project, store: SnapshotStore | None = None, directory_url
     return files
 
 
+MANIFEST = ".briefings-generated"
+
+
 def write_files(files: Mapping[str, str], out_dir: Path) -> WriteReport:
-    """Make `out_dir` hold exactly `files`; untouched files keep their bytes and mtime."""
+    """Write `files` into `out_dir`; unchanged files keep their bytes and mtime.
+
+    Files this function wrote before (listed in a manifest) and no longer generates
+    are removed; any other file in `out_dir` is left alone.
+    """
     out_dir.mkdir(parents=True, exist_ok=True)
     written = []
     unchanged = 0
@@ -46,7 +53,14 @@ def write_files(files: Mapping[str, str], out_dir: Path) -> WriteReport:
         _atomic_write(target, data)
         written.append(rel)
     removed = _remove_stale(out_dir, set(files))
+    manifest = "".join(f"{rel}\n" for rel in sorted(files))
+    if _read(out_dir / MANIFEST) != manifest:
+        _atomic_write(out_dir / MANIFEST, manifest.encode("utf-8"))
     return WriteReport(tuple(written), unchanged, tuple(removed))
+
+
+def _read(path: Path) -> str:
+    return path.read_text(encoding="utf-8") if path.is_file() else ""
 
 
 def _atomic_write(target: Path, data: bytes) -> None:
@@ -63,9 +77,9 @@ def _atomic_write(target: Path, data: bytes) -> None:
 
 def _remove_stale(out_dir: Path, keep: set[str]) -> list[str]:
     removed = []
-    for path in sorted(out_dir.rglob("*")):
-        rel = path.relative_to(out_dir).as_posix()
-        if path.is_file() and rel not in keep:
+    for rel in _read(out_dir / MANIFEST).splitlines():
+        path = out_dir / rel
+        if rel and rel not in keep and path.is_file() and path.resolve().is_relative_to(out_dir.resolve()):
             path.unlink()
             removed.append(rel)
     return removed

@@ -164,7 +164,7 @@ def test_each_briefing_page_has_its_own_timeline_and_outlet_mix(visit: Visit, ba
 @pytest.mark.parametrize("name", list(PAGES))
 def test_no_serious_accessibility_violations(visit: Visit, base_url: str, name: str) -> None:
     """axe-core on each page, in a fresh context per colour scheme (Material keeps the palette it first saw)."""
-    require(AXE.is_file(), f"axe-core is not installed at {AXE} (make browser-deps)")
+    require(AXE.is_file(), f"axe-core is not installed at {AXE} (make test-deps)")
     page = visit.page
     page.goto(base_url + PAGES[name])
     scheme = page.evaluate("() => document.body.getAttribute('data-md-color-scheme')")

@@ -159,3 +159,18 @@ def test_each_broken_input_exits_1_with_its_place_and_code(
     assert result.returncode == 1, result.stdout
     assert result.stdout.splitlines()[0].startswith(expected), result.stdout
     assert "Traceback" not in result.stderr
+
+
+def test_build_removes_only_files_it_generated(project: MiniProject, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "hand-written.md").write_text("# Mine\n", encoding="utf-8")
+    assert run(project, "build", "--out", str(out)).returncode == 0
+    assert (out / "sources/city-herald-2024.md").is_file()
+    (project.root / "sources/city-herald-2024.yaml").rename(project.root / "sources/renamed-2024.yaml")
+    project.write("briefings/bridge.yaml", BRIEFING_YAML.replace("source: city-herald-2024", "source: renamed-2024"))
+    result = run(project, "build", "--out", str(out))
+    assert result.returncode == 0, result.stdout
+    assert not (out / "sources/city-herald-2024.md").exists()
+    assert (out / "sources/renamed-2024.md").is_file()
+    assert (out / "hand-written.md").read_text(encoding="utf-8") == "# Mine\n"

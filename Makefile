@@ -16,9 +16,7 @@ serve: $(STAMP)
 	$(BIN)/mkdocs serve --livereload
 
 site: $(STAMP)
-	rm -rf .site.tmp
-	$(BIN)/mkdocs build --strict --site-dir .site.tmp
-	rm -rf site && mv .site.tmp site
+	$(BIN)/briefings site
 
 offline: $(STAMP)
 	rm -rf .site-offline.tmp

@@ -19,12 +19,13 @@ from build_tools.archive import ArchiveError, extract, fetch, snapshot_block, so
 from build_tools.config import Config, ConfigError, load_config
 from build_tools.export import export_json
 from build_tools.lint import LintResult, lint_project
-from build_tools.load import load_project
+from build_tools.load import current_file, load_project
 from build_tools.report import FORMATS, format_problems, format_rules, summary
 from build_tools.rules import ALL_CODES, find_code
 from build_tools.schema import id_problem, url_problem
 from build_tools.similarity import baseline, is_suspicious, rank
 from build_tools.site import generate, write_files
+from build_tools.sitebuild import build_site
 from build_tools.snapshots import SnapshotStore
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
@@ -43,9 +44,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_USAGE
     except KeyboardInterrupt:
         return 130
-    except Exception:
-        print("briefings: internal error (this is a bug; please report it with the lines below)",
-              file=sys.stderr)
+    except Exception as error:  # the last line of defence: never a bare traceback
+        where = f" while processing {current_file.get()}" if current_file.get() else ""
+        print(f"briefings: internal error{where}: {type(error).__name__}: {error}\n"
+              "This is a bug; please report it with the lines below.", file=sys.stderr)
         print(traceback.format_exc(limit=-3).rstrip(), file=sys.stderr)
         return EXIT_USAGE
 
@@ -67,6 +69,11 @@ def _parser() -> argparse.ArgumentParser:
     _project_options(build)
     build.add_argument("--out", type=Path, help="output directory (default: build/pages)")
     build.set_defaults(func=cmd_build)
+
+    site = sub.add_parser("site", help="build the static site with MkDocs, swapping it in only when complete")
+    site.add_argument("--root", type=Path, default=Path("."), help="project directory (default: .)")
+    site.add_argument("--out", type=Path, default=Path("site"), help="site directory (default: site)")
+    site.set_defaults(func=cmd_site)
 
     export = sub.add_parser("export", help="write everything as JSON")
     _project_options(export)
@@ -161,6 +168,20 @@ def cmd_build(args: argparse.Namespace) -> int:
     report = write_files(generate(result.project, result.store), out)
     print(f"{summary(result)}\nwrote {len(report.written)} files, {report.unchanged} unchanged, "
           f"{len(report.removed)} removed, in {out}")
+    return EXIT_OK
+
+
+def cmd_site(args: argparse.Namespace) -> int:
+    root: Path = args.root.resolve()
+    if not (root / "mkdocs.yml").is_file():
+        raise ConfigError(f"no mkdocs.yml in {root}")
+    out = args.out if args.out.is_absolute() else root / args.out
+    result = build_site(root, out)
+    sys.stderr.write(result.stderr)
+    if result.returncode != 0:
+        print(f"briefings site: the build failed; {out} is unchanged", file=sys.stderr)
+        return EXIT_PROBLEMS
+    print(f"built the site into {out}")
     return EXIT_OK
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from contextvars import ContextVar
 from pathlib import Path
 
 from build_tools import schema
@@ -13,6 +14,9 @@ from build_tools.model import Briefing, Citation, Fact, Project, Section, Snapsh
 from build_tools.problems import Location, Problem
 from build_tools.schema import Fields, Value
 from build_tools.yaml_nodes import parse_yaml
+
+# The file being read, for the CLI's internal-error message.
+current_file: ContextVar[str] = ContextVar("current_file", default="")
 
 SOURCES_DIR = "sources"
 BRIEFINGS_DIR = "briefings"
@@ -59,6 +63,7 @@ def _relative(root: Path, path: Path) -> str:
 def _read_fields(root: Path, path: Path, record: schema.Record,
                  problems: list[Problem]) -> Fields | None:
     rel = _relative(root, path)
+    current_file.set(rel)
     data, problem = _read_inside(root, path, rel)
     if problem is not None:
         problems.append(problem)

@@ -333,7 +333,7 @@ def url_problem(url: str) -> str | None:
     """Why `url` is not a safe absolute http(s) URL, or None when it is."""
     shown = _clip(url)
     if url != url.strip() or any(ch.isspace() for ch in url) or UNSAFE_CHARACTERS.search(url):
-        return f"URL '{shown!r}' contains spaces or control characters; remove them"
+        return f"URL {shown!r} contains spaces or control characters; remove them"
     scheme, _, rest = url.partition(":")
     if scheme not in ("http", "https") or not rest.startswith("//"):
         return (f"URL '{shown}' is not an absolute http(s) URL; write it as 'https://host/path' "

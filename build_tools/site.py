@@ -42,16 +42,15 @@ def write_files(files: Mapping[str, str], out_dir: Path) -> WriteReport:
     are removed; any other file in `out_dir` is left alone.
     """
     out_dir.mkdir(parents=True, exist_ok=True)
-    written = []
-    unchanged = 0
+    changed: dict[str, bytes] = {}
     for rel, content in sorted(files.items()):
         target = out_dir / rel
         data = content.encode("utf-8")
-        if target.is_file() and target.read_bytes() == data:
-            unchanged += 1
-            continue
-        _atomic_write(target, data)
-        written.append(rel)
+        if not (target.is_file() and target.read_bytes() == data):
+            changed[rel] = data
+    _swap_in(out_dir, changed)
+    unchanged = len(files) - len(changed)
+    written = list(changed)
     removed = _remove_stale(out_dir, set(files))
     manifest = "".join(f"{rel}\n" for rel in sorted(files))
     if _read(out_dir / MANIFEST) != manifest:
@@ -61,6 +60,26 @@ def write_files(files: Mapping[str, str], out_dir: Path) -> WriteReport:
 
 def _read(path: Path) -> str:
     return path.read_text(encoding="utf-8") if path.is_file() else ""
+
+
+def _swap_in(out_dir: Path, changed: Mapping[str, bytes]) -> None:
+    """Stage every changed file first, then rename them all into place: a failure while staging
+    (a full disk, say) leaves the previous output exactly as it was."""
+    staged: list[tuple[Path, Path]] = []
+    try:
+        for rel, data in changed.items():
+            target = out_dir / rel
+            target.parent.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".tmp-", suffix=target.suffix)
+            staged.append((Path(tmp), target))
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(data)
+    except BaseException:
+        for tmp_path, _ in staged:
+            tmp_path.unlink(missing_ok=True)
+        raise
+    for tmp_path, target in staged:
+        os.replace(tmp_path, target)
 
 
 def _atomic_write(target: Path, data: bytes) -> None:

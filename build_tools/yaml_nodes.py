@@ -69,7 +69,9 @@ def parse_yaml(path: str, data: bytes, max_bytes: int = MAX_BYTES) -> ParsedFile
     if problem is None and root is None:
         problem = Problem.of(NOT_ONE_DOCUMENT, Location(path), "file holds no YAML document; "
                              "write a mapping such as 'title: …' or delete the file")
-    return ParsedFile(path, root, (problem,) if problem else ())
+    if problem is not None:
+        return ParsedFile(path, None, (problem,))
+    return ParsedFile(path, root, ())
 
 
 def _decode(path: str, data: bytes, max_bytes: int) -> tuple[str | None, Problem | None]:

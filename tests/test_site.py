@@ -135,17 +135,39 @@ HOSTILE = [
 ]
 
 
+def test_titles_and_descriptions_are_escaped_in_the_page_head(project: MiniProject, tmp_path: Path) -> None:
+    title = '</title><script>alert(1)</script> &lt;b&gt; "quoted" & done'
+    summary = '"><img src=x onerror=alert(2)> &amp; summary'
+    project.write("briefings/bridge.yaml", BRIEFING_YAML
+                  .replace("title: The bridge", f"title: {json.dumps(title)}")
+                  .replace("summary: What the city said about the bridge.", f"summary: {json.dumps(summary)}"))
+    write_mkdocs_config(project)
+    result = mkdocs_build(project.root, tmp_path / "site", project.snapshots)
+    assert result.returncode == 0, result.stderr
+    page = soup(tmp_path / "site/briefings/bridge/index.html")
+    assert page.title is not None and page.title.string == f"{title} - Sourced Briefings"
+    description = page.find("meta", attrs={"name": "description"})
+    assert description is not None and description["content"] == summary
+    assert page.find("script", string=lambda s: bool(s) and "alert" in s) is None
+    assert not page.select("img[onerror]")
+    assert page.find("h1").get_text() == title
+
+
+def write_mkdocs_config(project: MiniProject) -> None:
+    config = (ROOT / "mkdocs.yml").read_text(encoding="utf-8").split("\nwatch:")[0]
+    config = config.replace("  - build_tools/mkdocs_hook.py", f"  - {ROOT / 'build_tools/mkdocs_hook.py'}")
+    (project.root / "mkdocs.yml").write_text(config + MARKDOWN_EXTENSIONS, encoding="utf-8")
+    (project.root / "docs").mkdir(exist_ok=True)
+    (project.root / "docs/method.md").write_text("# Method\n", encoding="utf-8")
+
+
 @pytest.mark.parametrize("hostile", HOSTILE)
 def test_text_from_yaml_renders_as_literal_characters(project: MiniProject, tmp_path: Path, hostile: str) -> None:
     fact_text = f"The minister said {hostile} done."
     escaped = fact_text.replace("\\", "\\\\").replace('"', '\\"')
     project.write("briefings/bridge.yaml", BRIEFING_YAML.replace(
         "text: The minister said the bridge would reopen in May.", f'text: "{escaped}"'))
-    config = (ROOT / "mkdocs.yml").read_text(encoding="utf-8").split("\nwatch:")[0]
-    config = config.replace("  - build_tools/mkdocs_hook.py", f"  - {ROOT / 'build_tools/mkdocs_hook.py'}")
-    (project.root / "mkdocs.yml").write_text(config + MARKDOWN_EXTENSIONS, encoding="utf-8")
-    (project.root / "docs").mkdir()
-    (project.root / "docs/method.md").write_text("# Method\n", encoding="utf-8")
+    write_mkdocs_config(project)
     result = mkdocs_build(project.root, tmp_path / "site", project.snapshots)
     assert result.returncode == 0, result.stderr
     page = soup(tmp_path / "site/briefings/bridge/index.html")

@@ -9,6 +9,7 @@ syntax (`<script>`, `[^1]`, `{: onclick=…}`, `--8<--`, `{{ }}` all stay text).
 from __future__ import annotations
 
 import hashlib
+import html
 import json
 import string
 from collections.abc import Sequence
@@ -51,7 +52,10 @@ def external_link(label: str, target: str) -> str:
 
 
 def front_matter(**fields: str) -> str:
-    lines = [f"{key}: {json.dumps(value, ensure_ascii=False)}" for key, value in fields.items()]
+    """YAML front matter. Values are HTML-escaped: Material writes `title` into <title> and
+    `description` into a <meta content="..."> attribute without escaping them."""
+    lines = [f"{key}: {json.dumps(html.escape(' '.join(value.split()), quote=True), ensure_ascii=False)}"
+             for key, value in fields.items()]
     return "---\n" + "\n".join(lines) + "\n---\n\n"
 
 

@@ -15,6 +15,7 @@ from build_tools.rules import (
     duplicate_snapshot,
     fact_after_sources,
     missing_url,
+    mixed_script_hostname,
     placeholder_text,
     quote_not_in_snapshot,
     quote_not_unique,
@@ -43,7 +44,7 @@ RULES: tuple[Rule, ...] = tuple(_rule(m) for m in (
     unknown_source, snapshot_missing, quote_not_in_snapshot, snapshot_hash_mismatch, quote_too_long,
     quote_not_unique, duplicate_fact_id, fact_after_sources, cites_only_derived, bad_status, placeholder_text,
     unused_source,
-    missing_url, bad_relation, duplicate_snapshot, undeclared_near_duplicate,
+    missing_url, bad_relation, duplicate_snapshot, undeclared_near_duplicate, mixed_script_hostname,
 ))
 
 ALL_CODES: tuple[Code, ...] = SYNTAX_CODES + tuple(rule.code for rule in RULES)

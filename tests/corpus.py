@@ -1,0 +1,244 @@
+"""The adversarial corpus: each hostile input, where it goes, and the exact lint output it must get.
+
+`tests/test_corpus.py` checks every case (golden output, exit code 1). The docs page
+"Reliability" is generated from this file: `python -m tests.corpus` rewrites
+docs/reliability.md, and a test fails if the committed page is stale.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from tests.conftest import BRIEFING_YAML, SOURCE_YAML
+
+B = "briefings/bridge.yaml"
+S = "sources/city-herald-2024.yaml"
+FACT_TEXT = "text: The minister said the bridge would reopen in May."
+
+
+@dataclass(frozen=True)
+class Case:
+    name: str
+    category: str
+    path: str
+    content: bytes
+    expected: tuple[str, ...]  # exact problem lines (the summary line is not compared)
+
+
+def briefing(old: str, new: str) -> bytes:
+    assert old in BRIEFING_YAML, old
+    return BRIEFING_YAML.replace(old, new, 1).encode()
+
+
+def source(old: str, new: str) -> bytes:
+    assert old in SOURCE_YAML, old
+    return SOURCE_YAML.replace(old, new, 1).encode()
+
+
+def fact_text(value: str) -> bytes:
+    return briefing(FACT_TEXT, f"text: {value}")
+
+
+def url(value: str) -> bytes:
+    return source("url: https://example.org/bridge", f"url: {value}")
+
+
+CASES: tuple[Case, ...] = (
+    # YAML
+    Case("python-tag", "YAML", S,
+         source("title: Bridge to reopen in May", "title: !!python/object/apply:os.system [ls]"),
+         ("sources/city-herald-2024.yaml:1:8: error YML004 tag '!!python/object/apply:os.system' is not allowed; "
+          "remove it and write plain text (disallowed-tag)",)),
+    Case("binary-tag", "YAML", S, source("outlet: City Herald", "outlet: !!binary aGk="),
+         ("sources/city-herald-2024.yaml:2:9: error YML004 tag '!!binary' is not allowed; remove it and write "
+          "plain text (disallowed-tag)",)),
+    Case("custom-tag", "YAML", S, source("outlet: City Herald", "outlet: !custom x"),
+         ("sources/city-herald-2024.yaml:2:9: error YML004 tag '!custom' is not allowed; remove it and write "
+          "plain text (disallowed-tag)",)),
+    Case("anchor", "YAML", S, source("outlet: City Herald", "outlet: &o City Herald"),
+         ("sources/city-herald-2024.yaml:2:9: error YML005 anchor '&o' is not allowed; remove it and write "
+          "values out in full (anchor-or-alias)",)),
+    Case("alias", "YAML", S, source("outlet: City Herald", "outlet: *o"),
+         ("sources/city-herald-2024.yaml:2:9: error YML005 alias '*o' is not allowed; write the value out in "
+          "full (anchor-or-alias)",)),
+    Case("self-referencing-alias", "YAML", S, SOURCE_YAML.encode() + b"derived_from: &a [*a]\n",
+         ("sources/city-herald-2024.yaml:8:15: error YML005 anchor '&a' is not allowed; remove it and write "
+          "values out in full (anchor-or-alias)",)),
+    Case("duplicate-key", "YAML", S, SOURCE_YAML.encode() + b"outlet: Other\n",
+         ("sources/city-herald-2024.yaml:8:1: error YML003 duplicate key 'outlet' (first on line 2); delete "
+          "one of them (duplicate-key)",)),
+    Case("duplicate-quoted-key", "YAML", S, SOURCE_YAML.encode() + b"\"outlet\": Other\n",
+         ("sources/city-herald-2024.yaml:8:1: error YML003 duplicate key 'outlet' (first on line 2); delete "
+          "one of them (duplicate-key)",)),
+    Case("deep-nesting", "YAML", S, SOURCE_YAML.encode() + b"notes: " + b"[" * 40 + b"]" * 40 + b"\n",
+         ("sources/city-herald-2024.yaml:8:39: error YML008 nesting deeper than 32 levels; no briefing or "
+          "source file needs this (nesting-too-deep)",)),
+    Case("empty-file", "YAML", S, b"",
+         ("sources/city-herald-2024.yaml:1:1: error YML002 file holds no YAML document; write a mapping such "
+          "as 'title: …' or delete the file (not-one-document)",)),
+    Case("comment-only", "YAML", S, b"# nothing here\n",
+         ("sources/city-herald-2024.yaml:1:1: error YML002 file holds no YAML document; write a mapping such "
+          "as 'title: …' or delete the file (not-one-document)",)),
+    Case("several-documents", "YAML", S, SOURCE_YAML.encode() + b"---\ntitle: second\n",
+         ("sources/city-herald-2024.yaml:8:1: error YML002 file holds more than one YAML document; remove the "
+          "'---' line and keep one document per file (not-one-document)",)),
+    Case("invalid-utf8", "YAML", S, source("City Herald", "City Herald").replace(b"City Herald", b"City H\xe9rald", 1),
+         ("sources/city-herald-2024.yaml:2:15: error YML006 invalid UTF-8 byte 0xe9; save the file as UTF-8 "
+          "(invalid-encoding)",)),
+    Case("nul-byte", "YAML", S, source("City Herald", "City\0Herald"),
+         ("sources/city-herald-2024.yaml:2:13: error YML006 NUL character in file; remove it (is this a "
+          "binary file?) (invalid-encoding)",)),
+    Case("byte-order-mark", "YAML", S, b"\xef\xbb\xbf" + SOURCE_YAML.encode(),
+         ("sources/city-herald-2024.yaml:1:1: error YML006 file starts with a byte-order mark; save it as "
+          "UTF-8 without BOM (invalid-encoding)",)),
+    Case("oversized-file", "YAML", S, SOURCE_YAML.encode() + b"notes: " + b"x" * (8 * 1024 * 1024) + b"\n",
+         ("sources/city-herald-2024.yaml:1:1: error YML007 file is 8,388,825 bytes, over the limit of "
+          "8,388,608; split it into several files (file-too-large)",)),
+    Case("malformed-yaml", "YAML", B, briefing("title: The bridge", "title: [The bridge"),
+         ("briefings/bridge.yaml:2:8: error YML001 syntax error: did not find expected ',' or ']' while "
+          "parsing a flow sequence (invalid-yaml)",)),
+    # Types
+    Case("yaml11-boolean", "Types", S, source("outlet: City Herald", "outlet: NO"),
+         ("sources/city-herald-2024.yaml:2:9: error SCH003 'outlet: NO' would be read as a boolean by other "
+          'YAML tools; quote it: outlet: "NO" (wrong-type)',)),
+    Case("yaml11-yes-off", "Types", B, fact_text("off"),
+         ("briefings/bridge.yaml:8:15: error SCH003 'text: off' would be read as a boolean by other YAML "
+          'tools; quote it: text: "off" (wrong-type)',)),
+    Case("octal-number", "Types", S, source("outlet: City Herald", "outlet: 010"),
+         ("sources/city-herald-2024.yaml:2:9: error SCH003 'outlet: 010' would be read as a number by other "
+          'YAML tools; quote it: outlet: "010" (wrong-type)',)),
+    Case("base-60-number", "Types", S, source("outlet: City Herald", "outlet: 1:20"),
+         ("sources/city-herald-2024.yaml:2:9: error SCH003 'outlet: 1:20' would be read as a number by other "
+          'YAML tools; quote it: outlet: "1:20" (wrong-type)',)),
+    Case("float", "Types", S, source("outlet: City Herald", "outlet: 3.5"),
+         ("sources/city-herald-2024.yaml:2:9: error SCH003 'outlet: 3.5' would be read as a number by other "
+          'YAML tools; quote it: outlet: "3.5" (wrong-type)',)),
+    Case("null-in-required-field", "Types", S, source("outlet: City Herald", "outlet: null"),
+         ("sources/city-herald-2024.yaml:2:9: error SCH002 'outlet' is empty; write a value (missing-field)",)),
+    Case("list-for-mapping", "Types", S, SOURCE_YAML.split("snapshot:")[0].encode() + b"snapshot: [a, b]\n",
+         ("sources/city-herald-2024.yaml:5:11: error SCH003 expected a mapping (snapshot: 'key: value' lines), "
+          "found a list (wrong-type)",)),
+    Case("mapping-for-list", "Types", S, SOURCE_YAML.encode() + b"derived_from: {a: b}\n",
+         ("sources/city-herald-2024.yaml:8:15: error SCH003 'derived_from' must be a list ('- item' lines), "
+          "found a mapping (wrong-type)",)),
+    Case("non-string-key", "Types", S, SOURCE_YAML.encode() + b"1: x\n",
+         ("sources/city-herald-2024.yaml:8:1: error SCH003 keys must be field names, found '1' (wrong-type)",)),
+    Case("unknown-key", "Types", B, briefing("summary:", "sumary:"),
+         ("briefings/bridge.yaml:2:1: error SCH001 unknown key 'sumary' in briefing; did you mean 'summary'? "
+          "(unknown-key)",)),
+    # Text
+    Case("control-character", "Text", B, fact_text('"The minister\\x07 said."'),
+         ("briefings/bridge.yaml:8:28: error SCH007 'text' contains invisible or control character U+0007 at "
+          "character 13; delete it (unsafe-text)",)),
+    Case("ansi-escape", "Text", B, fact_text('"The minister\\e[31m said."'),
+         ("briefings/bridge.yaml:8:28: error SCH007 'text' contains invisible or control character U+001B at "
+          "character 13; delete it (unsafe-text)",)),
+    Case("bidi-override", "Text", B, fact_text('"The minister\\u202e said."'),
+         ("briefings/bridge.yaml:8:28: error SCH007 'text' contains invisible or control character U+202E at "
+          "character 13; delete it (unsafe-text)",)),
+    Case("zero-width-space", "Text", B, fact_text('"The minister\\u200b said."'),
+         ("briefings/bridge.yaml:8:28: error SCH007 'text' contains invisible or control character U+200B at "
+          "character 13; delete it (unsafe-text)",)),
+    Case("newline-in-single-line-field", "Text", B, fact_text('"The minister\\nsaid."'),
+         ("briefings/bridge.yaml:8:15: error SCH007 'text' must be one line; join the lines (a folded block "
+          "'>-' is fine) (unsafe-text)",)),
+    # URLs
+    Case("javascript-url", "URLs", S, url("javascript:alert(1)"),
+         ("sources/city-herald-2024.yaml:4:6: error SCH006 URL 'javascript:alert(1)' is not an absolute "
+          "http(s) URL; write it as 'https://host/path' (leave 'url' out when the address is unknown) "
+          "(invalid-url)",)),
+    Case("mixed-case-scheme", "URLs", S, url("JaVaScRiPt:alert(1)"),
+         ("sources/city-herald-2024.yaml:4:6: error SCH006 URL 'JaVaScRiPt:alert(1)' is not an absolute "
+          "http(s) URL; write it as 'https://host/path' (leave 'url' out when the address is unknown) "
+          "(invalid-url)",)),
+    Case("leading-space", "URLs", S, url('" https://example.org/"'),
+         ("sources/city-herald-2024.yaml:4:6: error SCH006 URL ' https://example.org/' contains spaces or "
+          "control characters; remove them (invalid-url)",)),
+    Case("embedded-tab", "URLs", S, url('"https://exa\\tmple.org/"'),
+         ("sources/city-herald-2024.yaml:4:6: error SCH006 URL 'https://exa\\tmple.org/' contains spaces "
+          "or control characters; remove them (invalid-url)",)),
+    Case("entity-encoded-colon", "URLs", S, url("javascript&colon;alert(1)"),
+         ("sources/city-herald-2024.yaml:4:6: error SCH006 URL 'javascript&colon;alert(1)' is not an absolute "
+          "http(s) URL; write it as 'https://host/path' (leave 'url' out when the address is unknown) "
+          "(invalid-url)",)),
+    Case("relative-url", "URLs", S, url("/news/bridge"),
+         ("sources/city-herald-2024.yaml:4:6: error SCH006 URL '/news/bridge' is not an absolute http(s) URL; "
+          "write it as 'https://host/path' (leave 'url' out when the address is unknown) (invalid-url)",)),
+    Case("protocol-relative-url", "URLs", S, url("//example.org/bridge"),
+         ("sources/city-herald-2024.yaml:4:6: error SCH006 URL '//example.org/bridge' is not an absolute "
+          "http(s) URL; write it as 'https://host/path' (leave 'url' out when the address is unknown) "
+          "(invalid-url)",)),
+    Case("credentials-in-url", "URLs", S, url("https://user:pass@example.org/"),
+         ("sources/city-herald-2024.yaml:4:6: error SCH006 URL 'https://user:pass@example.org/' contains a "
+          "user name or password; remove the 'user@' part (invalid-url)",)),
+    Case("mixed-script-host", "URLs", S, url("https://www.f\u043e\u0445news.com/media"),
+         ("sources/city-herald-2024.yaml:4:6: warning SRC006 URL host 'www.f\u043e\u0445news.com' mixes scripts "
+          "(CYRILLIC, LATIN); its punycode form is 'www.xn--fnews-jye3c.com'; check it is the site you mean "
+          "(mixed-script-hostname)",)),
+    # Ids
+    Case("id-with-capitals", "Ids", B, briefing("id: bridge-reopens", "id: Bridge-Reopens"),
+         ("briefings/bridge.yaml:7:13: error SCH004 id 'Bridge-Reopens' must be lower-case letters, digits and "
+          "hyphens, starting with a letter or digit, at most 64 characters; e.g. 'bridge-reopens' (invalid-id)",)),
+    Case("id-with-non-ascii", "Ids", B, briefing("id: bridge-reopens", "id: brïdge"),
+         ("briefings/bridge.yaml:7:13: error SCH004 id 'brïdge' must be lower-case letters, digits and hyphens, "
+          "starting with a letter or digit, at most 64 characters; e.g. 'br-dge' (invalid-id)",)),
+    Case("reserved-device-name", "Ids", B, briefing("id: bridge-reopens", "id: nul"),
+         ("briefings/bridge.yaml:7:13: error SCH004 id 'nul' is a reserved device name on Windows; choose "
+          "another (invalid-id)",)),
+    Case("file-name-not-an-id", "Ids", "briefings/Bridge_Two.yaml",
+         briefing("id: bridge-reopens", "id: bridge-two"),
+         ("briefings/Bridge_Two.yaml:1:1: error SCH004 file name: id 'Bridge_Two' must be lower-case letters, "
+          "digits and hyphens, starting with a letter or digit, at most 64 characters; e.g. 'bridge-two' "
+          "(invalid-id)",)),
+)
+
+
+def render_page() -> str:
+    lines = [
+        "# Reliability",
+        "",
+        "What the test suite proves about bad input, generated from the adversarial corpus in "
+        "`tests/corpus.py` (`python -m tests.corpus` rewrites this page; a test fails when it is stale).",
+        "",
+        "## Every hostile input gets its place, a code and a message",
+        "",
+        f"Each of these {len(CASES)} files makes `briefings lint` exit 1 with exactly the line shown "
+        "(`tests/test_corpus.py`).",
+    ]
+    for category in dict.fromkeys(c.category for c in CASES):
+        lines += ["", f"### {category}", "", "| case | expected output |", "|---|---|"]
+        for case in (c for c in CASES if c.category == category):
+            shown = "<br>".join(f"`{line.replace('|', '&#124;')}`" for line in case.expected)
+            lines.append(f"| {case.name} | {shown} |")
+    lines += [
+        "",
+        "## Properties and fuzzing",
+        "",
+        "- For any text in a fact, lint accepts it or reports a problem with a place and a code, and never "
+        "raises; accepted text renders as exactly that text, with no element or attribute it did not contain "
+        "(Hypothesis, `tests/test_hardening.py`).",
+        "- Random bytes and mutated source and briefing files never crash the reader, each in under a "
+        "second, and the command exits 0 or 1, never with a traceback.",
+        "- HTML, Markdown links and images, `javascript:` links, footnote syntax, attribute lists, "
+        "snippet and macro syntax, headings, block quotes, list markers, table pipes, entities and the "
+        "footnote placeholder in fact text render as literal characters (`tests/test_site.py`); page "
+        "titles and descriptions are escaped in the page head.",
+        "",
+        "## Builds",
+        "",
+        "- A failed build (a lint error, a MkDocs error, a full disk while writing) leaves the previous "
+        "site and generated pages untouched: pages are staged and renamed into place only when all are "
+        "written; `briefings site` builds into a temporary folder and swaps it in.",
+        "- Two builds of the same commit are byte-identical, sitemap included (`SOURCE_DATE_EPOCH` is "
+        "honoured, every listing is sorted).",
+        "- An unexpected exception is reported as an internal error naming the file being read, with "
+        "exit code 2.",
+    ]
+    return "\n".join(lines) + "\n"
+
+
+if __name__ == "__main__":
+    target = Path(__file__).resolve().parent.parent / "docs/reliability.md"
+    target.write_text(render_page(), encoding="utf-8")
+    print(f"wrote {target}")

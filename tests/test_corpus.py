@@ -1,0 +1,27 @@
+"""Golden tests: each hostile input in the corpus gets exactly its expected lines and exit code 1."""
+
+from __future__ import annotations
+
+import pytest
+
+from build_tools.cli import main
+from tests.conftest import ROOT, MiniProject
+from tests.corpus import CASES, Case, render_page
+
+
+@pytest.mark.parametrize("case", CASES, ids=lambda c: c.name)
+def test_hostile_input_gets_its_exact_message(project: MiniProject, case: Case,
+                                              capsys: pytest.CaptureFixture[str]) -> None:
+    path = project.root / case.path
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(case.content)
+    code = main(["lint", "--root", str(project.root), "--snapshots", str(project.snapshots)])
+    out = capsys.readouterr().out.splitlines()
+    problems = [line for line in out[:-1] if "SRC001" not in line and "FCT001" not in line]
+    assert problems == list(case.expected)
+    assert code == (1 if any(" error " in line for line in case.expected) else 0)
+
+
+def test_reliability_page_is_up_to_date() -> None:
+    assert (ROOT / "docs/reliability.md").read_text(encoding="utf-8") == render_page(), \
+        "docs/reliability.md is stale: run `python -m tests.corpus`"

@@ -1,0 +1,178 @@
+"""Hardened against bad input: properties, fuzzing, atomic and reproducible builds, internal errors."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import time
+from pathlib import Path
+
+import markdown
+import pytest
+from bs4 import BeautifulSoup
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from build_tools import load as load_module
+from build_tools import site as site_module
+from build_tools.cli import main
+from build_tools.render import render_pages
+from build_tools.schema import BRIEFING, SOURCE, check_file
+from build_tools.site import write_files
+from build_tools.sitebuild import build_site
+from build_tools.yaml_nodes import parse_yaml
+from tests.conftest import BRIEFING_YAML, ROOT, SOURCE_YAML, MiniProject, mkdocs_build, require_seeds
+from tests.test_site import write_mkdocs_config
+
+SETTINGS = settings(max_examples=int(os.environ.get("HYPOTHESIS_EXAMPLES", "150")), deadline=None,
+                    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+EXTENSIONS = ["footnotes", "attr_list", "tables", "build_tools.markdown_ext"]
+
+
+# --- properties ----------------------------------------------------------------------------
+
+@SETTINGS
+@given(text=st.text(min_size=1, max_size=80))
+def test_any_fact_text_is_accepted_or_reported_never_raises(project: MiniProject, text: str) -> None:
+    project.write("briefings/bridge.yaml", BRIEFING_YAML.replace(
+        "text: The minister said the bridge would reopen in May.", f"text: {json.dumps(text)}"))
+    result = project.lint()  # must not raise
+    assert all(p.where.line >= 1 and p.where.column >= 1 and p.code for p in result.problems)
+
+
+@SETTINGS
+@given(text=st.text(alphabet=st.characters(blacklist_categories=("Cs",)), min_size=1, max_size=80)
+       .filter(lambda t: t.strip() and not t.strip().upper().startswith("TODO")))
+def test_accepted_text_renders_exactly_with_no_new_markup(project: MiniProject, text: str) -> None:
+    project.write("briefings/bridge.yaml", BRIEFING_YAML.replace(
+        "text: The minister said the bridge would reopen in May.", f"text: {json.dumps(text)}"))
+    result = project.lint()
+    if result.errors:
+        return  # reported, not rendered: the other property covers this path
+    page = render_pages(result.project)["briefings/bridge.md"]
+    html = markdown.markdown(page.split("---\n", 2)[2], extensions=EXTENSIONS)
+    fact = BeautifulSoup(html, "html.parser").find(id="fact-bridge-reopens")
+    assert fact is not None
+    shown = fact.get_text()
+    assert " ".join(text.split()) in shown
+    assert {tag.name for tag in fact.find_all(True)} <= {"strong", "sup", "a", "em"}
+    assert all(set(tag.attrs) <= {"href", "id", "class", "title", "aria-label"} for tag in fact.find_all(True))
+
+
+# --- fuzzing -------------------------------------------------------------------------------
+
+def _mutations(seed: bytes) -> st.SearchStrategy[bytes]:
+    def mutate(data: tuple[int, int, bytes]) -> bytes:
+        position, length, insert = data
+        position %= len(seed) + 1
+        return seed[:position] + insert + seed[position + length:]
+    return st.tuples(st.integers(0, len(seed)), st.integers(0, 8), st.binary(max_size=12)).map(mutate)
+
+
+YAML_BYTES = st.one_of(
+    st.binary(max_size=300),
+    _mutations(BRIEFING_YAML.encode()),
+    _mutations(SOURCE_YAML.encode()),
+    st.text(alphabet="[]{}:-&*!|>'\" \n\tab#%@`,?", max_size=200).map(str.encode),
+)
+
+
+@settings(max_examples=int(os.environ.get("HYPOTHESIS_EXAMPLES", "400")), deadline=None)
+@given(data=YAML_BYTES)
+def test_fuzzed_yaml_never_crashes_and_is_fast(data: bytes) -> None:
+    for record in (BRIEFING, SOURCE):
+        started = time.perf_counter()
+        parsed = parse_yaml("f.yaml", data)
+        if parsed.root is not None:
+            check_file("f.yaml", parsed.root, record)
+        assert time.perf_counter() - started < 1.0
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(data=_mutations(BRIEFING_YAML.encode()))
+def test_fuzzed_briefing_through_the_cli_exits_0_or_1(project: MiniProject, data: bytes,
+                                                      capsys: pytest.CaptureFixture[str]) -> None:
+    (project.root / "briefings/bridge.yaml").write_bytes(data)
+    code = main(["lint", "--root", str(project.root), "--snapshots", str(project.snapshots)])
+    captured = capsys.readouterr()
+    assert code in (0, 1), captured.err
+    assert "Traceback" not in captured.err
+
+
+# --- files that are not what they seem -----------------------------------------------------
+
+def test_symlink_out_of_the_project_is_refused(project: MiniProject, tmp_path: Path) -> None:
+    outside = tmp_path / "outside.yaml"
+    outside.write_text(SOURCE_YAML, encoding="utf-8")
+    (project.root / "sources/linked.yaml").symlink_to(outside)
+    problems = project.lint().problems
+    linked = [p for p in problems if p.where.path == "sources/linked.yaml"]
+    assert [p.code for p in linked] == ["YML006"] and "resolves outside the project" in linked[0].message
+
+
+def test_internal_error_names_the_file_and_exits_2(project: MiniProject, monkeypatch: pytest.MonkeyPatch,
+                                                   capsys: pytest.CaptureFixture[str]) -> None:
+    def broken(*args: object) -> None:
+        raise RuntimeError("simulated bug")
+
+    monkeypatch.setattr(load_module.schema, "check_file", broken)
+    code = main(["lint", "--root", str(project.root), "--snapshots", str(project.snapshots)])
+    err = capsys.readouterr().err
+    assert code == 2
+    assert err.startswith("briefings: internal error while processing sources/city-herald-2024.yaml: "
+                          "RuntimeError: simulated bug")
+
+
+# --- atomic and reproducible builds -------------------------------------------------------
+
+def test_failed_write_leaves_previous_pages_untouched(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    out = tmp_path / "pages"
+    write_files({"a.md": "old a\n", "b.md": "old b\n"}, out)
+    real_fdopen = os.fdopen
+    calls = {"n": 0}
+
+    def disk_full(fd: int, mode: str = "r", *args: object) -> object:
+        calls["n"] += 1
+        if calls["n"] == 2:
+            os.close(fd)
+            raise OSError(28, "No space left on device")
+        return real_fdopen(fd, mode, *args)
+
+    monkeypatch.setattr(site_module.os, "fdopen", disk_full)
+    with pytest.raises(OSError, match="No space left"):
+        write_files({"a.md": "new a\n", "b.md": "new b\n", "c.md": "new c\n"}, out)
+    assert (out / "a.md").read_text() == "old a\n" and (out / "b.md").read_text() == "old b\n"
+    assert sorted(p.name for p in out.iterdir()) == [".briefings-generated", "a.md", "b.md"]
+
+
+def test_failed_site_build_leaves_the_previous_site(project: MiniProject, tmp_path: Path) -> None:
+    write_mkdocs_config(project)
+    site = project.root / "site"
+    env = {"BRIEFINGS_SNAPSHOTS": str(project.snapshots)}
+    assert build_site(project.root, site, env).returncode == 0
+    before = {p.relative_to(site): p.read_bytes() for p in site.rglob("*") if p.is_file()}
+    project.write("briefings/bridge.yaml", BRIEFING_YAML.replace("would reopen", "will reopen"))
+    failed = build_site(project.root, site, env)
+    assert failed.returncode != 0 and "CIT003" in failed.stderr
+    after = {p.relative_to(site): p.read_bytes() for p in site.rglob("*") if p.is_file()}
+    assert after == before
+    assert [p.name for p in project.root.iterdir() if p.name.startswith(".site")] == []
+
+
+def _digest(folder: Path) -> dict[str, str]:
+    return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def test_two_builds_are_byte_identical(tmp_path: Path) -> None:
+    seeds = require_seeds()
+    first, second = tmp_path / "one", tmp_path / "two"
+    for out, seed in ((first, "1"), (second, "2")):
+        result = mkdocs_build(ROOT, out, seeds, SOURCE_DATE_EPOCH="1700000000", PYTHONHASHSEED=seed)
+        assert result.returncode == 0, result.stderr
+    one, two = _digest(first), _digest(second)
+    assert one.keys() == two.keys()
+    differing = [name for name in one if one[name] != two[name]]
+    assert differing == []
+    assert "sitemap.xml" in one and "data/briefings.json" in one

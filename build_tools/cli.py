@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import json
 import os
 import sys
 import traceback
@@ -112,6 +113,16 @@ def _parser() -> argparse.ArgumentParser:
     similar = sub.add_parser("similar", help="rank pairs of snapshots by textual overlap")
     _project_options(similar)
     similar.set_defaults(func=cmd_similar)
+
+    bench = sub.add_parser("bench", help="measure lint, build and mkdocs on a synthetic project")
+    bench.add_argument("--facts", type=int, action="append", help="facts (repeat for several sizes; default 1000)")
+    bench.add_argument("--sources", type=int, help="sources (default: facts / 10)")
+    bench.add_argument("--briefings", type=int, default=100, help="briefings (default 100)")
+    bench.add_argument("--repeats", type=int, default=3, help="repetitions per measurement (median reported)")
+    bench.add_argument("--skip-mkdocs", action="store_true", help="skip the two mkdocs builds")
+    bench.add_argument("--keep", type=Path, help="leave the generated project in DIR (one size only)")
+    bench.add_argument("--json", type=Path, help="also write the results as JSON")
+    bench.set_defaults(func=cmd_bench)
 
     schemas = sub.add_parser("schema", help="write the JSON Schemas for source and briefing files")
     schemas.add_argument("--out", type=Path, required=True, help="directory to write them to")
@@ -290,6 +301,27 @@ def cmd_similar(args: argparse.Namespace) -> int:
             note = "UNDECLARED: far above the median" if is_suspicious(pair, base) else ""
         print(f"{pair.score:.3f}  {pair.first}  {pair.second}  (shingles {pair.containment:.2f}, figures "
               f"{pair.figures:.2f}, names {pair.names:.2f})  {note}".rstrip())
+    return EXIT_OK
+
+
+def cmd_bench(args: argparse.Namespace) -> int:
+    from build_tools import bench
+
+    sizes = args.facts or [1000]
+    if args.keep and len(sizes) > 1:
+        raise ConfigError("--keep takes one --facts size")
+    skip_above = -1 if args.skip_mkdocs else 10**12
+    try:
+        report = bench.run(sizes, args.sources, args.briefings, args.repeats, skip_above, args.keep,
+                           progress=lambda line: print(line, file=sys.stderr, flush=True))
+    except bench.BenchError as error:
+        print(f"briefings bench: {error}", file=sys.stderr)
+        return EXIT_PROBLEMS
+    print(bench.table(report["sizes"]))
+    if "scaling_exponent" in report:
+        print(f"scaling exponent (log time / log facts): {report['scaling_exponent']}")
+    if args.json:
+        args.json.write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
     return EXIT_OK
 
 

@@ -14,32 +14,39 @@ from typing import Any
 
 from build_tools.model import Citation, Fact, Project, Source
 from build_tools.provenance import independence_groups, independent_count, reverse_relations
-from build_tools.snapshots import Anchor, SnapshotStore, anchor_quote
+from build_tools.snapshots import Anchor, SnapshotStore, anchor_quote, offset_map
 
 EXPORT_PATH = "data/briefings.json"
 ANNOTATIONS_PATH = "data/annotations.jsonld"
 
 
-class _Anchors:
-    """Quote anchors, computed once per (source, quote)."""
+class Anchors:
+    """Quote anchors, computed once per (source, quote), with one offset map per snapshot."""
 
     def __init__(self, project: Project, store: SnapshotStore | None) -> None:
         self.project = project
         self.store = store
         self.cache: dict[tuple[str, str], Anchor | None] = {}
+        self.maps: dict[str, tuple[str, list[int]]] = {}
 
     def get(self, citation: Citation) -> Anchor | None:
         key = (citation.source, citation.quote)
         if key not in self.cache:
             source = self.project.sources.get(citation.source)
             snapshot = self.store.get(source.snapshot.sha256) if source and self.store else None
-            self.cache[key] = anchor_quote(snapshot.text, citation.quote) if snapshot else None
+            if snapshot is None:
+                self.cache[key] = None
+            else:
+                mapped = self.maps.get(snapshot.sha256) or self.maps.setdefault(snapshot.sha256,
+                                                                                offset_map(snapshot.text))
+                self.cache[key] = anchor_quote(snapshot.text, citation.quote, mapped)
         return self.cache[key]
 
 
-def export_data(project: Project, store: SnapshotStore | None = None) -> dict[str, Any]:
+def export_data(project: Project, store: SnapshotStore | None = None,
+                anchors: Anchors | None = None) -> dict[str, Any]:
     groups = independence_groups(project.sources)
-    anchors = _Anchors(project, store)
+    anchors = anchors or Anchors(project, store)
     reverse = reverse_relations(project.sources)
     return {
         "briefings": [
@@ -51,7 +58,7 @@ def export_data(project: Project, store: SnapshotStore | None = None) -> dict[st
     }
 
 
-def _fact(fact: Fact, groups: dict[str, str], anchors: _Anchors) -> dict[str, Any]:
+def _fact(fact: Fact, groups: dict[str, str], anchors: Anchors) -> dict[str, Any]:
     return {
         "id": fact.id,
         "briefing": fact.briefing,
@@ -96,9 +103,9 @@ def _source(source: Source, reverse: dict[str, list[str]]) -> dict[str, Any]:
     }
 
 
-def briefing_files(project: Project, store: SnapshotStore | None = None) -> dict[str, str]:
-    """Per-briefing data for readers: `data/<id>.json` (facts) and `data/<id>.csv` (one row per citation)."""
-    data = export_data(project, store)
+def briefing_files(project: Project, data: dict[str, Any]) -> dict[str, str]:
+    """Per-briefing data for readers: `data/<id>.json` (facts) and `data/<id>.csv` (one row per citation),
+    cut from the full export `data`."""
     sources = {s["id"]: s for s in data["sources"]}
     files = {}
     for briefing in project.briefings:
@@ -126,8 +133,12 @@ def _csv(facts: list[dict[str, Any]], sources: dict[str, dict[str, Any]]) -> str
     return out.getvalue()
 
 
+def to_json(data: dict[str, Any]) -> str:
+    return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+
+
 def export_json(project: Project, store: SnapshotStore | None = None) -> str:
-    return json.dumps(export_data(project, store), ensure_ascii=False, indent=2) + "\n"
+    return to_json(export_data(project, store))
 
 
 def snapshot_uri(sha256: str) -> str:
@@ -136,9 +147,10 @@ def snapshot_uri(sha256: str) -> str:
     return f"ni:///sha-256;{digest}"
 
 
-def web_annotations(project: Project, store: SnapshotStore | None = None) -> dict[str, Any]:
+def web_annotations(project: Project, store: SnapshotStore | None = None,
+                    anchors: Anchors | None = None) -> dict[str, Any]:
     """Every citation as a W3C Web Annotation (JSON-LD): the fact quotes a passage of its source."""
-    anchors = _Anchors(project, store)
+    anchors = anchors or Anchors(project, store)
     items = []
     for fact in project.facts:
         for index, citation in enumerate(fact.citations, start=1):
@@ -169,5 +181,5 @@ def _annotation(fact: Fact, index: int, source: Source, anchor: Anchor | None, c
     }
 
 
-def annotations_json(project: Project, store: SnapshotStore | None = None) -> str:
-    return json.dumps(web_annotations(project, store), ensure_ascii=False, indent=2) + "\n"
+def annotations_json(project: Project, store: SnapshotStore | None = None, anchors: Anchors | None = None) -> str:
+    return to_json(web_annotations(project, store, anchors))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass
+from typing import NamedTuple
 
 
 class Severity(enum.Enum):
@@ -11,9 +12,9 @@ class Severity(enum.Enum):
     WARNING = "warning"
 
 
-@dataclass(frozen=True, slots=True)
-class Location:
-    """A place in a project file: a POSIX path relative to the project, 1-based line and column."""
+class Location(NamedTuple):
+    """A place in a project file: a POSIX path relative to the project, 1-based line and column.
+    (A named tuple: hundreds of thousands are made while loading, and tuples are cheap.)"""
 
     path: str
     line: int = 1

@@ -13,7 +13,7 @@ import enum
 import json
 import re
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 from urllib.parse import urlsplit
 
 from build_tools import syntax_codes as codes
@@ -82,8 +82,7 @@ class Record:
         object.__setattr__(self, "by_name", {f.name: f for f in self.fields})
 
 
-@dataclass(frozen=True, slots=True)
-class Value:
+class Value(NamedTuple):
     """A validated value and where it stands: str, list of Value, dict of Value, or None if rejected."""
 
     data: Any

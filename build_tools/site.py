@@ -8,7 +8,15 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from build_tools.export import ANNOTATIONS_PATH, EXPORT_PATH, annotations_json, briefing_files, export_json
+from build_tools.export import (
+    ANNOTATIONS_PATH,
+    EXPORT_PATH,
+    Anchors,
+    annotations_json,
+    briefing_files,
+    export_data,
+    to_json,
+)
 from build_tools.model import Project
 from build_tools.render import render_pages
 from build_tools.schema import schema_files
@@ -25,9 +33,11 @@ class WriteReport:
 def generate(project: Project, store: SnapshotStore | None = None, directory_urls: bool = True) -> dict[str, str]:
     """Every generated file (Markdown pages, JSON export, annotations, schemas), by docs-relative path."""
     files = render_pages(project, directory_urls)
-    files.update(briefing_files(project, store))
-    files[EXPORT_PATH] = export_json(project, store)
-    files[ANNOTATIONS_PATH] = annotations_json(project, store)
+    anchors = Anchors(project, store)
+    data = export_data(project, store, anchors)
+    files[EXPORT_PATH] = to_json(data)
+    files.update(briefing_files(project, data))
+    files[ANNOTATIONS_PATH] = annotations_json(project, store, anchors)
     files.update({f"schemas/{name}": content for name, content in schema_files().items()})
     return files
 

@@ -8,6 +8,7 @@ omitted words: the pieces must then appear in order.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 import unicodedata
@@ -27,13 +28,16 @@ ELLIPSIS = "..."
 
 def normalize(text: str) -> str:
     """The form quotes are compared in (NFKC turns '…' into '...')."""
+    if text.isascii():  # NFKC and the folds leave ASCII unchanged
+        return " ".join(text.split())
     folded = unicodedata.normalize("NFKC", text).translate(_FOLD)
     return " ".join(folded.split())
 
 
-def quote_pieces(quote: str) -> list[str]:
+@functools.lru_cache(maxsize=1 << 16)
+def quote_pieces(quote: str) -> tuple[str, ...]:
     """A normalised quote split at ellipses into the pieces that must appear in order."""
-    return [piece.strip() for piece in normalize(quote).split(ELLIPSIS) if piece.strip()]
+    return tuple(piece.strip() for piece in normalize(quote).split(ELLIPSIS) if piece.strip())
 
 
 def word_count(quote: str) -> int:
@@ -79,13 +83,14 @@ class Anchor:
 CONTEXT = 32
 
 
-def anchor_quote(text: str, quote: str) -> Anchor | None:
+def anchor_quote(text: str, quote: str, mapped: tuple[str, list[int]] | None = None) -> Anchor | None:
     """Locate `quote` in the original `text` (not the normalised form) and return its place.
 
     Normalises character by character so every normalised character maps back to an
     offset in `text`; the span runs from the first piece's start to the last piece's end.
+    Pass `mapped` (from `offset_map`) to reuse the mapping across quotes of one snapshot.
     """
-    normalized, origin = _normalize_with_offsets(text)
+    normalized, origin = mapped or offset_map(text)
     start = 0
     spans = []
     for piece in quote_pieces(quote):
@@ -100,7 +105,7 @@ def anchor_quote(text: str, quote: str) -> Anchor | None:
     return Anchor(begin, end, text[begin:end], text[max(0, begin - CONTEXT):begin], text[end:end + CONTEXT])
 
 
-def _normalize_with_offsets(text: str) -> tuple[str, list[int]]:
+def offset_map(text: str) -> tuple[str, list[int]]:
     chars: list[str] = []
     origin: list[int] = []
     pending_space = False

@@ -21,7 +21,7 @@ def test_normalize_folds_typography_and_whitespace() -> None:
 
 
 def test_quote_pieces_split_at_ellipses() -> None:
-    assert quote_pieces("one two … three ... four") == ["one two", "three", "four"]
+    assert quote_pieces("one two … three ... four") == ("one two", "three", "four")
     assert word_count("one two … three") == 3
 
 

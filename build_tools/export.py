@@ -14,33 +14,31 @@ from typing import Any
 
 from build_tools.model import Citation, Fact, Project, Source
 from build_tools.provenance import independence_groups, independent_count, reverse_relations
-from build_tools.snapshots import Anchor, SnapshotStore, anchor_quote, offset_map
+from build_tools.snapshots import Anchor, OffsetMap, SnapshotStore, anchor_quote
 
 EXPORT_PATH = "data/briefings.json"
 ANNOTATIONS_PATH = "data/annotations.jsonld"
 
 
 class Anchors:
-    """Quote anchors, computed once per (source, quote), with one offset map per snapshot."""
+    """Every quote's place in its snapshot, computed up front one snapshot at a time, so that
+    only one offset map (a list as long as the snapshot) is alive at once."""
 
     def __init__(self, project: Project, store: SnapshotStore | None) -> None:
-        self.project = project
-        self.store = store
         self.cache: dict[tuple[str, str], Anchor | None] = {}
-        self.maps: dict[str, tuple[str, list[int]]] = {}
+        quotes: dict[str, set[str]] = {}
+        for fact in project.facts:
+            for citation in fact.citations:
+                quotes.setdefault(citation.source, set()).add(citation.quote)
+        for source_id, texts in sorted(quotes.items()):
+            source = project.sources.get(source_id)
+            snapshot = store.get(source.snapshot.sha256) if source and store else None
+            mapped = OffsetMap(snapshot.text) if snapshot else None
+            for quote in texts:
+                self.cache[(source_id, quote)] = anchor_quote(snapshot.text, quote, mapped) if snapshot else None
 
     def get(self, citation: Citation) -> Anchor | None:
-        key = (citation.source, citation.quote)
-        if key not in self.cache:
-            source = self.project.sources.get(citation.source)
-            snapshot = self.store.get(source.snapshot.sha256) if source and self.store else None
-            if snapshot is None:
-                self.cache[key] = None
-            else:
-                mapped = self.maps.get(snapshot.sha256) or self.maps.setdefault(snapshot.sha256,
-                                                                                offset_map(snapshot.text))
-                self.cache[key] = anchor_quote(snapshot.text, citation.quote, mapped)
-        return self.cache[key]
+        return self.cache.get((citation.source, citation.quote))
 
 
 def export_data(project: Project, store: SnapshotStore | None = None,
@@ -107,12 +105,14 @@ def briefing_files(project: Project, data: dict[str, Any]) -> dict[str, str]:
     """Per-briefing data for readers: `data/<id>.json` (facts) and `data/<id>.csv` (one row per citation),
     cut from the full export `data`."""
     sources = {s["id"]: s for s in data["sources"]}
+    by_briefing: dict[str, list[dict[str, Any]]] = {b.id: [] for b in project.briefings}
+    for fact in data["facts"]:
+        by_briefing[fact["briefing"]].append(fact)
     files = {}
     for briefing in project.briefings:
-        facts = [f for f in data["facts"] if f["briefing"] == briefing.id]
-        files[f"data/{briefing.id}.json"] = json.dumps(
-            {"briefing": {"id": briefing.id, "title": briefing.title}, "facts": facts},
-            ensure_ascii=False, indent=2) + "\n"
+        facts = by_briefing[briefing.id]
+        files[f"data/{briefing.id}.json"] = to_json({"briefing": {"id": briefing.id, "title": briefing.title},
+                                                     "facts": facts})
         files[f"data/{briefing.id}.csv"] = _csv(facts, sources)
     return files
 
@@ -133,8 +133,9 @@ def _csv(facts: list[dict[str, Any]], sources: dict[str, dict[str, Any]]) -> str
     return out.getvalue()
 
 
-def to_json(data: dict[str, Any]) -> str:
-    return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+def to_json(data: Any) -> str:
+    """Compact JSON (the C encoder; indentation would triple the size and the time)."""
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":")) + "\n"
 
 
 def export_json(project: Project, store: SnapshotStore | None = None) -> str:

@@ -8,6 +8,7 @@ omitted words: the pieces must then appear in order.
 
 from __future__ import annotations
 
+import bisect
 import functools
 import hashlib
 import re
@@ -83,46 +84,78 @@ class Anchor:
 CONTEXT = 32
 
 
-def anchor_quote(text: str, quote: str, mapped: tuple[str, list[int]] | None = None) -> Anchor | None:
+def anchor_quote(text: str, quote: str, mapped: OffsetMap | None = None) -> Anchor | None:
     """Locate `quote` in the original `text` (not the normalised form) and return its place.
 
-    Normalises character by character so every normalised character maps back to an
-    offset in `text`; the span runs from the first piece's start to the last piece's end.
-    Pass `mapped` (from `offset_map`) to reuse the mapping across quotes of one snapshot.
+    The span runs from the first piece's start to the last piece's end. Pass `mapped`
+    (an `OffsetMap` of `text`) to reuse it across the quotes of one snapshot.
     """
-    normalized, origin = mapped or offset_map(text)
+    mapped = mapped or OffsetMap(text)
     start = 0
     spans = []
     for piece in quote_pieces(quote):
-        found = normalized.find(piece, start)
+        found = mapped.normalized.find(piece, start)
         if found < 0:
             return None
         spans.append((found, found + len(piece)))
         start = found + len(piece)
     if not spans:
         return None
-    begin, end = origin[spans[0][0]], origin[spans[-1][1] - 1] + 1
+    begin, end = mapped.origin(spans[0][0]), mapped.origin(spans[-1][1] - 1) + 1
     return Anchor(begin, end, text[begin:end], text[max(0, begin - CONTEXT):begin], text[end:end + CONTEXT])
 
 
-def offset_map(text: str) -> tuple[str, list[int]]:
-    chars: list[str] = []
-    origin: list[int] = []
-    pending_space = False
-    for index, char in enumerate(text):
-        folded = char if char.isascii() and not char.isspace() else \
-            unicodedata.normalize("NFKC", char).translate(_FOLD)
-        for out in folded:
-            if out.isspace():
-                pending_space = bool(chars)
-                continue
-            if pending_space:
+_RUN = re.compile(r"\S+")
+
+
+class OffsetMap:
+    """A text's normalised form, and where each normalised character came from in the text.
+
+    Kept per run of non-space characters rather than per character: an ASCII run maps
+    one to one, so only runs with other characters (folded by NFKC) keep a table.
+    """
+
+    def __init__(self, text: str) -> None:
+        chars: list[str] = []
+        self.run_starts: list[int] = []  # normalised offset where each run starts
+        self.run_origins: list[int] = []  # original offset of that run
+        self.tables: dict[int, list[int]] = {}  # run number → original offset of each normalised char
+        length = 0
+        for match in _RUN.finditer(text):
+            start, run = match.start(), match.group()
+            if chars:
                 chars.append(" ")
-                origin.append(index)
-                pending_space = False
-            chars.append(out)
-            origin.append(index)
-    return "".join(chars), origin
+                length += 1
+            if not run.isascii():
+                run, table = _fold_run(run, start)
+                self.tables[len(self.run_starts)] = table
+            self.run_starts.append(length)
+            self.run_origins.append(start)
+            chars.append(run)
+            length += len(run)
+        self.normalized = "".join(chars)
+
+    def origin(self, index: int) -> int:
+        """The original offset of normalised character `index` (a space maps to the next run)."""
+        run = max(0, bisect.bisect_right(self.run_starts, index) - 1)
+        within = index - self.run_starts[run]
+        if within < 0:
+            return self.run_origins[run]
+        table = self.tables.get(run)
+        if table is not None:
+            return table[min(within, len(table) - 1)]
+        return self.run_origins[run] + within
+
+
+def _fold_run(run: str, start: int) -> tuple[str, list[int]]:
+    out: list[str] = []
+    table: list[int] = []
+    for index, char in enumerate(run, start):
+        for folded in unicodedata.normalize("NFKC", char).translate(_FOLD):
+            if not folded.isspace():
+                out.append(folded)
+                table.append(index)
+    return "".join(out), table
 
 
 @dataclass(frozen=True)

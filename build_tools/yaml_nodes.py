@@ -37,7 +37,10 @@ MAX_DEPTH = 32
 MAX_BYTES = 8 * 1024 * 1024
 # Below this bound on possible nesting, the C composer is safe and we skip the event scan.
 _CHEAP_DEPTH_BOUND = 1000
-_INDENT_PREFIX = re.compile(r"^[ \t?:-]*", re.MULTILINE)
+# A block nested N deep needs a run of about N indentation or indicator characters somewhere.
+_PREFIX_RUN = r"[ \t?:-]{%d}"
+_RUN_PAST_SAFE = re.compile(_PREFIX_RUN % 500)
+_RUN_PAST_LIMIT = re.compile(_PREFIX_RUN % MAX_DEPTH)
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,16 +58,16 @@ def where(path: str, node: Node) -> Location:
 def parse_yaml(path: str, data: bytes, max_bytes: int = MAX_BYTES) -> ParsedFile:
     """Parse one file's bytes; problems instead of exceptions for every bad input."""
     text, problem = _decode(path, data, max_bytes)
-    bound = 0
+    flow = 0
     if problem is None:
         assert text is not None
-        bound = _depth_bound(text)
-        if "&" in text or "*" in text or bound >= _CHEAP_DEPTH_BOUND:
+        flow = text.count("[") + text.count("{")
+        if "&" in text or "*" in text or flow >= _CHEAP_DEPTH_BOUND or _RUN_PAST_SAFE.search(text):
             problem = _scan_events(path, text)
     if problem is not None:
         return ParsedFile(path, None, (problem,))
     root, problem = _compose(path, text or "")
-    if problem is None and root is not None and bound >= MAX_DEPTH:
+    if problem is None and root is not None and (flow >= MAX_DEPTH or _RUN_PAST_LIMIT.search(text or "")):
         problem = _depth_problem(path, root)
     if problem is None and root is None:
         problem = Problem.of(NOT_ONE_DOCUMENT, Location(path), "file holds no YAML document; "
@@ -99,13 +102,6 @@ def _offset_location(path: str, text: str | bytes, offset: int) -> Location:
     start = text.rfind(newline, 0, offset) + 1  # type: ignore[arg-type]
     column = len(text[start:offset].decode("utf-8", "replace")) if isinstance(text, bytes) else offset - start
     return Location(path, line + 1, column + 1)
-
-
-def _depth_bound(text: str) -> int:
-    """An upper bound on nesting depth: every flow bracket, plus the deepest block indentation."""
-    flow = text.count("[") + text.count("{")
-    prefix = max((len(m) for m in _INDENT_PREFIX.findall(text)), default=0)
-    return flow + prefix + 1
 
 
 def _depth_problem(path: str, root: Node) -> Problem | None:

@@ -32,6 +32,7 @@ class Site:
     groups: dict[str, str]
     citing: dict[str, dict[str, list[Fact]]]  # source id → quote anchor → facts
     facts: dict[str, Fact]
+    reverse: dict[str, dict[str, list[str]]]  # source id → sources derived from / republishing it
     directory_urls: bool = True  # how raw-HTML links (in SVG charts) must be written
 
     @classmethod
@@ -43,7 +44,8 @@ class Site:
                 if fact not in citing_facts:
                     citing_facts.append(fact)
         facts = {fact.id: fact for fact in project.facts}
-        return cls(project, independence_groups(project.sources), citing, facts, directory_urls)
+        return cls(project, independence_groups(project.sources), citing, facts,
+                   reverse_relations(project.sources), directory_urls)
 
     def page_url(self, page: str, from_depth: int) -> str:
         """The built URL of a generated page (e.g. 'briefings/x'), for links MkDocs does not rewrite."""
@@ -268,7 +270,7 @@ def _metadata_rows(site: Site, source: Source) -> list[tuple[str, str]]:
     rows.append(("Published", text(source.published.display()) if source.published else unknown))
     rows.append(("URL", external_link(source.url, source.url) if source.url else "*not recorded*"))
     rows.append(("Snapshot", f"SHA-256 `{source.snapshot.sha256}`"))
-    reverse = reverse_relations(site.project.sources)[source.id]
+    reverse = site.reverse[source.id]
     for label, ids in (("Derived from", source.derived_from), ("Republished from", source.republished_from),
                        ("Rewritten by", reverse["derived_by"]), ("Republished by", reverse["republished_by"])):
         if ids:

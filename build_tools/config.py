@@ -12,6 +12,7 @@ from typing import Any
 CONFIG_FILE = "briefings.toml"
 DEFAULT_SNAPSHOTS = "../shared/seeds"
 DEFAULT_OUTPUT = "build/pages"
+DEFAULT_CACHE = "build/cache"
 SNAPSHOTS_ENV = "BRIEFINGS_SNAPSHOTS"
 
 
@@ -29,6 +30,7 @@ class Config:
     output: Path
     rule_options: Mapping[str, Mapping[str, Any]]
     disabled_rules: frozenset[str]
+    cache_dir: Path | None = None
 
 
 def load_config(root: Path, snapshots: str | None = None,
@@ -47,6 +49,7 @@ def load_config(root: Path, snapshots: str | None = None,
         output=root / _string(project, "output", DEFAULT_OUTPUT),
         rule_options={k: v for k, v in lint.items() if isinstance(v, dict)},
         disabled_rules=frozenset(_string_list(lint, "disable")),
+        cache_dir=root / _string(project, "cache", DEFAULT_CACHE),
     )
 
 

@@ -53,7 +53,7 @@ def _lint(config: Config, only: Iterable[str]) -> LintResult:
         if rule.code.code in config.disabled_rules or rule.code.name in config.disabled_rules:
             continue
         options = config.rule_options.get(rule.code.name, {})
-        problems.extend(rule.check(Context(project, store, config.snapshots_origin, options)))
+        problems.extend(rule.check(Context(project, store, config.snapshots_origin, options, config.cache_dir)))
     wanted = set(only)
     if wanted:
         problems = [p for p in problems if p.where.path in wanted]

@@ -8,6 +8,7 @@ corpus's own baseline (the median pair), not with a fixed threshold alone.
 from __future__ import annotations
 
 import functools
+import json
 import random
 import re
 import statistics
@@ -16,6 +17,7 @@ from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass
 from itertools import combinations
+from pathlib import Path
 
 from build_tools.snapshots import normalize
 
@@ -67,6 +69,32 @@ def features(text: str) -> Features:
     return Features(shingles, figures, names)
 
 
+CACHE_VERSION = f"v1-{SHINGLE}-{SAMPLE_MODULUS}"
+
+
+def cached_features(sha256: str, text: str, cache_dir: Path | None) -> Features:
+    """`features(text)`, kept as JSON under `cache_dir` by the snapshot's hash. Snapshots never change
+    (a changed file has another hash), so an entry never goes stale; a damaged one is recomputed."""
+    if cache_dir is None:
+        return features(text)
+    path = cache_dir / f"similarity-{CACHE_VERSION}" / f"{sha256}.json"
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        return Features(frozenset(tuple(s.split(" ")) for s in data["shingles"]), frozenset(data["figures"]),
+                        frozenset(data["names"]))
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        pass
+    found = features(text)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        payload = {"shingles": sorted(" ".join(s) for s in found.shingles), "figures": sorted(found.figures),
+                   "names": sorted(found.names)}
+        path.write_text(json.dumps(payload, separators=(",", ":")), encoding="utf-8")
+    except OSError:
+        pass  # a read-only tree still lints, only slower
+    return found
+
+
 def _containment(a: frozenset[tuple[str, ...]], b: frozenset[tuple[str, ...]]) -> float:
     smaller = min(len(a), len(b))
     return len(a & b) / smaller if smaller else 0.0
@@ -101,13 +129,13 @@ def is_suspicious(pair: Pair, base: float) -> bool:
     return pair.score >= max(FLAG_MINIMUM, FLAG_RATIO * base)
 
 
-def suspicious_pairs(texts: Mapping[str, str]) -> tuple[list[Pair], float]:
+def suspicious_pairs(texts: Mapping[str, str], found: Mapping[str, Features] | None = None) -> tuple[list[Pair], float]:
     """Pairs far above the baseline, without comparing every pair of a large corpus.
 
     Candidates are pairs that share a rare word shingle (found through an inverted
     index); the baseline is the median of a fixed, seeded sample of all pairs.
     """
-    found = {key: features(text) for key, text in sorted(texts.items())}
+    found = dict(sorted((found or {key: features(text) for key, text in texts.items()}).items()))
     keys = list(found)
     all_pairs = len(keys) * (len(keys) - 1) // 2
     if all_pairs <= SAMPLE:

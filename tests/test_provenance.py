@@ -178,3 +178,16 @@ def test_status_renders_a_visible_marker_with_a_link(project: MiniProject) -> No
     page = render_pages(result.project)["briefings/bridge.md"]
     assert "{: #fact-bridge-delayed .fact .fact-disputed }" in page
     assert "**Disputed** by [" in page and "(<#fact-bridge-reopens>)" in page
+
+
+def test_similarity_features_are_cached_by_snapshot_hash(tmp_path: Path) -> None:
+    from build_tools.similarity import CACHE_VERSION, cached_features, features
+
+    text = "The harbour authority said on Friday that 3,400 containers were delayed, Maria Costa said."
+    fresh = features(text)
+    assert cached_features("ab" * 32, text, tmp_path) == fresh
+    entry = tmp_path / f"similarity-{CACHE_VERSION}" / f"{'ab' * 32}.json"
+    assert entry.is_file()
+    assert cached_features("ab" * 32, "ignored: the entry is used", tmp_path) == fresh
+    entry.write_text("{not json", encoding="utf-8")
+    assert cached_features("ab" * 32, text, tmp_path) == fresh  # a damaged entry is recomputed

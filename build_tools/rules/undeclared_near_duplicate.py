@@ -26,19 +26,19 @@ from collections.abc import Iterator
 
 from build_tools.problems import Code, Location, Problem, Severity
 from build_tools.rules.context import Context
-from build_tools.similarity import suspicious_pairs
+from build_tools.similarity import cached_features, suspicious_pairs
 
 CODE = Code("SRC005", "undeclared-near-duplicate", Severity.WARNING, __doc__ or "")
 
 
 def check(ctx: Context) -> Iterator[Problem]:
     sources = ctx.project.sources
-    texts = {}
+    found = {}
     for source in sources.values():
         snapshot = ctx.snapshots.get(source.snapshot.sha256)
         if snapshot is not None:
-            texts[source.id] = snapshot.text
-    pairs, base = suspicious_pairs(texts)
+            found[source.id] = cached_features(snapshot.sha256, snapshot.text, ctx.cache_dir)
+    pairs, base = suspicious_pairs({}, found)
     for pair in pairs:
         a, b = sources[pair.first], sources[pair.second]
         if pair.second in a.relations or pair.first in b.relations:

@@ -17,7 +17,7 @@ from pathlib import Path
 from build_tools.dates import DateError, PartialDate
 from build_tools.snapshots import sha256_file
 
-USER_AGENT = "sourced-briefings-archiver/1 (+https://github.com/)"
+USER_AGENT = "sourced-briefings-archiver/1"
 TIMEOUT_S = 30
 MAX_BYTES = 10 * 1024 * 1024
 

@@ -6,7 +6,7 @@ import json
 from collections.abc import Sequence
 
 from build_tools.lint import LintResult
-from build_tools.problems import Problem
+from build_tools.problems import Code, Problem
 
 FORMATS = ("text", "github", "json")
 
@@ -68,8 +68,5 @@ def format_json(result: LintResult) -> str:
     }, indent=2, ensure_ascii=False)
 
 
-def format_rules(codes: Sequence[object]) -> str:
-    rows = []
-    for code in codes:
-        rows.append(f"{code.code}  {code.severity.value:<7}  {code.name:<24}  {code.summary}")  # type: ignore[attr-defined]
-    return "\n".join(rows)
+def format_rules(codes: Sequence[Code]) -> str:
+    return "\n".join(f"{c.code}  {c.severity.value:<7}  {c.name:<24}  {c.summary}" for c in codes)

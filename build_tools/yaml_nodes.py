@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import gc
 import re
-from collections.abc import Iterator
 from dataclasses import dataclass
 
 import yaml
@@ -179,6 +178,3 @@ def _syntax_problem(path: str, text: str, error: yaml.YAMLError) -> Problem:
         return Problem.of(INVALID_YAML, where_, f"syntax error: {error.problem}{context}")
     return Problem.of(INVALID_YAML, Location(path), f"syntax error: {error}")
 
-
-def iter_mapping(node: MappingNode) -> Iterator[tuple[Node, Node]]:
-    yield from node.value

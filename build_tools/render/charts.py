@@ -75,7 +75,7 @@ def _year_grid(scale: Scale, top: float, bottom: float) -> list[str]:
 
 def timeline_svg(facts: Sequence[Fact], href: Callable[[Fact], str], chart_id: str = "timeline") -> str:
     """Every fact a row, in date order and grouped by year: date, mark on a shared axis, text."""
-    dated = sorted((f for f in facts if f.date), key=_order)
+    dated = sorted((f for f in facts if f.date), key=timeline_order)
     if not dated:
         return ""
     scale = Scale.years([f.date for f in dated if f.date], AXIS_LEFT, AXIS_RIGHT)
@@ -110,7 +110,7 @@ def _timeline_row(fact: Fact, scale: Scale, y: float, link: str) -> str:
             f'<text class="tl-text" x="{TEXT_LEFT}" y="{y + 4}">{escape(_clip(fact.text, TEXT_CHARS))}</text></a>')
 
 
-def _order(fact: Fact) -> tuple[dt.date, int, str]:
+def timeline_order(fact: Fact) -> tuple[dt.date, int, str]:
     assert fact.date is not None
     precision = {"day": 0, "month": 1, "year": 2}[fact.date.precision]
     return (fact.date.first_day(), precision, fact.id)
@@ -118,7 +118,7 @@ def _order(fact: Fact) -> tuple[dt.date, int, str]:
 
 def strip_svg(facts: Sequence[Fact], chart_id: str) -> str:
     """A compact timeline for one briefing: marks in lanes on one axis, each linking to its fact."""
-    dated = sorted((f for f in facts if f.date), key=_order)
+    dated = sorted((f for f in facts if f.date), key=timeline_order)
     if not dated:
         return ""
     scale = Scale.years([f.date for f in dated if f.date], 10, WIDTH - 10)
@@ -164,10 +164,10 @@ def bar_chart(bars: Sequence[Bar], chart_id: str, title: str, desc: str, unit: s
     rows = []
     for index, bar in enumerate(bars):
         y = 10 + index * ROW
-        width = round(bar.value / top * 330, 1)
+        width = round(bar.value / top * 270, 1)
         note = f" {escape(bar.note)}" if bar.note else ""
-        rows.append(f'<text class="bar-label" x="440" y="{y + 12}" text-anchor="end">{escape(bar.label)}</text>'
-                    f'<rect class="bar" x="450" y="{y + 2}" width="{max(width, 2)}" height="14" rx="2"/>'
-                    f'<text class="bar-value" x="{456 + width}" y="{y + 13}">{bar.value} {unit}{note}</text>')
+        rows.append(f'<text class="bar-label" x="540" y="{y + 12}" text-anchor="end">{escape(bar.label)}</text>'
+                    f'<rect class="bar" x="550" y="{y + 2}" width="{max(width, 2)}" height="14" rx="2"/>'
+                    f'<text class="bar-value" x="{556 + width}" y="{y + 13}">{bar.value} {unit}{note}</text>')
     height = 14 + len(bars) * ROW
     return _svg(chart_id, height, title, desc, rows).replace('class="tl"', 'class="bars"')

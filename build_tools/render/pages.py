@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from build_tools.model import Briefing, Citation, Fact, Project, Source
 from build_tools.provenance import independence_groups, independent_count, reverse_relations
-from build_tools.render.charts import Bar, bar_chart, strip_svg, timeline_svg
+from build_tools.render.charts import Bar, bar_chart, strip_svg, timeline_order, timeline_svg
 from build_tools.render.fragments import with_text_fragment
 from build_tools.render.markdown import (
     external_link,
@@ -108,9 +109,9 @@ def render_home(site: Site) -> str:
     return "\n\n".join(p for p in parts if p) + "\n"
 
 
-def _source_list(sources: object) -> str:
+def _source_list(sources: Iterable[Source]) -> str:
     lines = []
-    for source in sources:  # type: ignore[attr-defined]
+    for source in sources:
         published = source.published.display() if source.published else "date unknown"
         lines.append(f"- {link(source.label, f'sources/{source.id}.md')}: "
                      f"{text(source.outlet_label)}, {text(published)}")
@@ -127,7 +128,7 @@ def render_timeline(site: Site) -> str:
              "marks a month or a whole year when the sources give no more precision. Select a row to open "
              "its fact.", svg]
     by_year: dict[int, list[Fact]] = defaultdict(list)
-    for fact in sorted(facts, key=lambda f: (f.date.first_day(), f.date.precision != "day", f.id)):  # type: ignore[union-attr]
+    for fact in sorted(facts, key=timeline_order):
         assert fact.date is not None
         by_year[fact.date.year].append(fact)
     for year, items in sorted(by_year.items()):

@@ -28,7 +28,7 @@ CODE = Code("FCT005", "placeholder-text", Severity.ERROR, __doc__ or "")
 
 
 def _is_placeholder(value: str | None) -> bool:
-    return bool(value) and value.lstrip().upper().startswith("TODO")  # type: ignore[union-attr]
+    return value is not None and value.lstrip().upper().startswith("TODO")
 
 
 def check(ctx: Context) -> Iterator[Problem]:

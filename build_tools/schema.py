@@ -164,6 +164,9 @@ BRIEFING = Record("briefing", "One page: `briefings/<id>.yaml`.", (
 ))
 
 
+_FAST_KINDS = frozenset({Kind.LINE, Kind.TEXT, Kind.LINE_OR_UNKNOWN, Kind.ID})
+
+
 class Checker:
     """Validates one file's node tree; collects problems instead of raising."""
 
@@ -238,6 +241,9 @@ class Checker:
         return Value(items, where(self.path, node))
 
     def _scalar(self, node: Node, kind: Kind, spec: Field) -> Value | None:
+        fast = self._plain_text(node, kind)
+        if fast is not None:
+            return fast
         if not self._tag_ok(node):
             return None
         if not isinstance(node, ScalarNode):
@@ -249,6 +255,22 @@ class Checker:
             return None
         text = self._scalar_text(node, kind, spec)
         return None if text is None else Value(text, where(self.path, node))
+
+    def _plain_text(self, node: Node, kind: Kind) -> Value | None:
+        """The common case in one step: a string scalar that is clean text or a valid id. Anything
+        else (or anything doubtful) returns None and takes the full path with its messages."""
+        if node.tag != STR or kind not in _FAST_KINDS or type(node) is not ScalarNode:
+            return None
+        raw: str = node.value
+        if UNSAFE_CHARACTERS.search(raw) is not None:
+            return None
+        text = raw.strip()
+        if not text or (kind is not Kind.TEXT and "\n" in text) or text == UNKNOWN:
+            return None
+        if kind is Kind.ID and (not ID_PATTERN.fullmatch(text) or text in RESERVED_IDS):
+            return None
+        mark = node.start_mark
+        return Value(text, Location(self.path, mark.line + 1, mark.column + 1))
 
     def _scalar_text(self, node: ScalarNode, kind: Kind, spec: Field) -> str | None:
         raw = str(node.value)

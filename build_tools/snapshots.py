@@ -45,6 +45,19 @@ def word_count(quote: str) -> int:
     return sum(len(piece.split()) for piece in quote_pieces(quote))
 
 
+def find_pieces(normalized: str, quote: str) -> list[tuple[int, int]] | None:
+    """Spans of the quote's pieces in a normalised text, each after the one before, or None."""
+    spans: list[tuple[int, int]] = []
+    start = 0
+    for piece in quote_pieces(quote):
+        found = normalized.find(piece, start)
+        if found < 0:
+            return None
+        spans.append((found, found + len(piece)))
+        start = found + len(piece)
+    return spans
+
+
 @dataclass(frozen=True)
 class Snapshot:
     sha256: str
@@ -54,15 +67,7 @@ class Snapshot:
 
     def locate(self, quote: str) -> list[tuple[int, int]] | None:
         """Spans of the quote's pieces in `normalized`, in order, or None when absent."""
-        spans: list[tuple[int, int]] = []
-        start = 0
-        for piece in quote_pieces(quote):
-            found = self.normalized.find(piece, start)
-            if found < 0:
-                return None
-            spans.append((found, found + len(piece)))
-            start = found + len(piece)
-        return spans
+        return find_pieces(self.normalized, quote)
 
     def count(self, quote: str) -> int:
         """How many places the quote's first piece stands in the snapshot."""
@@ -91,14 +96,7 @@ def anchor_quote(text: str, quote: str, mapped: OffsetMap | None = None) -> Anch
     (an `OffsetMap` of `text`) to reuse it across the quotes of one snapshot.
     """
     mapped = mapped or OffsetMap(text)
-    start = 0
-    spans = []
-    for piece in quote_pieces(quote):
-        found = mapped.normalized.find(piece, start)
-        if found < 0:
-            return None
-        spans.append((found, found + len(piece)))
-        start = found + len(piece)
+    spans = find_pieces(mapped.normalized, quote)
     if not spans:
         return None
     begin, end = mapped.origin(spans[0][0]), mapped.origin(spans[-1][1] - 1) + 1

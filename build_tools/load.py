@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from contextvars import ContextVar
 from pathlib import Path
 
-from build_tools import schema
+from build_tools import file_cache, schema
 from build_tools import syntax_codes as codes
 from build_tools.config import Config
 from build_tools.dates import PartialDate
@@ -38,7 +38,7 @@ def load_project(config: Config) -> tuple[Project, list[Problem]]:
     files: list[str] = []
     for path in project_files(root, SOURCES_DIR):
         files.append(_relative(root, path))
-        source = _load_source(root, path, problems)
+        source = _load_source(root, path, problems, config.cache_dir)
         if source is None:
             broken.add(path.stem)
         else:
@@ -47,7 +47,7 @@ def load_project(config: Config) -> tuple[Project, list[Problem]]:
     before = len(problems)
     for path in project_files(root, BRIEFINGS_DIR):
         files.append(_relative(root, path))
-        briefing = _load_briefing(root, path, problems)
+        briefing = _load_briefing(root, path, problems, config.cache_dir)
         if briefing is not None:
             briefings.append(briefing)
     complete = len(problems) == before
@@ -60,25 +60,36 @@ def _relative(root: Path, path: Path) -> str:
     return path.relative_to(root).as_posix()
 
 
-def _read_fields(root: Path, path: Path, record: schema.Record,
-                 problems: list[Problem]) -> Fields | None:
+def _read_fields(root: Path, path: Path, record: schema.Record, problems: list[Problem],
+                 cache_dir: Path | None) -> Fields | None:
     rel = _relative(root, path)
     current_file.set(rel)
     data, problem = _read_inside(root, path, rel)
     if problem is not None:
         problems.append(problem)
         return None
-    parsed = parse_yaml(rel, data)
-    problems.extend(parsed.problems)
-    if parsed.root is None:
-        return None
-    fields, found = schema.check_file(rel, parsed.root, record)
+    cached = file_cache.load(cache_dir, record.name, data, rel)
+    if cached is None:
+        cached = _validate(rel, data, record)
+        file_cache.store(cache_dir, record.name, data, *cached)
+    fields: Fields | None = cached[0]
+    found = cached[1]
     problems.extend(found)
+    if fields is None:
+        return None
     id_problem = schema.id_problem(path.stem)
     if id_problem is not None:
         problems.append(Problem.of(id_problem[0], Location(rel), f"file name: {id_problem[1]}"))
         return None
     return fields
+
+
+def _validate(rel: str, data: bytes, record: schema.Record) -> tuple[Fields | None, list[Problem]]:
+    parsed = parse_yaml(rel, data)
+    if parsed.root is None:
+        return None, list(parsed.problems)
+    fields, found = schema.check_file(rel, parsed.root, record)
+    return fields, list(parsed.problems) + found
 
 
 def _read_inside(root: Path, path: Path, rel: str) -> tuple[bytes, Problem | None]:
@@ -125,8 +136,8 @@ def _suppression(fields: Fields) -> Suppression | None:
     return Suppression(ignore, value.data["reason"].data, value.at)
 
 
-def _load_source(root: Path, path: Path, problems: list[Problem]) -> Source | None:
-    fields = _read_fields(root, path, schema.SOURCE, problems)
+def _load_source(root: Path, path: Path, problems: list[Problem], cache_dir: Path | None) -> Source | None:
+    fields = _read_fields(root, path, schema.SOURCE, problems, cache_dir)
     if fields is None or not _valid(fields, "title", "outlet", "published", "snapshot") or not _valid(
             fields["snapshot"].data, "sha256"):
         return None
@@ -158,8 +169,8 @@ def _require_note_for_unknowns(fields: Fields, source_id: str, problems: list[Pr
                                    f"source '{source_id}' has no 'notes'; say what is known and why"))
 
 
-def _load_briefing(root: Path, path: Path, problems: list[Problem]) -> Briefing | None:
-    fields = _read_fields(root, path, schema.BRIEFING, problems)
+def _load_briefing(root: Path, path: Path, problems: list[Problem], cache_dir: Path | None) -> Briefing | None:
+    fields = _read_fields(root, path, schema.BRIEFING, problems, cache_dir)
     if fields is None or not _valid(fields, "title", "summary", "updated", "sections"):
         return None
     briefing_id = path.stem

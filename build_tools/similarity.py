@@ -34,7 +34,7 @@ RARE = 20  # a shingle shared by more snapshots than this is boilerplate, not ev
 
 @dataclass(frozen=True)
 class Features:
-    shingles: frozenset[tuple[str, ...]]
+    shingles: frozenset[str]  # word 4-grams, joined by spaces
     figures: frozenset[str]
     names: frozenset[str]
 
@@ -63,13 +63,13 @@ def features(text: str) -> Features:
     and its multi-word names."""
     folded = normalize(text)
     words = _WORD.findall(folded.lower())
-    shingles = frozenset(tuple(words[i:i + SHINGLE]) for i in range(len(words) - SHINGLE + 1) if _keep(words[i]))
+    shingles = frozenset(" ".join(words[i:i + SHINGLE]) for i in range(len(words) - SHINGLE + 1) if _keep(words[i]))
     figures = frozenset(f.rstrip(".,") for f in _FIGURE.findall(folded))
     names = frozenset(_NAME.findall(folded))
     return Features(shingles, figures, names)
 
 
-CACHE_VERSION = f"v1-{SHINGLE}-{SAMPLE_MODULUS}"
+CACHE_VERSION = f"v2-{SHINGLE}-{SAMPLE_MODULUS}"
 
 
 def cached_features(sha256: str, text: str, cache_dir: Path | None) -> Features:
@@ -80,14 +80,13 @@ def cached_features(sha256: str, text: str, cache_dir: Path | None) -> Features:
     path = cache_dir / f"similarity-{CACHE_VERSION}" / f"{sha256}.json"
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
-        return Features(frozenset(tuple(s.split(" ")) for s in data["shingles"]), frozenset(data["figures"]),
-                        frozenset(data["names"]))
+        return Features(frozenset(data["shingles"]), frozenset(data["figures"]), frozenset(data["names"]))
     except (OSError, ValueError, KeyError, TypeError, AttributeError):
         pass
     found = features(text)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        payload = {"shingles": sorted(" ".join(s) for s in found.shingles), "figures": sorted(found.figures),
+        payload = {"shingles": sorted(found.shingles), "figures": sorted(found.figures),
                    "names": sorted(found.names)}
         path.write_text(json.dumps(payload, separators=(",", ":")), encoding="utf-8")
     except OSError:
@@ -95,7 +94,7 @@ def cached_features(sha256: str, text: str, cache_dir: Path | None) -> Features:
     return found
 
 
-def _containment(a: frozenset[tuple[str, ...]], b: frozenset[tuple[str, ...]]) -> float:
+def _containment(a: frozenset[str], b: frozenset[str]) -> float:
     smaller = min(len(a), len(b))
     return len(a & b) / smaller if smaller else 0.0
 
@@ -150,7 +149,7 @@ def suspicious_pairs(texts: Mapping[str, str], found: Mapping[str, Features] | N
 
 
 def _candidates(found: Mapping[str, Features]) -> set[tuple[str, str]]:
-    postings: dict[tuple[str, ...], list[str]] = defaultdict(list)
+    postings: dict[str, list[str]] = defaultdict(list)
     for key, feats in found.items():
         for shingle in feats.shingles:
             postings[shingle].append(key)

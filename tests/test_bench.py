@@ -17,7 +17,7 @@ from build_tools.cli import main
 from build_tools.config import load_config
 from build_tools.lint import lint_project
 
-KEYS = {"parse_floor_s", "lint_s", "build_s", "mkdocs_generated_s", "mkdocs_inplace_s", "peak_rss_mb",
+KEYS = {"parse_floor_s", "lint_cold_s", "lint_s", "build_s", "mkdocs_generated_s", "mkdocs_inplace_s", "peak_rss_mb",
         "lint_over_floor", "build_over_floor", "mkdocs_generated_over_inplace", "edit_regenerate_s",
         "edit_rewritten_files", "lint_one_file_s"}
 

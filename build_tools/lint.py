@@ -49,12 +49,14 @@ def lint_project(config: Config, only: Iterable[str] = ()) -> LintResult:
 def _lint(config: Config, only: Iterable[str]) -> LintResult:
     project, problems = load_project(config)
     store = SnapshotStore(config.snapshots)
+    wanted = set(only)
+    focus = frozenset(wanted) if wanted else None
     for rule in RULES:
         if rule.code.code in config.disabled_rules or rule.code.name in config.disabled_rules:
             continue
         options = config.rule_options.get(rule.code.name, {})
-        problems.extend(rule.check(Context(project, store, config.snapshots_origin, options, config.cache_dir)))
-    wanted = set(only)
+        problems.extend(rule.check(Context(project, store, config.snapshots_origin, options, config.cache_dir,
+                                           focus)))
     if wanted:
         problems = [p for p in problems if p.where.path in wanted]
     kept, suppressed = _apply_suppressions(project, problems)

@@ -174,3 +174,15 @@ def test_build_removes_only_files_it_generated(project: MiniProject, tmp_path: P
     assert not (out / "sources/city-herald-2024.md").exists()
     assert (out / "sources/renamed-2024.md").is_file()
     assert (out / "hand-written.md").read_text(encoding="utf-8") == "# Mine\n"
+
+
+def test_linting_named_files_reports_exactly_their_share_of_a_full_lint(project: MiniProject) -> None:
+    from build_tools.config import load_config
+    from build_tools.lint import lint_project
+
+    break_project(project)
+    project.add_source("spare", "Unrelated text about the weather.\n", "url: javascript:alert(1)\n")
+    config = load_config(project.root, str(project.snapshots), environ={})
+    full = lint_project(config).problems
+    for path in ("briefings/bridge.yaml", "sources/spare.yaml", "sources/city-herald-2024.yaml"):
+        assert lint_project(config, [path]).problems == tuple(p for p in full if p.where.path == path)

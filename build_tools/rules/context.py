@@ -18,3 +18,8 @@ class Context:
     snapshots_origin: str = "the configured default"
     options: Mapping[str, Any] = field(default_factory=dict)
     cache_dir: Path | None = None  # where derived data about immutable snapshots may be kept
+    focus: frozenset[str] | None = None  # when linting named files: only their problems are reported
+
+    def in_focus(self, path: str) -> bool:
+        """Whether problems in `path` will be reported; rules may skip work on other files."""
+        return self.focus is None or path in self.focus

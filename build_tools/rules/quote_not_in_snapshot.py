@@ -35,6 +35,8 @@ CODE = Code("CIT003", "quote-not-in-snapshot", Severity.ERROR, __doc__ or "")
 def check(ctx: Context) -> Iterator[Problem]:
     sources = ctx.project.sources
     for fact in ctx.project.facts:
+        if not ctx.in_focus(fact.at.path):
+            continue
         for citation in fact.citations:
             source = sources.get(citation.source)
             snapshot = ctx.snapshots.get(source.snapshot.sha256) if source else None

@@ -30,6 +30,8 @@ CODE = Code("CIT006", "quote-not-unique", Severity.WARNING, __doc__ or "")
 def check(ctx: Context) -> Iterator[Problem]:
     sources = ctx.project.sources
     for fact in ctx.project.facts:
+        if not ctx.in_focus(fact.at.path):
+            continue
         for citation in fact.citations:
             source = sources.get(citation.source)
             snapshot = ctx.snapshots.get(source.snapshot.sha256) if source else None

@@ -30,6 +30,8 @@ DEFAULT_MAX_WORDS = 40
 def check(ctx: Context) -> Iterator[Problem]:
     limit = int(ctx.options.get("max_words", DEFAULT_MAX_WORDS))
     for fact in ctx.project.facts:
+        if not ctx.in_focus(fact.at.path):
+            continue
         for citation in fact.citations:
             words = word_count(citation.quote)
             if words > limit:

@@ -33,6 +33,8 @@ CODE = Code("SRC005", "undeclared-near-duplicate", Severity.WARNING, __doc__ or 
 
 def check(ctx: Context) -> Iterator[Problem]:
     sources = ctx.project.sources
+    if not any(ctx.in_focus(source.path) for source in sources.values()):
+        return  # its warnings stand on source files, and none of them will be reported
     found = {}
     for source in sources.values():
         snapshot = ctx.snapshots.get(source.snapshot.sha256)

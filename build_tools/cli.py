@@ -295,7 +295,7 @@ def cmd_similar(args: argparse.Namespace) -> int:
     print(f"{len(pairs)} pairs of {len(texts)} snapshots; median score {base:.3f}")
     for pair in pairs:
         a, b = project.sources[pair.first], project.sources[pair.second]
-        if pair.second in a.relations or pair.first in b.relations:
+        if a.related_to(b):
             note = "declared relation"
         else:
             note = "UNDECLARED: far above the median" if is_suspicious(pair, base) else ""

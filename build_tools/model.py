@@ -120,6 +120,10 @@ class Source:
     def relations(self) -> tuple[str, ...]:
         return self.derived_from + self.republished_from
 
+    def related_to(self, other: Source) -> bool:
+        """A declared derivation or republication between the two, in either direction."""
+        return other.id in self.relations or self.id in other.relations
+
 
 @dataclass(frozen=True)
 class Project:

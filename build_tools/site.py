@@ -64,7 +64,7 @@ def write_files(files: Mapping[str, str], out_dir: Path) -> WriteReport:
     removed = _remove_stale(out_dir, set(files))
     manifest = "".join(f"{rel}\n" for rel in sorted(files))
     if _read(out_dir / MANIFEST) != manifest:
-        _atomic_write(out_dir / MANIFEST, manifest.encode("utf-8"))
+        _swap_in(out_dir, {MANIFEST: manifest.encode("utf-8")})
     return WriteReport(tuple(written), unchanged, tuple(removed))
 
 
@@ -90,18 +90,6 @@ def _swap_in(out_dir: Path, changed: Mapping[str, bytes]) -> None:
         raise
     for tmp_path, target in staged:
         os.replace(tmp_path, target)
-
-
-def _atomic_write(target: Path, data: bytes) -> None:
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".tmp-", suffix=target.suffix)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 def _remove_stale(out_dir: Path, keep: set[str]) -> list[str]:

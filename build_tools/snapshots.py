@@ -250,6 +250,14 @@ class SnapshotStore:
         candidate = self.directory / name
         return candidate if candidate.is_file() and candidate.parent == self.directory else None
 
+    def changed_hash(self, sha256: str, name: str | None) -> str | None:
+        """When no file has `sha256` but the file `name` exists with other bytes: that file's hash."""
+        if sha256 in self.index() or not name:
+            return None
+        named = self.named(name)
+        actual = sha256_file(named) if named is not None else None
+        return actual if actual != sha256 else None
+
 
 def sha256_file(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()

@@ -27,7 +27,6 @@ from collections.abc import Iterator
 
 from build_tools.problems import Code, Problem, Severity
 from build_tools.rules.context import Context
-from build_tools.snapshots import sha256_file
 
 CODE = Code("CIT004", "snapshot-hash-mismatch", Severity.ERROR, __doc__ or "")
 
@@ -36,13 +35,8 @@ def check(ctx: Context) -> Iterator[Problem]:
     store = ctx.snapshots
     for source in ctx.project.sources.values():
         ref = source.snapshot
-        if ref.sha256 in store.index() or not ref.file:
-            continue
-        named = store.named(ref.file)
-        if named is None:
-            continue
-        actual = sha256_file(named)
-        if actual != ref.sha256:
+        actual = store.changed_hash(ref.sha256, ref.file)
+        if actual is not None:
             yield Problem.of(CODE, source.where("snapshot"),
                              f"snapshot file '{ref.file}' has sha256 {actual[:12]}…, not the recorded "
                              f"{ref.sha256[:12]}…; restore the archived copy", f"source:{source.id}")

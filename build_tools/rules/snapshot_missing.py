@@ -25,7 +25,6 @@ from collections.abc import Iterator
 
 from build_tools.problems import Code, Problem, Severity
 from build_tools.rules.context import Context
-from build_tools.snapshots import sha256_file
 
 CODE = Code("CIT002", "snapshot-missing", Severity.ERROR, __doc__ or "")
 
@@ -34,11 +33,8 @@ def check(ctx: Context) -> Iterator[Problem]:
     store = ctx.snapshots
     for source in ctx.project.sources.values():
         sha = source.snapshot.sha256
-        if sha in store.index():
-            continue
-        named = store.named(source.snapshot.file) if source.snapshot.file else None
-        if named is not None and sha256_file(named) != sha:
-            continue  # the file is there but changed: snapshot-hash-mismatch says so
+        if sha in store.index() or store.changed_hash(sha, source.snapshot.file):
+            continue  # present, or present but changed (snapshot-hash-mismatch says so)
         where = source.where("snapshot")
         if not store.exists:
             message = (f"snapshot directory {store.directory} (from {ctx.snapshots_origin}) does not exist; "

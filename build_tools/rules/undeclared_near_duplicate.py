@@ -43,7 +43,7 @@ def check(ctx: Context) -> Iterator[Problem]:
     pairs, base = suspicious_pairs({}, found)
     for pair in pairs:
         a, b = sources[pair.first], sources[pair.second]
-        if pair.second in a.relations or pair.first in b.relations:
+        if a.related_to(b):
             continue
         later, earlier = (b, a) if (b.published or a.published) and _later(b, a) else (a, b)
         yield Problem.of(CODE, Location(later.path), f"snapshots of '{later.id}' and '{earlier.id}' are alike "

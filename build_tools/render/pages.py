@@ -131,16 +131,13 @@ def render_timeline(site: Site) -> str:
     for fact in sorted(facts, key=timeline_order):
         assert fact.date is not None
         by_year[fact.date.year].append(fact)
+    titles = {b.id: b.title for b in site.project.briefings}
     for year, items in sorted(by_year.items()):
         rows = [(text(f.date.display() if f.date else ""),
                  link(f.text, f"briefings/{f.briefing}.md#{fact_anchor(f.id)}"),
-                 text(_briefing_title(site, f.briefing))) for f in items]
+                 text(titles[f.briefing])) for f in items]
         parts += [f"## {year}", table(("Date", "Fact", "Briefing"), rows)]
     return "\n\n".join(p for p in parts if p) + "\n"
-
-
-def _briefing_title(site: Site, briefing_id: str) -> str:
-    return next(b.title for b in site.project.briefings if b.id == briefing_id)
 
 
 # --- briefing pages ------------------------------------------------------------------------

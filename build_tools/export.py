@@ -101,19 +101,21 @@ def _source(source: Source, reverse: dict[str, list[str]]) -> dict[str, Any]:
     }
 
 
-def briefing_files(project: Project, data: dict[str, Any]) -> dict[str, str]:
-    """Per-briefing data for readers: `data/<id>.json` (facts) and `data/<id>.csv` (one row per citation),
-    cut from the full export `data`."""
+def export_files(project: Project, data: dict[str, Any]) -> dict[str, str]:
+    """The full export `data/briefings.json`, and per-briefing data for readers: `data/<id>.json`
+    (facts) and `data/<id>.csv` (one row per citation), cut from it. Each fact is encoded once."""
+    encoded = [_dumps(fact) for fact in data["facts"]]
+    files = {EXPORT_PATH: to_json(data, {"facts": encoded})}
     sources = {s["id"]: s for s in data["sources"]}
-    by_briefing: dict[str, list[dict[str, Any]]] = {b.id: [] for b in project.briefings}
-    for fact in data["facts"]:
-        by_briefing[fact["briefing"]].append(fact)
-    files = {}
+    by_briefing: dict[str, list[int]] = {b.id: [] for b in project.briefings}
+    for number, fact in enumerate(data["facts"]):
+        by_briefing[fact["briefing"]].append(number)
     for briefing in project.briefings:
-        facts = by_briefing[briefing.id]
-        files[f"data/{briefing.id}.json"] = to_json({"briefing": {"id": briefing.id, "title": briefing.title},
-                                                     "facts": facts})
-        files[f"data/{briefing.id}.csv"] = _csv(facts, sources)
+        numbers = by_briefing[briefing.id]
+        files[f"data/{briefing.id}.json"] = to_json(
+            {"briefing": {"id": briefing.id, "title": briefing.title}, "facts": numbers},
+            {"facts": [encoded[n] for n in numbers]})
+        files[f"data/{briefing.id}.csv"] = _csv([data["facts"][n] for n in numbers], sources)
     return files
 
 
@@ -133,9 +135,21 @@ def _csv(facts: list[dict[str, Any]], sources: dict[str, dict[str, Any]]) -> str
     return out.getvalue()
 
 
-def to_json(data: Any) -> str:
-    """Compact JSON (the C encoder; indentation would triple the size and the time)."""
-    return json.dumps(data, ensure_ascii=False, separators=(",", ":")) + "\n"
+def _dumps(data: Any) -> str:
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+
+
+def to_json(data: Any, encoded: dict[str, list[str]] | None = None) -> str:
+    """Compact JSON (the C encoder; indentation would triple the size and the time).
+
+    `encoded` gives, for some keys of the object `data`, its list already encoded item by
+    item: the same bytes `json.dumps` would write, without encoding shared items twice.
+    """
+    if not encoded:
+        return _dumps(data) + "\n"
+    members = (f"{_dumps(key)}:[{','.join(encoded[key])}]" if key in encoded else f"{_dumps(key)}:{_dumps(value)}"
+               for key, value in data.items())
+    return "{" + ",".join(members) + "}\n"
 
 
 def export_json(project: Project, store: SnapshotStore | None = None) -> str:

@@ -10,12 +10,10 @@ from pathlib import Path
 
 from build_tools.export import (
     ANNOTATIONS_PATH,
-    EXPORT_PATH,
     Anchors,
     annotations_json,
-    briefing_files,
     export_data,
-    to_json,
+    export_files,
 )
 from build_tools.model import Project
 from build_tools.render import render_pages
@@ -34,9 +32,7 @@ def generate(project: Project, store: SnapshotStore | None = None, directory_url
     """Every generated file (Markdown pages, JSON export, annotations, schemas), by docs-relative path."""
     files = render_pages(project, directory_urls)
     anchors = Anchors(project, store)
-    data = export_data(project, store, anchors)
-    files[EXPORT_PATH] = to_json(data)
-    files.update(briefing_files(project, data))
+    files.update(export_files(project, export_data(project, store, anchors)))
     files[ANNOTATIONS_PATH] = annotations_json(project, store, anchors)
     files.update({f"schemas/{name}": content for name, content in schema_files().items()})
     return files

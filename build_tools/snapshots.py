@@ -11,6 +11,7 @@ from __future__ import annotations
 import bisect
 import functools
 import hashlib
+import itertools
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -113,11 +114,22 @@ class OffsetMap:
     one to one, so only runs with other characters (folded by NFKC) keep a table.
     """
 
+    normalized: str
+    run_starts: list[int]  # normalised offset where each run starts
+    run_origins: list[int]  # original offset of that run
+    tables: dict[int, list[int]]  # run number → original offset of each normalised char
+
     def __init__(self, text: str) -> None:
+        if text.isascii():  # the common case: runs map one to one, found by C-level splitting
+            runs = text.split()
+            self.normalized = " ".join(runs)
+            self.run_origins = [match.start() for match in _RUN.finditer(text)]
+            self.run_starts = list(itertools.accumulate((len(run) + 1 for run in runs[:-1]), initial=0)) \
+                if runs else []
+            self.tables = {}
+            return
         chars: list[str] = []
-        self.run_starts: list[int] = []  # normalised offset where each run starts
-        self.run_origins: list[int] = []  # original offset of that run
-        self.tables: dict[int, list[int]] = {}  # run number → original offset of each normalised char
+        self.run_starts, self.run_origins, self.tables = [], [], {}
         length = 0
         for match in _RUN.finditer(text):
             start, run = match.start(), match.group()

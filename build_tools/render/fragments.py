@@ -16,8 +16,15 @@ EDGE_WORDS = 4
 _EDGE_PUNCTUATION = "\"'“”‘’«»()[],;:. "
 
 
+# ASCII in one C-level pass: unreserved characters stay, the rest (and '-') become %XX.
+_ASCII_ESCAPES = {code: f"%{code:02X}" for code in range(128)
+                  if not (chr(code).isalnum() or chr(code) in "_.~")}
+
+
 def encode_directive_part(text: str) -> str:
     """Percent-encode for a text directive: everything but unreserved, and '-' too (it marks context)."""
+    if text.isascii():
+        return text.translate(_ASCII_ESCAPES)
     return percent_encode(text, safe="").replace("-", "%2D")
 
 

@@ -8,9 +8,11 @@ syntax (`<script>`, `[^1]`, `{: onclick=…}`, `--8<--`, `{{ }}` all stay text).
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import html
 import json
+import re
 import string
 from collections.abc import Sequence
 from urllib.parse import quote
@@ -20,14 +22,20 @@ from build_tools.snapshots import normalize
 # Harmless inside a line; only a block's first character can make them syntax (a list, a rule).
 _INLINE_SAFE = set(",;?'.- ")
 _ENTITIES = {ord(ch): f"&#{ord(ch)};" for ch in string.punctuation if ch not in _INLINE_SAFE}
+_NEEDS_ENTITY = re.compile("[" + re.escape("".join(map(chr, _ENTITIES))) + "]")
 
 
 def text(value: str) -> str:
     """Literal text for a Markdown paragraph, table cell or heading (one line)."""
     line = " ".join(value.split())
     if line and (line[0].isdigit() or line[0] in string.punctuation):
-        return f"&#{ord(line[0])};" + line[1:].translate(_ENTITIES)
-    return line.translate(_ENTITIES)
+        return f"&#{ord(line[0])};" + _escape(line[1:])
+    return _escape(line)
+
+
+def _escape(line: str) -> str:
+    # Most text has nothing to escape: one regex scan is cheaper than a translate that finds nothing.
+    return line if _NEEDS_ENTITY.search(line) is None else line.translate(_ENTITIES)
 
 
 def paragraphs(value: str) -> str:
@@ -59,6 +67,7 @@ def front_matter(**fields: str) -> str:
     return "---\n" + "\n".join(lines) + "\n---\n\n"
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def quote_anchor(quote_text: str) -> str:
     """A stable anchor for a quote on its source page: same words, same anchor."""
     return "q-" + hashlib.sha256(normalize(quote_text).encode()).hexdigest()[:10]

@@ -14,31 +14,26 @@ from typing import Any
 
 from build_tools.model import Citation, Fact, Project, Source
 from build_tools.provenance import independence_groups, independent_count, reverse_relations
-from build_tools.snapshots import Anchor, OffsetMap, SnapshotStore, anchor_quote
+from build_tools.snapshots import Anchor, SnapshotStore
 
 EXPORT_PATH = "data/briefings.json"
 ANNOTATIONS_PATH = "data/annotations.jsonld"
 
 
 class Anchors:
-    """Every quote's place in its snapshot, computed up front one snapshot at a time, so that
-    only one offset map (a list as long as the snapshot) is alive at once."""
+    """Every quote's place in its snapshot, looked up through the store (which computes them one
+    snapshot at a time, and keeps them in its cache)."""
 
     def __init__(self, project: Project, store: SnapshotStore | None) -> None:
-        self.cache: dict[tuple[str, str], Anchor | None] = {}
-        quotes: dict[str, set[str]] = {}
-        for fact in project.facts:
-            for citation in fact.citations:
-                quotes.setdefault(citation.source, set()).add(citation.quote)
-        for source_id, texts in sorted(quotes.items()):
-            source = project.sources.get(source_id)
-            snapshot = store.get(source.snapshot.sha256) if source and store else None
-            mapped = OffsetMap(snapshot.text) if snapshot else None
-            for quote in texts:
-                self.cache[(source_id, quote)] = anchor_quote(snapshot.text, quote, mapped) if snapshot else None
+        self.store = store
+        self.sha256 = {source.id: source.snapshot.sha256 for source in project.sources.values()}
+        if store is not None:
+            store.prepare((self.sha256[c.source], c.quote) for fact in project.facts for c in fact.citations
+                          if c.source in self.sha256)
 
     def get(self, citation: Citation) -> Anchor | None:
-        return self.cache.get((citation.source, citation.quote))
+        sha256 = self.sha256.get(citation.source)
+        return None if self.store is None or sha256 is None else self.store.anchor(sha256, citation.quote)
 
 
 def export_data(project: Project, store: SnapshotStore | None = None,

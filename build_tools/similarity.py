@@ -8,14 +8,15 @@ corpus's own baseline (the median pair), not with a fixed threshold alone.
 from __future__ import annotations
 
 import functools
+import hashlib
 import json
 import random
 import re
 import statistics
 import zlib
 from collections import defaultdict
-from collections.abc import Mapping
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
+from dataclasses import astuple, dataclass
 from itertools import combinations
 from pathlib import Path
 
@@ -146,6 +147,30 @@ def suspicious_pairs(texts: Mapping[str, str], found: Mapping[str, Features] | N
     pairs = [compare(a, found[a], b, found[b]) for a, b in sorted(_candidates(found))]
     flagged = [p for p in pairs if is_suspicious(p, base)]
     return sorted(flagged, key=lambda p: (-p.score, p.first, p.second)), base
+
+
+def cached_suspicious_pairs(snapshots: Mapping[str, str], text_of: Callable[[str], str],
+                            cache_dir: Path | None) -> tuple[list[Pair], float]:
+    """`suspicious_pairs` of the snapshots (source id → snapshot hash), kept under `cache_dir` by
+    those ids and hashes: a lint where no source's snapshot changed reads one small file."""
+    key = hashlib.sha256(json.dumps(sorted(snapshots.items())).encode()).hexdigest()
+    path = cache_dir / f"similarity-{CACHE_VERSION}" / f"pairs-{key}.json" if cache_dir else None
+    if path is not None:
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+            return [Pair(*row) for row in data["pairs"]], float(data["base"])
+        except (OSError, ValueError, KeyError, TypeError):
+            pass
+    found = {sid: cached_features(sha, text_of(sha), cache_dir) for sid, sha in snapshots.items()}
+    pairs, base = suspicious_pairs({}, found)
+    if path is not None:
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            payload = {"pairs": [list(astuple(p)) for p in pairs], "base": base}
+            path.write_text(json.dumps(payload, separators=(",", ":")), encoding="utf-8")
+        except OSError:
+            pass
+    return pairs, base
 
 
 def _candidates(found: Mapping[str, Features]) -> set[tuple[str, str]]:

@@ -12,11 +12,15 @@ import bisect
 import functools
 import hashlib
 import itertools
+import json
+import os
 import re
 import unicodedata
-from dataclasses import dataclass, field
+from collections.abc import Iterable
+from dataclasses import dataclass
 from difflib import SequenceMatcher
 from pathlib import Path
+from typing import NamedTuple
 
 _FOLD = str.maketrans({
     "\u2018": "'", "\u2019": "'", "\u201a": "'", "\u201b": "'", "\u2032": "'", "\u00b4": "'",
@@ -64,7 +68,10 @@ class Snapshot:
     sha256: str
     path: Path
     text: str
-    normalized: str = field(repr=False)
+
+    @functools.cached_property
+    def normalized(self) -> str:
+        return normalize(self.text)
 
     def locate(self, quote: str) -> list[tuple[int, int]] | None:
         """Spans of the quote's pieces in `normalized`, in order, or None when absent."""
@@ -226,13 +233,123 @@ def _describe(tag: str, theirs: str, ours: str) -> str:
     return f'quote adds "{ours}"'
 
 
-class SnapshotStore:
-    """A directory of plain-text snapshots, indexed by the SHA-256 of each file's bytes."""
+class Placement(NamedTuple):
+    """Where a quote stands in a snapshot: what the quote checks and the exports need."""
 
-    def __init__(self, directory: Path) -> None:
+    found: bool  # every piece, in order, in the normalised text
+    occurrences: int  # how many places the first piece stands (0 when not found)
+    start: int | None  # the quote's span in the original text, when it can be anchored there
+    end: int | None
+
+
+# Placements depend only on a snapshot's bytes (named by its hash), the quote and this code.
+_PLACES_VERSION = hashlib.sha256(Path(__file__).read_bytes()).hexdigest()[:12]
+
+
+class SnapshotStore:
+    """A directory of plain-text snapshots, indexed by the SHA-256 of each file's bytes.
+
+    With a `cache_dir`, each quote's placement is kept there by snapshot hash and quote, so a
+    repeat lint checks only new quotes and never normalises a snapshot it has seen.
+    """
+
+    def __init__(self, directory: Path, cache_dir: Path | None = None) -> None:
         self.directory = directory
+        self.cache_dir = cache_dir
         self._index: dict[str, Path] | None = None
         self._cache: dict[str, Snapshot] = {}
+        self._places: dict[str, dict[str, Placement]] | None = None
+        self._used: dict[str, set[str]] = {}
+        self._computed = False
+
+    def place(self, sha256: str, quote: str) -> Placement | None:
+        """The quote's placement in the snapshot with this hash, or None when there is no such snapshot."""
+        if sha256 not in self.index():
+            return None
+        self._used.setdefault(sha256, set()).add(quote)
+        known = self._known().setdefault(sha256, {})
+        placement = known.get(quote)
+        if placement is None:
+            self.prepare([(sha256, quote)])
+            placement = known[quote]
+        return placement
+
+    def prepare(self, wanted: Iterable[tuple[str, str]]) -> None:
+        """Compute the placements not yet known, one snapshot at a time (so that only one offset
+        map, a list as long as the snapshot, is alive at once)."""
+        known = self._known()
+        missing: dict[str, set[str]] = {}
+        for sha256, quote in wanted:
+            if sha256 in self.index() and quote not in known.get(sha256, {}):
+                missing.setdefault(sha256, set()).add(quote)
+        for sha256, quotes in sorted(missing.items()):
+            snapshot = self.get(sha256)
+            assert snapshot is not None
+            mapped: OffsetMap | None = None
+            places = known.setdefault(sha256, {})
+            for quote in quotes:
+                spans = find_pieces(snapshot.normalized, quote)
+                if spans is None:
+                    places[quote] = Placement(False, 0, None, None)
+                    continue
+                mapped = mapped or OffsetMap(snapshot.text)
+                anchor = anchor_quote(snapshot.text, quote, mapped)
+                places[quote] = Placement(True, snapshot.count(quote), anchor.start if anchor else None,
+                                          anchor.end if anchor else None)
+            self._computed = True
+
+    def text(self, sha256: str) -> str:
+        """The text of a snapshot known to be in the store."""
+        snapshot = self.get(sha256)
+        assert snapshot is not None
+        return snapshot.text
+
+    def anchor(self, sha256: str, quote: str) -> Anchor | None:
+        """The quote's offsets and W3C TextQuoteSelector in the snapshot's original text."""
+        placement = self.place(sha256, quote)
+        if placement is None or placement.start is None or placement.end is None:
+            return None
+        snapshot = self.get(sha256)
+        assert snapshot is not None
+        text, begin, end = snapshot.text, placement.start, placement.end
+        return Anchor(begin, end, text[begin:end], text[max(0, begin - CONTEXT):begin], text[end:end + CONTEXT])
+
+    def _places_file(self) -> Path | None:
+        return None if self.cache_dir is None else self.cache_dir / f"quote-places-{_PLACES_VERSION}.json"
+
+    def _known(self) -> dict[str, dict[str, Placement]]:
+        if self._places is None:
+            self._places = {}
+            path = self._places_file()
+            try:
+                raw = json.loads(path.read_text(encoding="utf-8")) if path else {}
+                self._places = {sha: {quote: Placement(bool(found), int(count), start, end)
+                                      for quote, (found, count, start, end) in quotes.items()}
+                                for sha, quotes in raw.items()}
+            except (OSError, ValueError, TypeError, AttributeError):
+                self._places = {}  # absent or damaged: recomputed
+        return self._places
+
+    def save(self, prune: bool) -> None:
+        """Keep what was computed for the next run; `prune` keeps only the quotes this run used
+        (pass it after a whole-project lint, never after a lint of some files only)."""
+        path = self._places_file()
+        if path is None or not (self._computed or prune):
+            return
+        known = self._known()
+        keep = self._used if prune else {sha: set(quotes) for sha, quotes in known.items()}
+        payload = {sha: {quote: list(known[sha][quote]) for quote in sorted(quotes)}
+                   for sha, quotes in sorted(keep.items()) if sha in known}
+        text = json.dumps(payload, ensure_ascii=False, separators=(",", ":"))
+        try:
+            if path.is_file() and path.read_text(encoding="utf-8") == text:
+                return
+            path.parent.mkdir(parents=True, exist_ok=True)
+            tmp = path.with_suffix(f".{os.getpid()}.tmp")
+            tmp.write_text(text, encoding="utf-8")
+            tmp.replace(path)
+        except OSError:
+            pass  # a read-only tree still lints, only without the cache
 
     @property
     def exists(self) -> bool:
@@ -253,8 +370,7 @@ class SnapshotStore:
         path = self.index().get(sha256)
         if path is None:
             return None
-        text = path.read_bytes().decode("utf-8", "replace")
-        snapshot = Snapshot(sha256, path, text, normalize(text))
+        snapshot = Snapshot(sha256, path, path.read_bytes().decode("utf-8", "replace"))
         self._cache[sha256] = snapshot
         return snapshot
 

@@ -39,9 +39,11 @@ def check(ctx: Context) -> Iterator[Problem]:
             continue
         for citation in fact.citations:
             source = sources.get(citation.source)
-            snapshot = ctx.snapshots.get(source.snapshot.sha256) if source else None
-            if snapshot is None or snapshot.locate(citation.quote) is not None:
+            placement = ctx.snapshots.place(source.snapshot.sha256, citation.quote) if source else None
+            if placement is None or placement.found:
                 continue
+            snapshot = ctx.snapshots.get(source.snapshot.sha256) if source else None
+            assert snapshot is not None
             closest = closest_passage(snapshot, citation.quote)
             if closest is None:
                 detail = "; no passage of it comes close"

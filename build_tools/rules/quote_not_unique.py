@@ -34,10 +34,8 @@ def check(ctx: Context) -> Iterator[Problem]:
             continue
         for citation in fact.citations:
             source = sources.get(citation.source)
-            snapshot = ctx.snapshots.get(source.snapshot.sha256) if source else None
-            if snapshot is None or snapshot.locate(citation.quote) is None:
-                continue
-            times = snapshot.count(citation.quote)
+            placement = ctx.snapshots.place(source.snapshot.sha256, citation.quote) if source else None
+            times = placement.occurrences if placement else 0
             if times > 1:
                 yield Problem.of(CODE, citation.quote_at, f"quote occurs {times} times in snapshot of "
                                  f"'{citation.source}'; add words around it so it points at one place",

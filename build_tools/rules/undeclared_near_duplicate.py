@@ -26,7 +26,7 @@ from collections.abc import Iterator
 
 from build_tools.problems import Code, Location, Problem, Severity
 from build_tools.rules.context import Context
-from build_tools.similarity import cached_features, suspicious_pairs
+from build_tools.similarity import cached_suspicious_pairs
 
 CODE = Code("SRC005", "undeclared-near-duplicate", Severity.WARNING, __doc__ or "")
 
@@ -35,12 +35,9 @@ def check(ctx: Context) -> Iterator[Problem]:
     sources = ctx.project.sources
     if not any(ctx.in_focus(source.path) for source in sources.values()):
         return  # its warnings stand on source files, and none of them will be reported
-    found = {}
-    for source in sources.values():
-        snapshot = ctx.snapshots.get(source.snapshot.sha256)
-        if snapshot is not None:
-            found[source.id] = cached_features(snapshot.sha256, snapshot.text, ctx.cache_dir)
-    pairs, base = suspicious_pairs({}, found)
+    present = {sid: source.snapshot.sha256 for sid, source in sources.items()
+               if source.snapshot.sha256 in ctx.snapshots.index()}
+    pairs, base = cached_suspicious_pairs(present, ctx.snapshots.text, ctx.cache_dir)
     for pair in pairs:
         a, b = sources[pair.first], sources[pair.second]
         if a.related_to(b):

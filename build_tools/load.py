@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from contextvars import ContextVar
-from pathlib import Path
+from pathlib import Path, PurePosixPath
+from typing import Any
 
 from build_tools import file_cache, schema
 from build_tools import syntax_codes as codes
@@ -29,16 +30,23 @@ def project_files(root: Path, folder: str) -> list[Path]:
     return sorted(directory.glob("*.yaml")) if directory.is_dir() else []
 
 
+# The files read by the latest load and what they gave, by (project, record, path, bytes). A long-lived
+# process (`mkdocs serve`) reuses the very same model objects for files that did not change,
+# so a one-fact edit re-reads one file, and generation can recognise unchanged inputs.
+_recent: dict[tuple[Path, str, str, bytes], tuple[Any, tuple[Problem, ...]]] = {}
+
+
 def load_project(config: Config) -> tuple[Project, list[Problem]]:
     """Load every file of the project; problems for what could not be loaded."""
     root = config.root
     problems: list[Problem] = []
+    seen: dict[tuple[Path, str, str, bytes], tuple[Any, tuple[Problem, ...]]] = {}
     sources: dict[str, Source] = {}
     broken: set[str] = set()
     files: list[str] = []
     for path in project_files(root, SOURCES_DIR):
         files.append(_relative(root, path))
-        source = _load_source(root, path, problems, config.cache_dir)
+        source = _load(root, path, schema.SOURCE, _source, problems, config.cache_dir, seen)
         if source is None:
             broken.add(path.stem)
         else:
@@ -47,10 +55,12 @@ def load_project(config: Config) -> tuple[Project, list[Problem]]:
     before = len(problems)
     for path in project_files(root, BRIEFINGS_DIR):
         files.append(_relative(root, path))
-        briefing = _load_briefing(root, path, problems, config.cache_dir)
+        briefing = _load(root, path, schema.BRIEFING, _briefing, problems, config.cache_dir, seen)
         if briefing is not None:
             briefings.append(briefing)
     complete = len(problems) == before
+    _recent.clear()
+    _recent.update(seen)
     project = Project(root, config.title, config.description, sources, tuple(briefings),
                       frozenset(broken), tuple(files), briefings_complete=complete)
     return project, problems
@@ -60,24 +70,39 @@ def _relative(root: Path, path: Path) -> str:
     return path.relative_to(root).as_posix()
 
 
-def _read_fields(root: Path, path: Path, record: schema.Record, problems: list[Problem],
-                 cache_dir: Path | None) -> Fields | None:
+def _load(root: Path, path: Path, record: schema.Record, build: Callable[[str, Fields, list[Problem]], Any],
+          problems: list[Problem], cache_dir: Path | None,
+          seen: dict[tuple[Path, str, str, bytes], tuple[Any, tuple[Problem, ...]]]) -> Any:
+    """One file → its model object (or None), from memory, the file cache, or validation."""
     rel = _relative(root, path)
     current_file.set(rel)
     data, problem = _read_inside(root, path, rel)
     if problem is not None:
         problems.append(problem)
         return None
+    key = (root, record.name, rel, data)
+    loaded = _recent.get(key)
+    if loaded is None:
+        found: list[Problem] = []
+        fields = _read_fields(rel, data, record, found, cache_dir)
+        loaded = (None if fields is None else build(rel, fields, found), tuple(found))
+    seen[key] = loaded
+    problems.extend(loaded[1])
+    return loaded[0]
+
+
+def _read_fields(rel: str, data: bytes, record: schema.Record, problems: list[Problem],
+                 cache_dir: Path | None) -> Fields | None:
     cached = file_cache.load(cache_dir, record.name, data, rel)
     if cached is None:
         cached = _validate(rel, data, record)
         file_cache.store(cache_dir, record.name, data, *cached)
     fields: Fields | None = cached[0]
-    found = cached[1]
-    problems.extend(found)
+    problems.extend(cached[1])
     if fields is None:
         return None
-    id_problem = schema.id_problem(path.stem)
+    stem = PurePosixPath(rel).stem
+    id_problem = schema.id_problem(stem)
     if id_problem is not None:
         problems.append(Problem.of(id_problem[0], Location(rel), f"file name: {id_problem[1]}"))
         return None
@@ -136,15 +161,15 @@ def _suppression(fields: Fields) -> Suppression | None:
     return Suppression(ignore, value.data["reason"].data, value.at)
 
 
-def _load_source(root: Path, path: Path, problems: list[Problem], cache_dir: Path | None) -> Source | None:
-    fields = _read_fields(root, path, schema.SOURCE, problems, cache_dir)
-    if fields is None or not _valid(fields, "title", "outlet", "published", "snapshot") or not _valid(
+def _source(rel: str, fields: Fields, problems: list[Problem]) -> Source | None:
+    if not _valid(fields, "title", "outlet", "published", "snapshot") or not _valid(
             fields["snapshot"].data, "sha256"):
         return None
     snapshot = fields["snapshot"].data
-    _require_note_for_unknowns(fields, path.stem, problems)
+    source_id = PurePosixPath(rel).stem
+    _require_note_for_unknowns(fields, source_id, problems)
     return Source(
-        id=path.stem,
+        id=source_id,
         title=_text(fields, "title"),
         outlet=_text(fields, "outlet"),
         original_outlet=_text(fields, "original_outlet"),
@@ -155,7 +180,7 @@ def _load_source(root: Path, path: Path, problems: list[Problem], cache_dir: Pat
         derived_from=_ids(fields, "derived_from"),
         republished_from=_ids(fields, "republished_from"),
         notes=_text(fields, "notes"),
-        path=_relative(root, path),
+        path=rel,
         field_at=_locations(fields),
         suppression=_suppression(fields),
     )
@@ -169,11 +194,10 @@ def _require_note_for_unknowns(fields: Fields, source_id: str, problems: list[Pr
                                    f"source '{source_id}' has no 'notes'; say what is known and why"))
 
 
-def _load_briefing(root: Path, path: Path, problems: list[Problem], cache_dir: Path | None) -> Briefing | None:
-    fields = _read_fields(root, path, schema.BRIEFING, problems, cache_dir)
-    if fields is None or not _valid(fields, "title", "summary", "updated", "sections"):
+def _briefing(rel: str, fields: Fields, problems: list[Problem]) -> Briefing | None:
+    if not _valid(fields, "title", "summary", "updated", "sections"):
         return None
-    briefing_id = path.stem
+    briefing_id = PurePosixPath(rel).stem
     sections = tuple(_section(briefing_id, value.data) for value in _items(fields["sections"]))
     return Briefing(
         id=briefing_id,
@@ -181,7 +205,7 @@ def _load_briefing(root: Path, path: Path, problems: list[Problem], cache_dir: P
         summary=fields["summary"].data,
         updated=PartialDate.parse(fields["updated"].data),
         sections=tuple(s for s in sections if s is not None),
-        path=_relative(root, path),
+        path=rel,
     )
 
 

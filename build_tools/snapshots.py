@@ -47,6 +47,8 @@ def quote_pieces(quote: str) -> tuple[str, ...]:
 
 
 def word_count(quote: str) -> int:
+    if quote.isascii() and ELLIPSIS not in quote:  # one piece, and splitting is all normalising does
+        return len(quote.split())
     return sum(len(piece.split()) for piece in quote_pieces(quote))
 
 
@@ -334,9 +336,10 @@ class SnapshotStore:
         """Keep what was computed for the next run; `prune` keeps only the quotes this run used
         (pass it after a whole-project lint, never after a lint of some files only)."""
         path = self._places_file()
-        if path is None or not (self._computed or prune):
-            return
         known = self._known()
+        unused = prune and sum(map(len, known.values())) != sum(map(len, self._used.values()))
+        if path is None or not (self._computed or unused):
+            return
         keep = self._used if prune else {sha: set(quotes) for sha, quotes in known.items()}
         payload = {sha: {quote: list(known[sha][quote]) for quote in sorted(quotes)}
                    for sha, quotes in sorted(keep.items()) if sha in known}

@@ -15,6 +15,17 @@ SNAPSHOT_TEXT_COPY = SNAPSHOT_TEXT + "Reprinted with permission.\n"
 BROKEN = BRIEFING_YAML.replace("date: 2024-03-04", "date: 2024-02-30").replace("summary:", "sumary:")
 
 
+class _Forgetful(dict):  # type: ignore[type-arg]
+    def update(self, *args: object, **kwargs: object) -> None:
+        pass
+
+
+@pytest.fixture(autouse=True)
+def without_memory(monkeypatch: pytest.MonkeyPatch) -> None:
+    """These tests are about the cache on disk: each lint starts as a fresh process would."""
+    monkeypatch.setattr(load_module, "_recent", _Forgetful())
+
+
 def entries(project: MiniProject) -> list[Path]:
     return sorted((project.root / "build/cache").glob("files-*/*.json"))
 
@@ -113,3 +124,16 @@ def test_near_duplicate_pairs_are_cached_by_the_snapshots_they_compare(project: 
     for entry in (project.root / "build/cache").glob("similarity-*/pairs-*.json"):
         entry.write_text("[damaged", encoding="utf-8")
     assert [p.line() for p in project.lint().problems] == first
+
+
+def test_a_long_lived_process_reuses_the_model_of_unchanged_files(project: MiniProject,
+                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(load_module, "_recent", {})
+    project.write("briefings/other.yaml", BRIEFING_YAML.replace("bridge-reopens", "other-fact"))
+    first = project.lint().project
+    project.write("briefings/bridge.yaml", BRIEFING_YAML.replace("reopen in May.", "reopen in May, he said."))
+    second = project.lint().project
+    assert second.sources["city-herald-2024"] is first.sources["city-herald-2024"]
+    assert second.briefings[1] is first.briefings[1]  # other.yaml: the very same object
+    assert second.briefings[0] is not first.briefings[0]
+    assert next(second.briefings[0].facts).text == "The minister said the bridge would reopen in May, he said."

@@ -10,9 +10,11 @@ import base64
 import csv
 import io
 import json
+from functools import partial
 from typing import Any
 
-from build_tools.model import Citation, Fact, Project, Source
+from build_tools.memo import Memo
+from build_tools.model import Briefing, Citation, Fact, Project, Source
 from build_tools.provenance import independence_groups, independent_count, reverse_relations
 from build_tools.snapshots import Anchor, SnapshotStore
 
@@ -42,13 +44,15 @@ def export_data(project: Project, store: SnapshotStore | None = None,
     anchors = anchors or Anchors(project, store)
     reverse = reverse_relations(project.sources)
     return {
-        "briefings": [
-            {"id": b.id, "title": b.title, "path": f"briefings/{b.id}/", "updated": b.updated.iso()}
-            for b in project.briefings
-        ],
+        "briefings": _briefing_list(project),
         "facts": [_fact(fact, groups, anchors) for fact in project.facts],
         "sources": [_source(source, reverse[source.id]) for source in project.sources.values()],
     }
+
+
+def _briefing_list(project: Project) -> list[dict[str, str]]:
+    return [{"id": b.id, "title": b.title, "path": f"briefings/{b.id}/", "updated": b.updated.iso()}
+            for b in project.briefings]
 
 
 def _fact(fact: Fact, groups: dict[str, str], anchors: Anchors) -> dict[str, Any]:
@@ -96,37 +100,51 @@ def _source(source: Source, reverse: dict[str, list[str]]) -> dict[str, Any]:
     }
 
 
-def export_files(project: Project, data: dict[str, Any]) -> dict[str, str]:
-    """The full export `data/briefings.json`, and per-briefing data for readers: `data/<id>.json`
-    (facts) and `data/<id>.csv` (one row per citation), cut from it. Each fact is encoded once."""
-    encoded = [_dumps(fact) for fact in data["facts"]]
-    files = {EXPORT_PATH: to_json(data, {"facts": encoded})}
-    sources = {s["id"]: s for s in data["sources"]}
+def export_files(project: Project, anchors: Anchors, memo: Memo | None = None) -> dict[str, str]:
+    """The full export `data/briefings.json` (the same bytes as `export_json`), and per-briefing data
+    for readers: `data/<id>.json` (facts) and `data/<id>.csv` (one row per citation). Each fact is
+    encoded once, and taken from `memo` when neither it nor any source changed."""
+    memo = memo or Memo()
+    sources = memo.token("sources", project.sources.values())
+    groups = independence_groups(project.sources)
+    facts = list(project.facts)
+    encoded = [memo.get("fact-json", (fact, sources), partial(_fact_json, fact, groups, anchors)) for fact in facts]
+    reverse = reverse_relations(project.sources)
+    source_list = memo.get("sources-json", (sources,), lambda: [
+        _dumps(_source(source, reverse[source.id])) for source in project.sources.values()])
+    head = {"briefings": _briefing_list(project), "facts": None, "sources": None}
+    files = {EXPORT_PATH: to_json(head, {"facts": encoded, "sources": source_list})}
     by_briefing: dict[str, list[int]] = {b.id: [] for b in project.briefings}
-    for number, fact in enumerate(data["facts"]):
-        by_briefing[fact["briefing"]].append(number)
+    for number, fact in enumerate(facts):
+        by_briefing[fact.briefing].append(number)
     for briefing in project.briefings:
         numbers = by_briefing[briefing.id]
         files[f"data/{briefing.id}.json"] = to_json(
-            {"briefing": {"id": briefing.id, "title": briefing.title}, "facts": numbers},
+            {"briefing": {"id": briefing.id, "title": briefing.title}, "facts": None},
             {"facts": [encoded[n] for n in numbers]})
-        files[f"data/{briefing.id}.csv"] = _csv([data["facts"][n] for n in numbers], sources)
+        files[f"data/{briefing.id}.csv"] = memo.get("csv", (briefing, sources), partial(_csv, briefing, project))
     return files
+
+
+def _fact_json(fact: Fact, groups: dict[str, str], anchors: Anchors) -> str:
+    return _dumps(_fact(fact, groups, anchors))
 
 
 CSV_COLUMNS = ("fact_id", "section", "date", "as_of", "status", "text", "source", "outlet", "published", "quote")
 
 
-def _csv(facts: list[dict[str, Any]], sources: dict[str, dict[str, Any]]) -> str:
+def _csv(briefing: Briefing, project: Project) -> str:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(CSV_COLUMNS)
-    for fact in facts:
-        for citation in fact["citations"]:
-            source = sources[citation["source"]]
-            writer.writerow([fact["id"], fact["section"], fact["date"], fact["as_of"] or "", fact["status"]["value"],
-                             fact["text"], citation["source"], source["outlet"] or "unknown",
-                             source["published"] or "unknown", citation["quote"]])
+    for fact in briefing.facts:
+        status = fact.status.value if fact.status else "current"
+        for citation in fact.citations:
+            source = project.sources[citation.source]
+            writer.writerow([fact.id, fact.section, fact.date.iso() if fact.date else None,
+                             fact.as_of.iso() if fact.as_of else "", status, fact.text, citation.source,
+                             source.outlet or "unknown", source.published.iso() if source.published else "unknown",
+                             citation.quote])
     return out.getvalue()
 
 
@@ -161,15 +179,18 @@ def web_annotations(project: Project, store: SnapshotStore | None = None,
                     anchors: Anchors | None = None) -> dict[str, Any]:
     """Every citation as a W3C Web Annotation (JSON-LD): the fact quotes a passage of its source."""
     anchors = anchors or Anchors(project, store)
-    items = []
-    for fact in project.facts:
-        for index, citation in enumerate(fact.citations, start=1):
-            source = project.sources[citation.source]
-            anchor = anchors.get(citation)
-            items.append(_annotation(fact, index, source, anchor, citation))
+    items = [item for fact in project.facts for item in _fact_annotations(fact, project, anchors)]
+    return {**_annotations_head(len(items)), "first": {"type": "AnnotationPage", "items": items}}
+
+
+def _annotations_head(total: int) -> dict[str, Any]:
     return {"@context": ["http://www.w3.org/ns/anno.jsonld", {"@language": "en"}],
-            "id": ANNOTATIONS_PATH, "type": "AnnotationCollection", "total": len(items),
-            "first": {"type": "AnnotationPage", "items": items}}
+            "id": ANNOTATIONS_PATH, "type": "AnnotationCollection", "total": total}
+
+
+def _fact_annotations(fact: Fact, project: Project, anchors: Anchors) -> list[dict[str, Any]]:
+    return [_annotation(fact, index, project.sources[citation.source], anchors.get(citation), citation)
+            for index, citation in enumerate(fact.citations, start=1)]
 
 
 def _annotation(fact: Fact, index: int, source: Source, anchor: Anchor | None, citation: Citation) -> dict[str, Any]:
@@ -191,5 +212,17 @@ def _annotation(fact: Fact, index: int, source: Source, anchor: Anchor | None, c
     }
 
 
-def annotations_json(project: Project, store: SnapshotStore | None = None, anchors: Anchors | None = None) -> str:
-    return to_json(web_annotations(project, store, anchors))
+def annotations_json(project: Project, anchors: Anchors, memo: Memo | None = None) -> str:
+    """`web_annotations` as JSON (the same bytes), each fact's annotations encoded once and taken
+    from `memo` when neither it nor any source changed."""
+    memo = memo or Memo()
+    sources = memo.token("sources", project.sources.values())
+    items: list[str] = []
+    for fact in project.facts:
+        items.extend(memo.get("annotations", (fact, sources), partial(_encoded_annotations, fact, project, anchors)))
+    head = _dumps(_annotations_head(len(items)))
+    return f'{head[:-1]},"first":{{"type":"AnnotationPage","items":[{",".join(items)}]}}}}\n'
+
+
+def _encoded_annotations(fact: Fact, project: Project, anchors: Anchors) -> list[str]:
+    return [_dumps(item) for item in _fact_annotations(fact, project, anchors)]

@@ -17,7 +17,7 @@ from mkdocs.structure.files import File, Files
 from build_tools.config import ConfigError, load_config
 from build_tools.lint import lint_project
 from build_tools.report import summary
-from build_tools.site import generate, write_files
+from build_tools.site import SERVE, generate, write_files
 
 log = logging.getLogger("mkdocs.hooks.briefings")
 
@@ -33,8 +33,8 @@ def on_files(files: Files, config: MkDocsConfig, **_: Any) -> Files:
         (log.error if problem.severity.value == "error" else log.info)(problem.line())
     if result.errors:
         raise PluginError(f"briefings: {summary(result)}; fix them or run `briefings lint` for details")
-    generated = generate(result.project, result.store, directory_urls=config.use_directory_urls)
-    report = write_files(generated, settings.output)
+    generated = generate(result.project, result.store, config.use_directory_urls, SERVE.memo)
+    report = write_files(generated, settings.output, SERVE.written)
     log.info("%s; %d generated files changed", summary(result), len(report.written))
     for rel in sorted(generated):
         existing = files.get_file_from_path(rel)

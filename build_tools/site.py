@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import os
 import tempfile
 from collections.abc import Mapping
@@ -12,9 +13,9 @@ from build_tools.export import (
     ANNOTATIONS_PATH,
     Anchors,
     annotations_json,
-    export_data,
     export_files,
 )
+from build_tools.memo import Memo
 from build_tools.model import Project
 from build_tools.render import render_pages
 from build_tools.schema import schema_files
@@ -28,40 +29,86 @@ class WriteReport:
     removed: tuple[str, ...]
 
 
-def generate(project: Project, store: SnapshotStore | None = None, directory_urls: bool = True) -> dict[str, str]:
-    """Every generated file (Markdown pages, JSON export, annotations, schemas), by docs-relative path."""
-    files = render_pages(project, directory_urls)
-    anchors = Anchors(project, store)
-    files.update(export_files(project, export_data(project, store, anchors)))
-    files[ANNOTATIONS_PATH] = annotations_json(project, store, anchors)
-    files.update({f"schemas/{name}": content for name, content in schema_files().items()})
+def generate(project: Project, store: SnapshotStore | None = None, directory_urls: bool = True,
+             memo: Memo | None = None) -> dict[str, str]:
+    """Every generated file (Markdown pages, JSON export, annotations, schemas), by docs-relative path.
+
+    Pass the same `memo` to successive calls (as `mkdocs serve` does) to render only what changed.
+    """
+    memo = memo or Memo()
+    enabled = gc.isenabled()
+    gc.disable()  # as in lint: many small objects, all alive until the end; collections find nothing
+    try:
+        files = render_pages(project, directory_urls, memo)
+        anchors = Anchors(project, store)
+        files.update(export_files(project, anchors, memo))
+        files[ANNOTATIONS_PATH] = annotations_json(project, anchors, memo)
+        files.update(memo.get("schemas", (), lambda: {f"schemas/{name}": content
+                                                     for name, content in schema_files().items()}))
+    finally:
+        if enabled:
+            gc.enable()
+    memo.finish()
     return files
 
 
 MANIFEST = ".briefings-generated"
 
 
-def write_files(files: Mapping[str, str], out_dir: Path) -> WriteReport:
+# What a long-lived process (`mkdocs serve`) wrote or found last time: path → (content, size, mtime).
+Written = dict[str, tuple[str, int, int]]
+
+
+def write_files(files: Mapping[str, str], out_dir: Path, written: Written | None = None) -> WriteReport:
     """Write `files` into `out_dir`; unchanged files keep their bytes and mtime.
 
     Files this function wrote before (listed in a manifest) and no longer generates
-    are removed; any other file in `out_dir` is left alone.
+    are removed; any other file in `out_dir` is left alone. With `written` (kept by the
+    caller between calls), a file whose content and size and mtime on disk are as last
+    time is known unchanged without reading it back.
     """
     out_dir.mkdir(parents=True, exist_ok=True)
     changed: dict[str, bytes] = {}
     for rel, content in sorted(files.items()):
         target = out_dir / rel
+        last = written.get(str(target)) if written is not None else None
+        if last is not None and last[0] == content and _stamp(target) == last[1:]:
+            continue
         data = content.encode("utf-8")
         if not (target.is_file() and target.read_bytes() == data):
             changed[rel] = data
+        elif written is not None:
+            written[str(target)] = (content, *_stamp(target))
     _swap_in(out_dir, changed)
+    if written is not None:
+        for rel in changed:
+            written[str(out_dir / rel)] = (files[rel], *_stamp(out_dir / rel))
     unchanged = len(files) - len(changed)
-    written = list(changed)
     removed = _remove_stale(out_dir, set(files))
     manifest = "".join(f"{rel}\n" for rel in sorted(files))
     if _read(out_dir / MANIFEST) != manifest:
         _swap_in(out_dir, {MANIFEST: manifest.encode("utf-8")})
-    return WriteReport(tuple(written), unchanged, tuple(removed))
+    return WriteReport(tuple(changed), unchanged, tuple(removed))
+
+
+def _stamp(path: Path) -> tuple[int, int]:
+    try:
+        stat = path.stat()
+    except OSError:
+        return (-1, -1)
+    return (stat.st_size, stat.st_mtime_ns)
+
+
+class Session:
+    """What a long-lived process keeps between builds: rendered outputs and what is on disk."""
+
+    def __init__(self) -> None:
+        self.memo = Memo()
+        self.written: Written = {}
+
+
+# `mkdocs serve` re-executes the hook module on every rebuild; this module stays imported.
+SERVE = Session()
 
 
 def _read(path: Path) -> str:

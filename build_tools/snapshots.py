@@ -248,6 +248,10 @@ class Placement(NamedTuple):
 _PLACES_VERSION = hashlib.sha256(Path(__file__).read_bytes()).hexdigest()[:12]
 
 
+# Placements are facts about immutable snapshots, so a process may keep them between lints.
+_remembered: dict[Path, dict[str, dict[str, Placement]]] = {}
+
+
 class SnapshotStore:
     """A directory of plain-text snapshots, indexed by the SHA-256 of each file's bytes.
 
@@ -266,24 +270,24 @@ class SnapshotStore:
 
     def place(self, sha256: str, quote: str) -> Placement | None:
         """The quote's placement in the snapshot with this hash, or None when there is no such snapshot."""
-        if sha256 not in self.index():
+        if sha256 not in (self._index if self._index is not None else self.index()):
             return None
-        self._used.setdefault(sha256, set()).add(quote)
-        known = self._known().setdefault(sha256, {})
-        placement = known.get(quote)
+        placement = self._known().get(sha256, {}).get(quote)
         if placement is None:
             self.prepare([(sha256, quote)])
-            placement = known[quote]
+            placement = self._known()[sha256][quote]
         return placement
 
     def prepare(self, wanted: Iterable[tuple[str, str]]) -> None:
         """Compute the placements not yet known, one snapshot at a time (so that only one offset
         map, a list as long as the snapshot, is alive at once)."""
-        known = self._known()
+        known, index, used = self._known(), self.index(), self._used
         missing: dict[str, set[str]] = {}
         for sha256, quote in wanted:
-            if sha256 in self.index() and quote not in known.get(sha256, {}):
-                missing.setdefault(sha256, set()).add(quote)
+            if sha256 in index:
+                used.setdefault(sha256, set()).add(quote)
+                if quote not in known.get(sha256, ()):
+                    missing.setdefault(sha256, set()).add(quote)
         for sha256, quotes in sorted(missing.items()):
             snapshot = self.get(sha256)
             assert snapshot is not None
@@ -321,8 +325,11 @@ class SnapshotStore:
 
     def _known(self) -> dict[str, dict[str, Placement]]:
         if self._places is None:
-            self._places = {}
             path = self._places_file()
+            remembered = _remembered.get(path) if path else None
+            if remembered is not None:  # a long-lived process: no need to read the file again
+                self._places = remembered
+                return remembered
             try:
                 raw = json.loads(path.read_text(encoding="utf-8")) if path else {}
                 self._places = {sha: {quote: Placement(bool(found), int(count), start, end)
@@ -330,11 +337,14 @@ class SnapshotStore:
                                 for sha, quotes in raw.items()}
             except (OSError, ValueError, TypeError, AttributeError):
                 self._places = {}  # absent or damaged: recomputed
+            if path is not None:
+                _remembered.clear()
+                _remembered[path] = self._places
         return self._places
 
     def save(self, prune: bool) -> None:
-        """Keep what was computed for the next run; `prune` keeps only the quotes this run used
-        (pass it after a whole-project lint, never after a lint of some files only)."""
+        """Keep what was computed for the next run; `prune` keeps only the quotes prepared in this
+        run (pass it after a whole-project lint, never after a lint of some files only)."""
         path = self._places_file()
         known = self._known()
         unused = prune and sum(map(len, known.values())) != sum(map(len, self._used.values()))

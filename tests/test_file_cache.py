@@ -16,14 +16,22 @@ BROKEN = BRIEFING_YAML.replace("date: 2024-03-04", "date: 2024-02-30").replace("
 
 
 class _Forgetful(dict):  # type: ignore[type-arg]
+    """A process memory that keeps nothing."""
+
     def update(self, *args: object, **kwargs: object) -> None:
+        pass
+
+    def __setitem__(self, key: object, value: object) -> None:
         pass
 
 
 @pytest.fixture(autouse=True)
 def without_memory(monkeypatch: pytest.MonkeyPatch) -> None:
     """These tests are about the cache on disk: each lint starts as a fresh process would."""
+    from build_tools import snapshots
+
     monkeypatch.setattr(load_module, "_recent", _Forgetful())
+    monkeypatch.setattr(snapshots, "_remembered", _Forgetful())
 
 
 def entries(project: MiniProject) -> list[Path]:

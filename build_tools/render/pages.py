@@ -5,7 +5,9 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import partial
 
+from build_tools.memo import Memo
 from build_tools.model import Briefing, Citation, Fact, Project, Source
 from build_tools.provenance import independence_groups, independent_count, reverse_relations
 from build_tools.render.charts import Bar, bar_chart, strip_svg, timeline_order, timeline_svg
@@ -65,14 +67,30 @@ class Site:
         return sorted(i for i in ids if i in self.project.sources)
 
 
-def render_pages(project: Project, directory_urls: bool = True) -> dict[str, str]:
-    """Every generated page, keyed by its path under the docs directory."""
+def render_pages(project: Project, directory_urls: bool = True, memo: Memo | None = None) -> dict[str, str]:
+    """Every generated page, keyed by its path under the docs directory.
+
+    With a `memo` from the previous generation, a page whose inputs are the very same
+    objects is taken from it: what each page reads is spelled out in its memo key.
+    """
+    memo = memo or Memo()
     site = Site.of(project, directory_urls)
-    pages = {"index.md": render_home(site), "rules.md": render_rules(ALL_CODES), "timeline.md": render_timeline(site)}
+    sources = memo.token("sources", project.sources.values())
+    briefings = memo.token("briefings", project.briefings)
+    settings = (project.title, project.description, directory_urls)
+    pages = {
+        "index.md": memo.get("home", (sources, briefings), lambda: render_home(site), settings),
+        "rules.md": memo.get("rules", (), lambda: render_rules(ALL_CODES)),
+        "timeline.md": memo.get("timeline", (briefings,), lambda: render_timeline(site), settings),
+    }
     for briefing in project.briefings:
-        pages[f"briefings/{briefing.id}.md"] = render_briefing(site, briefing)
+        targets = tuple(site.facts.get(other) for fact in briefing.facts if fact.status for other in fact.status.by)
+        pages[f"briefings/{briefing.id}.md"] = memo.get(
+            "briefing", (briefing, sources, *targets), partial(render_briefing, site, briefing), settings)
     for source in project.sources.values():
-        pages[f"sources/{source.id}.md"] = render_source(site, source)
+        citing = tuple(fact for facts in site.citing.get(source.id, {}).values() for fact in facts)
+        pages[f"sources/{source.id}.md"] = memo.get(
+            "source", (source, sources, *citing), partial(render_source, site, source), settings)
     return pages
 
 

@@ -1,0 +1,47 @@
+"""Outputs of the previous generation, reused when they were made from the very same inputs.
+
+A long-lived process (`mkdocs serve`) loads unchanged files as the same model objects
+(see `load._recent`), so a page made from the same objects, compared by identity,
+is the same page: after a one-fact edit only what that fact feeds is rendered again.
+A fresh `Memo` (the CLI's case) simply renders everything once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Hashable, Iterable
+from typing import Any, TypeVar
+
+T = TypeVar("T")
+
+
+class Token:
+    """Stands for a collection of objects: the same token while they are the same objects."""
+
+    __slots__ = ()
+
+
+class Memo:
+    def __init__(self) -> None:
+        self._previous: dict[Hashable, tuple[tuple[object, ...], Any]] = {}
+        self._current: dict[Hashable, tuple[tuple[object, ...], Any]] = {}
+
+    def get(self, kind: str, inputs: tuple[object, ...], make: Callable[[], T], values: Hashable = ()) -> T:
+        """`make()`, or its result from the previous generation if it had the same `inputs` (compared
+        by identity) and the same `values` (compared by equality)."""
+        key = (kind, values, *map(id, inputs))
+        hit = self._current.get(key) or self._previous.get(key)
+        # The entry holds its inputs, so no id can have been reused by another object meanwhile.
+        if hit is not None and all(a is b for a, b in zip(hit[0], inputs, strict=True)):
+            result: T = hit[1]
+        else:
+            result = make()
+        self._current[key] = (inputs, result)
+        return result
+
+    def token(self, kind: str, objects: Iterable[object]) -> Token:
+        """One object for the whole collection: memo keys stay short however large it is."""
+        return self.get(kind, tuple(objects), Token)
+
+    def finish(self) -> None:
+        """End a generation: keep only what it used."""
+        self._previous, self._current = self._current, {}

@@ -1,0 +1,77 @@
+"""`mkdocs serve` after an edit: only what the edit feeds is rendered again, and the result is
+exactly what a build from scratch gives."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from build_tools.render import pages
+from build_tools.site import Session, generate, write_files
+from tests.conftest import BRIEFING_YAML, MiniProject
+
+OTHER = BRIEFING_YAML.replace("bridge-reopens", "bridge-tolls").replace("title: The bridge", "title: Tolls")
+
+
+def rebuild(project: MiniProject, session: Session, out: Path,
+            counted: list[str] | None = None) -> tuple[dict[str, str], tuple[str, ...]]:
+    """What the hook does on each rebuild; `counted` is left with the briefings it rendered."""
+    result = project.lint()
+    assert result.errors == 0, [p.line() for p in result.problems]
+    scratch = generate(result.project, result.store)
+    if counted is not None:
+        counted.clear()
+    files = generate(result.project, result.store, True, session.memo)
+    assert files == scratch  # the same as from scratch, byte for byte
+    return files, write_files(files, out, session.written).written
+
+
+@pytest.fixture
+def counted(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    rendered: list[str] = []
+    real = pages.render_briefing
+
+    def render_briefing(site: pages.Site, briefing: pages.Briefing) -> str:
+        rendered.append(briefing.id)
+        return real(site, briefing)
+
+    monkeypatch.setattr(pages, "render_briefing", render_briefing)
+    return rendered
+
+
+def test_a_fact_edit_renders_its_briefing_only(project: MiniProject, counted: list[str], tmp_path: Path) -> None:
+    project.write("briefings/tolls.yaml", OTHER)
+    session, out = Session(), tmp_path / "pages"
+    rebuild(project, session, out, counted)
+    assert sorted(counted) == ["bridge", "tolls"]
+    project.write("briefings/tolls.yaml", OTHER.replace("would reopen in May.", "would reopen in May, he said."))
+    files, written = rebuild(project, session, out, counted)
+    assert counted == ["tolls"]
+    assert "he said" in files["briefings/tolls.md"]
+    assert "briefings/tolls.md" in written and "briefings/bridge.md" not in written
+    assert set(written) <= {"briefings/tolls.md", "data/tolls.json", "data/tolls.csv", "data/briefings.json",
+                            "data/annotations.jsonld", "timeline.md", "sources/city-herald-2024.md"}
+
+
+def test_a_source_edit_renders_every_page_that_shows_it(project: MiniProject, counted: list[str],
+                                                        tmp_path: Path) -> None:
+    project.write("briefings/tolls.yaml", OTHER)
+    session, out = Session(), tmp_path / "pages"
+    rebuild(project, session, out)
+    source = project.root / "sources/city-herald-2024.yaml"
+    source.write_text(source.read_text(encoding="utf-8").replace("City Herald", "City Courier"), encoding="utf-8")
+    files, written = rebuild(project, session, out, counted)
+    assert sorted(counted) == ["bridge", "tolls"]
+    assert {"briefings/bridge.md", "briefings/tolls.md", "sources/city-herald-2024.md", "index.md"} <= set(written)
+    assert "City Courier" in files["briefings/bridge.md"] and "City Courier" in files["briefings/tolls.md"]
+
+
+def test_a_generated_file_changed_on_disk_is_written_again(project: MiniProject, tmp_path: Path) -> None:
+    session, out = Session(), tmp_path / "pages"
+    rebuild(project, session, out)
+    assert rebuild(project, session, out)[1] == ()
+    (out / "briefings/bridge.md").write_text("tampered\n", encoding="utf-8")
+    assert rebuild(project, session, out)[1] == ("briefings/bridge.md",)
+    (out / "index.md").unlink()
+    assert rebuild(project, session, out)[1] == ("index.md",)

@@ -104,7 +104,7 @@ def export_files(project: Project, anchors: Anchors, memo: Memo | None = None) -
     """The full export `data/briefings.json` (the same bytes as `export_json`), and per-briefing data
     for readers: `data/<id>.json` (facts) and `data/<id>.csv` (one row per citation). Each fact is
     encoded once, and taken from `memo` when neither it nor any source changed."""
-    memo = memo or Memo()
+    memo = memo or Memo(keep=False)
     sources = memo.token("sources", project.sources.values())
     groups = independence_groups(project.sources)
     facts = list(project.facts)
@@ -215,7 +215,7 @@ def _annotation(fact: Fact, index: int, source: Source, anchor: Anchor | None, c
 def annotations_json(project: Project, anchors: Anchors, memo: Memo | None = None) -> str:
     """`web_annotations` as JSON (the same bytes), each fact's annotations encoded once and taken
     from `memo` when neither it nor any source changed."""
-    memo = memo or Memo()
+    memo = memo or Memo(keep=False)
     sources = memo.token("sources", project.sources.values())
     items: list[str] = []
     for fact in project.facts:

@@ -21,13 +21,17 @@ class Token:
 
 
 class Memo:
-    def __init__(self) -> None:
+    def __init__(self, keep: bool = True) -> None:
+        """`keep=False`: a single generation, which keeps nothing (and so holds no memory)."""
+        self.keep = keep
         self._previous: dict[Hashable, tuple[tuple[object, ...], Any]] = {}
         self._current: dict[Hashable, tuple[tuple[object, ...], Any]] = {}
 
     def get(self, kind: str, inputs: tuple[object, ...], make: Callable[[], T], values: Hashable = ()) -> T:
         """`make()`, or its result from the previous generation if it had the same `inputs` (compared
         by identity) and the same `values` (compared by equality)."""
+        if not self.keep:
+            return make()
         key = (kind, values, *map(id, inputs))
         hit = self._current.get(key) or self._previous.get(key)
         # The entry holds its inputs, so no id can have been reused by another object meanwhile.

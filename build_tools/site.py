@@ -5,7 +5,7 @@ from __future__ import annotations
 import gc
 import os
 import tempfile
-from collections.abc import Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -35,7 +35,7 @@ def generate(project: Project, store: SnapshotStore | None = None, directory_url
 
     Pass the same `memo` to successive calls (as `mkdocs serve` does) to render only what changed.
     """
-    memo = memo or Memo()
+    memo = memo or Memo(keep=False)
     enabled = gc.isenabled()
     gc.disable()  # as in lint: many small objects, all alive until the end; collections find nothing
     try:
@@ -68,18 +68,20 @@ def write_files(files: Mapping[str, str], out_dir: Path, written: Written | None
     time is known unchanged without reading it back.
     """
     out_dir.mkdir(parents=True, exist_ok=True)
-    changed: dict[str, bytes] = {}
-    for rel, content in sorted(files.items()):
-        target = out_dir / rel
-        last = written.get(str(target)) if written is not None else None
-        if last is not None and last[0] == content and _stamp(target) == last[1:]:
-            continue
-        data = content.encode("utf-8")
-        if not (target.is_file() and target.read_bytes() == data):
-            changed[rel] = data
-        elif written is not None:
-            written[str(target)] = (content, *_stamp(target))
-    _swap_in(out_dir, changed)
+
+    def changes() -> Iterator[tuple[str, bytes]]:  # compared one at a time: no copy of the whole output
+        for rel, content in sorted(files.items()):
+            target = out_dir / rel
+            last = written.get(str(target)) if written is not None else None
+            if last is not None and last[0] == content and _stamp(target) == last[1:]:
+                continue
+            data = content.encode("utf-8")
+            if not (target.is_file() and target.read_bytes() == data):
+                yield rel, data
+            elif written is not None:
+                written[str(target)] = (content, *_stamp(target))
+
+    changed = _swap_in(out_dir, changes())
     if written is not None:
         for rel in changed:
             written[str(out_dir / rel)] = (files[rel], *_stamp(out_dir / rel))
@@ -87,7 +89,7 @@ def write_files(files: Mapping[str, str], out_dir: Path, written: Written | None
     removed = _remove_stale(out_dir, set(files))
     manifest = "".join(f"{rel}\n" for rel in sorted(files))
     if _read(out_dir / MANIFEST) != manifest:
-        _swap_in(out_dir, {MANIFEST: manifest.encode("utf-8")})
+        _swap_in(out_dir, [(MANIFEST, manifest.encode("utf-8"))])
     return WriteReport(tuple(changed), unchanged, tuple(removed))
 
 
@@ -115,12 +117,14 @@ def _read(path: Path) -> str:
     return path.read_text(encoding="utf-8") if path.is_file() else ""
 
 
-def _swap_in(out_dir: Path, changed: Mapping[str, bytes]) -> None:
+def _swap_in(out_dir: Path, changed: Iterable[tuple[str, bytes]]) -> list[str]:
     """Stage every changed file first, then rename them all into place: a failure while staging
     (a full disk, say) leaves the previous output exactly as it was."""
     staged: list[tuple[Path, Path]] = []
+    done: list[str] = []
     try:
-        for rel, data in changed.items():
+        for rel, data in changed:
+            done.append(rel)
             target = out_dir / rel
             target.parent.mkdir(parents=True, exist_ok=True)
             fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".tmp-", suffix=target.suffix)
@@ -133,6 +137,7 @@ def _swap_in(out_dir: Path, changed: Mapping[str, bytes]) -> None:
         raise
     for tmp_path, target in staged:
         os.replace(tmp_path, target)
+    return done
 
 
 def _remove_stale(out_dir: Path, keep: set[str]) -> list[str]:

@@ -24,7 +24,6 @@ from build_tools.render.markdown import (
 )
 from build_tools.render.rules_page import render_rules
 from build_tools.rules import ALL_CODES
-from build_tools.snapshots import normalize
 
 
 @dataclass(frozen=True)
@@ -73,7 +72,7 @@ def render_pages(project: Project, directory_urls: bool = True, memo: Memo | Non
     With a `memo` from the previous generation, a page whose inputs are the very same
     objects is taken from it: what each page reads is spelled out in its memo key.
     """
-    memo = memo or Memo()
+    memo = memo or Memo(keep=False)
     site = Site.of(project, directory_urls)
     sources = memo.token("sources", project.sources.values())
     briefings = memo.token("briefings", project.briefings)
@@ -168,7 +167,7 @@ class _Footnotes:
         self.citations: list[Citation] = []
 
     def ref(self, citation: Citation) -> str:
-        key = (citation.source, normalize(citation.quote))
+        key = (citation.source, quote_anchor(citation.quote))  # the same words, the same note
         if key not in self.numbers:
             self.numbers[key] = len(self.numbers) + 1
             self.citations.append(citation)
@@ -193,7 +192,8 @@ def render_briefing(site: Site, briefing: Briefing) -> str:
     for section in briefing.sections:
         parts.append(f"## {text(section.title)}")
         parts.extend(_fact_block(site, fact, notes) for fact in section.facts)
-    parts.append("\n".join(_footnote(project, number, citation)
+    cited_as: dict[str, str] = {}  # source id → how its notes begin
+    parts.append("\n".join(_footnote(project, number, citation, cited_as)
                            for number, citation in enumerate(notes.citations, start=1)))
     return "\n\n".join(p for p in parts if p) + "\n"
 
@@ -245,12 +245,13 @@ def _fact_block(site: Site, fact: Fact, notes: _Footnotes) -> str:
             f"{marker}\n{{: .fact-status .fact-status-{status.value} }}")
 
 
-def _footnote(project: Project, number: int, citation: Citation) -> str:
+def _footnote(project: Project, number: int, citation: Citation, cited_as: dict[str, str]) -> str:
     source = project.sources[citation.source]
-    published = source.published.display() if source.published else "date unknown"
+    if source.id not in cited_as:
+        published = source.published.display() if source.published else "date unknown"
+        cited_as[source.id] = f"{text(source.outlet_label)}, {text(published)}"
     page = f"../sources/{source.id}.md#{quote_anchor(citation.quote)}"
-    parts = [f"{text(source.outlet_label)}, {text(published)}: “{text(citation.quote)}”",
-             link("Source page", page)]
+    parts = [f"{cited_as[source.id]}: “{text(citation.quote)}”", link("Source page", page)]
     if source.url:
         parts.append(external_link("Original article", with_text_fragment(source.url, citation.quote)))
     return f"[^{number}]: " + " · ".join(parts)

@@ -130,7 +130,11 @@ elif what in ("lint", "build"):
     extra["errors"] = result.errors
     if what == "build":
         started = time.perf_counter()
-        write_files(generate(result.project, result.store), root / "build/pages")
+        timings = {}
+        files = generate(result.project, result.store, timings=timings)
+        written = time.perf_counter()
+        write_files(files, root / "build/pages")
+        extra.update(pages_s=timings["pages"], exports_s=timings["exports"], write_s=time.perf_counter() - written)
 elif what == "edit":  # as under `mkdocs serve`: one process builds, an editor saves one fact, it rebuilds
     from build_tools.bench import edit_one_fact
     from build_tools.config import load_config
@@ -182,7 +186,8 @@ def _median(runs: list[dict[str, Any]]) -> dict[str, Any]:
     peaks = [r["peak_rss_mb"] for r in runs if r.get("peak_rss_mb") is not None]
     return {"seconds": statistics.median(r["seconds"] for r in runs), "runs": [round(r["seconds"], 4) for r in runs],
             "peak_rss_mb": round(max(peaks), 1) if peaks else None,
-            **{k: v for k, v in runs[-1].items() if k not in ("seconds", "peak_rss_mb")}}
+            **{k: statistics.median(r[k] for r in runs) if isinstance(v, float) else v
+               for k, v in runs[-1].items() if k not in ("seconds", "peak_rss_mb")}}
 
 
 def _prepare_inplace(root: Path) -> str:
@@ -243,6 +248,9 @@ def summarize(results: dict[str, Any]) -> dict[str, Any]:
         "lint_cold_s": round(results["lint_cold"]["seconds"], 4),
         "lint_s": round(results["lint"]["seconds"], 4),
         "build_s": round(results["build"]["seconds"], 4),
+        "build_pages_s": round(results["build"]["pages_s"], 4),
+        "build_exports_s": round(results["build"]["exports_s"], 4),
+        "build_write_s": round(results["build"]["write_s"], 4),
         "edit_regenerate_s": round(results["edit_regenerate"]["seconds"], 4),
         "edit_rewritten_files": results["edit_regenerate"].get("rewritten"),
         "lint_one_file_s": round(results["lint_one_file"]["seconds"], 4),
@@ -250,6 +258,7 @@ def summarize(results: dict[str, Any]) -> dict[str, Any]:
         "serve_peak_rss_mb": results["edit_regenerate"]["peak_rss_mb"],
         "lint_over_floor": round(results["lint"]["seconds"] / floor, 3),
         "build_over_floor": round(results["build"]["seconds"] / floor, 3),
+        "pages_over_floor": round(results["build"]["pages_s"] / floor, 3),
     }
     if "mkdocs_generated" in results:
         flat["mkdocs_generated_s"] = round(results["mkdocs_generated"]["seconds"], 3)
@@ -274,7 +283,8 @@ def scaling_exponent(rows: list[dict[str, Any]], key: str) -> float | None:
 
 def table(rows: list[dict[str, Any]]) -> str:
     columns = ["facts", "yaml_mb", "parse_floor_s", "lint_cold_s", "lint_s", "lint_over_floor", "build_s",
-               "build_over_floor", "edit_regenerate_s", "edit_rewritten_files", "lint_one_file_s", "mkdocs_generated_s",
+               "build_over_floor", "build_pages_s", "pages_over_floor", "build_exports_s", "build_write_s",
+               "edit_regenerate_s", "edit_rewritten_files", "lint_one_file_s", "mkdocs_generated_s",
                "mkdocs_inplace_s", "mkdocs_generated_over_inplace", "peak_rss_mb", "serve_peak_rss_mb"]
     shown = [c for c in columns if any(c in r for r in rows)]
     lines = [" | ".join(shown), " | ".join("---" for _ in shown)]
@@ -296,6 +306,6 @@ def run(sizes: list[int], sources: int | None, briefings: int, repeats: int, ski
                 rows.append(summarize(measure(shape, Path(tmp), repeats, facts > skip_mkdocs_above, progress)))
     report: dict[str, Any] = {"python": sys.version.split()[0], "cpus": os.cpu_count(), "sizes": rows}
     if len(rows) > 1:
-        keys = ("parse_floor_s", "lint_s", "build_s")
+        keys = ("parse_floor_s", "lint_cold_s", "lint_s", "build_s", "build_pages_s", "edit_regenerate_s")
         report["scaling_exponent"] = {key: scaling_exponent(rows, key) for key in keys}
     return report

@@ -32,12 +32,12 @@ def text_directive(quote: str) -> str | None:
     pieces = quote_pieces(quote)
     if not pieces:
         return None
-    words = [w for piece in pieces for w in piece.split()]
-    if len(pieces) == 1 and len(words) <= WHOLE_QUOTE_WORDS:
+    # Pieces are normalised: words separated by single spaces.
+    if len(pieces) == 1 and pieces[0].count(" ") < WHOLE_QUOTE_WORDS:
         start = pieces[0].strip(_EDGE_PUNCTUATION)
         return f"text={encode_directive_part(start)}" if start else None
-    start = " ".join(pieces[0].split()[:EDGE_WORDS]).strip(_EDGE_PUNCTUATION)
-    end = " ".join(pieces[-1].split()[-EDGE_WORDS:]).strip(_EDGE_PUNCTUATION)
+    start = " ".join(pieces[0].split(" ", EDGE_WORDS)[:EDGE_WORDS]).strip(_EDGE_PUNCTUATION)
+    end = " ".join(pieces[-1].rsplit(" ", EDGE_WORDS)[-EDGE_WORDS:]).strip(_EDGE_PUNCTUATION)
     if not start or not end:
         return None
     return f"text={encode_directive_part(start)},{encode_directive_part(end)}"

@@ -25,6 +25,7 @@ _ENTITIES = {ord(ch): f"&#{ord(ch)};" for ch in string.punctuation if ch not in 
 _NEEDS_ENTITY = re.compile("[" + re.escape("".join(map(chr, _ENTITIES))) + "]")
 
 
+@functools.lru_cache(maxsize=1 << 12)  # dates, outlets, titles and labels recur on every page
 def text(value: str) -> str:
     """Literal text for a Markdown paragraph, table cell or heading (one line)."""
     line = " ".join(value.split())

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import base64
 import csv
+import hashlib
 import io
 import json
 from functools import partial
@@ -29,6 +30,10 @@ class Anchors:
     def __init__(self, project: Project, store: SnapshotStore | None) -> None:
         self.store = store
         self.sha256 = {source.id: source.snapshot.sha256 for source in project.sources.values()}
+        # An anchor is fixed by the snapshot's hash and the quote, once the snapshot is in the store:
+        # memo keys name the facts and sources, and this names which snapshots are present.
+        present = " ".join(sorted(store.index())) if store is not None else ""
+        self.key = hashlib.sha256(present.encode()).hexdigest()
         if store is not None:
             store.prepare((self.sha256[c.source], c.quote) for fact in project.facts for c in fact.citations
                           if c.source in self.sha256)
@@ -108,7 +113,8 @@ def export_files(project: Project, anchors: Anchors, memo: Memo | None = None) -
     sources = memo.token("sources", project.sources.values())
     groups = independence_groups(project.sources)
     facts = list(project.facts)
-    encoded = [memo.get("fact-json", (fact, sources), partial(_fact_json, fact, groups, anchors)) for fact in facts]
+    encoded = [memo.get("fact-json", (fact, sources), partial(_fact_json, fact, groups, anchors), anchors.key)
+               for fact in facts]
     reverse = reverse_relations(project.sources)
     source_list = memo.get("sources-json", (sources,), lambda: [
         _dumps(_source(source, reverse[source.id])) for source in project.sources.values()])
@@ -219,7 +225,8 @@ def annotations_json(project: Project, anchors: Anchors, memo: Memo | None = Non
     sources = memo.token("sources", project.sources.values())
     items: list[str] = []
     for fact in project.facts:
-        items.extend(memo.get("annotations", (fact, sources), partial(_encoded_annotations, fact, project, anchors)))
+        items.extend(memo.get("annotations", (fact, sources), partial(_encoded_annotations, fact, project, anchors),
+                              anchors.key))
     head = _dumps(_annotations_head(len(items)))
     return f'{head[:-1]},"first":{{"type":"AnnotationPage","items":[{",".join(items)}]}}}}\n'
 

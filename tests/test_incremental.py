@@ -75,3 +75,15 @@ def test_a_generated_file_changed_on_disk_is_written_again(project: MiniProject,
     assert rebuild(project, session, out)[1] == ("briefings/bridge.md",)
     (out / "index.md").unlink()
     assert rebuild(project, session, out)[1] == ("index.md",)
+
+
+def test_a_snapshot_leaving_the_store_changes_the_exports(project: MiniProject, tmp_path: Path) -> None:
+    """With CIT002 disabled a build may go on without the snapshot: the quote's position must go too."""
+    project.write("briefings.toml", '[lint]\ndisable = ["CIT002"]\n')
+    session, out = Session(), tmp_path / "pages"
+    files, _ = rebuild(project, session, out)
+    assert '"position":' in files["data/briefings.json"]
+    (project.snapshots / "bridge.txt").rename(tmp_path / "elsewhere.txt")
+    files, written = rebuild(project, session, out)
+    assert '"position":' not in files["data/briefings.json"]
+    assert "data/annotations.jsonld" in written

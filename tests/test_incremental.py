@@ -87,3 +87,19 @@ def test_a_snapshot_leaving_the_store_changes_the_exports(project: MiniProject, 
     files, written = rebuild(project, session, out)
     assert '"position":' not in files["data/briefings.json"]
     assert "data/annotations.jsonld" in written
+
+
+def test_a_page_is_rendered_again_when_a_fact_it_links_to_changes(project: MiniProject, counted: list[str],
+                                                                   tmp_path: Path) -> None:
+    disputed = ("      - id: bridge-delayed\n        text: The council said the bridge would open later.\n"
+                "        date: 2024-03-04\n"
+                "        status: {value: disputed, by: [bridge-tolls], reason: Sources differ.}\n"
+                "        citations:\n          - source: city-herald-2024\n            quote: \"reopen in May\"\n")
+    project.write("briefings/bridge.yaml", BRIEFING_YAML + disputed)
+    project.write("briefings/tolls.yaml", OTHER)
+    session, out = Session(), tmp_path / "pages"
+    rebuild(project, session, out)
+    project.write("briefings/tolls.yaml", OTHER.replace("The minister said", "The mayor said"))
+    files, _ = rebuild(project, session, out, counted)
+    assert sorted(counted) == ["bridge", "tolls"]  # bridge links to the edited fact, with its text
+    assert "The mayor said" in files["briefings/bridge.md"]

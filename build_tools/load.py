@@ -36,9 +36,13 @@ def project_files(root: Path, folder: str) -> list[Path]:
 _recent: dict[tuple[Path, str, str, bytes], tuple[Any, tuple[Problem, ...]]] = {}
 
 
+_folders: dict[tuple[Path, Path], bool] = {}
+
+
 def load_project(config: Config) -> tuple[Project, list[Problem]]:
     """Load every file of the project; problems for what could not be loaded."""
     root = config.root
+    _folders.clear()  # a folder may have become a symlink since the last load
     problems: list[Problem] = []
     seen: dict[tuple[Path, str, str, bytes], tuple[Any, tuple[Problem, ...]]] = {}
     sources: dict[str, Source] = {}
@@ -119,14 +123,24 @@ def _validate(rel: str, data: bytes, record: schema.Record) -> tuple[Fields | No
 
 def _read_inside(root: Path, path: Path, rel: str) -> tuple[bytes, Problem | None]:
     """Read a project file, refusing anything (such as a symlink) that resolves outside the project."""
-    resolved = path.resolve()
-    if not resolved.is_relative_to(root.resolve()):
-        return b"", Problem.of(codes.INVALID_ENCODING, Location(rel), "file resolves outside the "
-                               f"project (to {resolved}); replace the symlink with the file itself")
+    resolved = path
+    if path.is_symlink() or not _inside(root, path.parent):  # resolving every path would cost a syscall per part
+        resolved = path.resolve()
+        if not resolved.is_relative_to(root.resolve()):
+            return b"", Problem.of(codes.INVALID_ENCODING, Location(rel), "file resolves outside the "
+                                   f"project (to {resolved}); replace the symlink with the file itself")
     try:
         return resolved.read_bytes(), None
     except OSError as error:
         return b"", Problem.of(codes.INVALID_ENCODING, Location(rel), f"cannot read file: {error.strerror}")
+
+
+def _inside(root: Path, folder: Path) -> bool:
+    """Whether `folder` (checked once per load) resolves inside the project."""
+    key = (root, folder)
+    if key not in _folders:
+        _folders[key] = folder.resolve().is_relative_to(root.resolve())
+    return _folders[key]
 
 
 def _valid(fields: Fields | None, *names: str) -> bool:

@@ -15,6 +15,7 @@ import itertools
 import json
 import os
 import re
+import time
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -40,7 +41,7 @@ def normalize(text: str) -> str:
     return " ".join(folded.split())
 
 
-@functools.lru_cache(maxsize=1 << 16)
+@functools.lru_cache(maxsize=1 << 18)
 def quote_pieces(quote: str) -> tuple[str, ...]:
     """A normalised quote split at ellipses into the pieces that must appear in order."""
     return tuple(piece.strip() for piece in normalize(quote).split(ELLIPSIS) if piece.strip())
@@ -374,7 +375,7 @@ class SnapshotStore:
             if self.exists:
                 for path in sorted(self.directory.iterdir()):
                     if path.is_file():
-                        self._index.setdefault(sha256_file(path), path)
+                        self._index.setdefault(_hash_of(path), path)
         return self._index
 
     def get(self, sha256: str) -> Snapshot | None:
@@ -398,6 +399,25 @@ class SnapshotStore:
         named = self.named(name)
         actual = sha256_file(named) if named is not None else None
         return actual if actual != sha256 else None
+
+
+# Hashes of snapshot files by path, size, mtime and inode, for a long-lived process (`mkdocs serve`).
+_hashes: dict[str, tuple[tuple[int, int, int], str]] = {}
+_RACY_NS = 2_000_000_000
+
+
+def _hash_of(path: Path) -> str:
+    """`sha256_file`, reused while the file's size, mtime and inode stay the same. As in git, a file
+    modified within the last two seconds is hashed every time: its mtime may not show a second edit."""
+    stat = path.stat()
+    stamp = (stat.st_size, stat.st_mtime_ns, stat.st_ino)
+    known = _hashes.get(str(path))
+    if known is not None and known[0] == stamp:
+        return known[1]
+    digest = sha256_file(path)
+    if time.time_ns() - stat.st_mtime_ns > _RACY_NS:
+        _hashes[str(path)] = (stamp, digest)
+    return digest
 
 
 def sha256_file(path: Path) -> str:

@@ -111,6 +111,15 @@ def test_symlink_out_of_the_project_is_refused(project: MiniProject, tmp_path: P
     assert [p.code for p in linked] == ["YML006"] and "resolves outside the project" in linked[0].message
 
 
+def test_a_folder_linked_out_of_the_project_is_refused(project: MiniProject, tmp_path: Path) -> None:
+    outside = tmp_path / "elsewhere"
+    (project.root / "briefings").rename(outside)
+    (project.root / "briefings").symlink_to(outside)
+    problems = project.lint().problems
+    assert [(p.where.path, p.code) for p in problems] == [("briefings/bridge.yaml", "YML006")]
+    assert "resolves outside the project" in problems[0].message
+
+
 def test_internal_error_names_the_file_and_exits_2(project: MiniProject, monkeypatch: pytest.MonkeyPatch,
                                                    capsys: pytest.CaptureFixture[str]) -> None:
     def broken(*args: object) -> None:

@@ -1,6 +1,9 @@
 from __future__ import annotations
 
+import hashlib
 from pathlib import Path
+
+import pytest
 
 from build_tools.snapshots import SnapshotStore, closest_passage, normalize, quote_pieces, word_count
 
@@ -76,3 +79,25 @@ def test_anchor_spans_ellipsis_pieces() -> None:
     anchor = anchor_quote("one two three four five", "two ... four")
     assert anchor is not None and anchor.exact == "two three four"
     assert anchor_quote("one two", "three") is None
+
+
+def test_snapshot_hashes_are_reused_only_for_files_not_modified_lately(tmp_path: Path,
+                                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    """As in git: a stat match is trusted only when the file is older than its mtime's resolution."""
+    import os
+
+    from build_tools import snapshots
+
+    monkeypatch.setattr(snapshots, "_hashes", {})
+    path = tmp_path / "a.txt"
+    path.write_text("first text", encoding="utf-8")
+    recent = path.stat().st_mtime_ns
+    assert SnapshotStore(tmp_path).index().keys() == {hashlib.sha256(b"first text").hexdigest()}
+    path.write_text("other text", encoding="utf-8")  # same size; the same mtime, as a coarse clock gives
+    os.utime(path, ns=(recent, recent))
+    assert SnapshotStore(tmp_path).index().keys() == {hashlib.sha256(b"other text").hexdigest()}
+    old = recent - 10 * 10**9
+    os.utime(path, ns=(old, old))
+    SnapshotStore(tmp_path).index()
+    monkeypatch.setattr(snapshots, "sha256_file", lambda p: pytest.fail("an unchanged old file was hashed again"))
+    assert SnapshotStore(tmp_path).index().keys() == {hashlib.sha256(b"other text").hexdigest()}

@@ -73,8 +73,14 @@ def _year_grid(scale: Scale, top: float, bottom: float) -> list[str]:
     return lines
 
 
-def timeline_svg(facts: Sequence[Fact], href: Callable[[Fact], str], chart_id: str = "timeline") -> str:
-    """Every fact a row, in date order and grouped by year: date, mark on a shared axis, text."""
+Row = Callable[[Fact, "Scale", float, str], str]
+
+
+def timeline_svg(facts: Sequence[Fact], href: Callable[[Fact], str], chart_id: str = "timeline",
+                 row: Row | None = None) -> str:
+    """Every fact a row, in date order and grouped by year: date, mark on a shared axis, text.
+    `row` draws one row (by default `timeline_row`; the caller may memoise it)."""
+    row = row or timeline_row
     dated = sorted((f for f in facts if f.date), key=timeline_order)
     if not dated:
         return ""
@@ -90,7 +96,7 @@ def timeline_svg(facts: Sequence[Fact], href: Callable[[Fact], str], chart_id: s
             body.append(f'<text class="tl-year-label" x="0" y="{y}">{year}</text>')
             body.append(f'<line class="tl-rule" x1="0" y1="{y + 6}" x2="{WIDTH}" y2="{y + 6}"/>')
             y += ROW
-        body.append(_timeline_row(fact, scale, y, href(fact)))
+        body.append(row(fact, scale, y, href(fact)))
         y += ROW
     height = y
     grid = _year_grid(scale, 22, height - ROW / 2)
@@ -100,7 +106,7 @@ def timeline_svg(facts: Sequence[Fact], href: Callable[[Fact], str], chart_id: s
     return _svg(chart_id, height, title, desc, grid + body).replace('class="tl"', 'class="tl tl-full"', 1)
 
 
-def _timeline_row(fact: Fact, scale: Scale, y: float, link: str) -> str:
+def timeline_row(fact: Fact, scale: Scale, y: float, link: str) -> str:
     assert fact.date is not None
     label = escape(fact.date.display())
     full = escape(f"{fact.date.display()}: {fact.text}")

@@ -68,7 +68,7 @@ def front_matter(**fields: str) -> str:
     return "---\n" + "\n".join(lines) + "\n---\n\n"
 
 
-@functools.lru_cache(maxsize=1 << 16)
+@functools.lru_cache(maxsize=1 << 18)  # two quotes a fact at 100,000 facts
 def quote_anchor(quote_text: str) -> str:
     """A stable anchor for a quote on its source page: same words, same anchor."""
     return "q-" + hashlib.sha256(normalize(quote_text).encode()).hexdigest()[:10]

@@ -10,7 +10,7 @@ from functools import partial
 from build_tools.memo import Memo
 from build_tools.model import Briefing, Citation, Fact, Project, Source
 from build_tools.provenance import independence_groups, independent_count, reverse_relations
-from build_tools.render.charts import Bar, bar_chart, strip_svg, timeline_order, timeline_svg
+from build_tools.render.charts import Bar, Scale, bar_chart, strip_svg, timeline_order, timeline_row, timeline_svg
 from build_tools.render.fragments import with_text_fragment
 from build_tools.render.markdown import (
     external_link,
@@ -80,7 +80,7 @@ def render_pages(project: Project, directory_urls: bool = True, memo: Memo | Non
     pages = {
         "index.md": memo.get("home", (sources, briefings), lambda: render_home(site), settings),
         "rules.md": memo.get("rules", (), lambda: render_rules(ALL_CODES)),
-        "timeline.md": memo.get("timeline", (briefings,), lambda: render_timeline(site), settings),
+        "timeline.md": memo.get("timeline", (briefings,), lambda: render_timeline(site, memo), settings),
     }
     for briefing in project.briefings:
         targets = tuple(site.facts.get(other) for fact in briefing.facts if fact.status for other in fact.status.by)
@@ -137,9 +137,17 @@ def _source_list(sources: Iterable[Source]) -> str:
 
 # --- the timeline -------------------------------------------------------------------------
 
-def render_timeline(site: Site) -> str:
+def render_timeline(site: Site, memo: Memo | None = None) -> str:
+    """One page, every dated fact. Its rows are memoised one by one: after an edit the page is
+    assembled again (any fact may move), but only the edited fact's rows are drawn again."""
+    memo = memo or Memo(keep=False)
+
+    def row(fact: Fact, scale: Scale, y: float, href: str) -> str:
+        return memo.get("timeline-svg-row", (fact,), partial(timeline_row, fact, scale, y, href), (scale, y, href))
+
     facts = [f for f in site.project.facts if f.date]
-    svg = timeline_svg(facts, lambda f: site.page_url(f"briefings/{f.briefing}", 0) + f"#{fact_anchor(f.id)}")
+    svg = timeline_svg(facts, lambda f: site.page_url(f"briefings/{f.briefing}", 0) + f"#{fact_anchor(f.id)}",
+                       row=row)
     parts = [front_matter(title="Timeline", description="Every dated fact in date order."), "# Timeline",
              f"All {len(facts)} dated facts across the briefings, in date order. A dot marks a day; a band "
              "marks a month or a whole year when the sources give no more precision. Select a row to open "
@@ -150,11 +158,15 @@ def render_timeline(site: Site) -> str:
         by_year[fact.date.year].append(fact)
     titles = {b.id: b.title for b in site.project.briefings}
     for year, items in sorted(by_year.items()):
-        rows = [(text(f.date.display() if f.date else ""),
-                 link(f.text, f"briefings/{f.briefing}.md#{fact_anchor(f.id)}"),
-                 text(titles[f.briefing])) for f in items]
+        rows = [memo.get("timeline-table-row", (f,), partial(_timeline_table_row, f, titles[f.briefing]),
+                         titles[f.briefing]) for f in items]
         parts += [f"## {year}", table(("Date", "Fact", "Briefing"), rows)]
     return "\n\n".join(p for p in parts if p) + "\n"
+
+
+def _timeline_table_row(fact: Fact, briefing_title: str) -> tuple[str, str, str]:
+    return (text(fact.date.display() if fact.date else ""),
+            link(fact.text, f"briefings/{fact.briefing}.md#{fact_anchor(fact.id)}"), text(briefing_title))
 
 
 # --- briefing pages ------------------------------------------------------------------------

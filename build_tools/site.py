@@ -79,10 +79,11 @@ def write_files(files: Mapping[str, str], out_dir: Path, written: Written | None
         for rel, content in sorted(files.items()):
             target = out_dir / rel
             last = written.get(str(target)) if written is not None else None
-            if last is not None and last[0] == content and _stamp(target) == last[1:]:
+            known = last is not None and _stamp(target) == last[1:]  # the disk holds what we wrote last
+            if known and last is not None and last[0] == content:
                 continue
             data = content.encode("utf-8")
-            if not (target.is_file() and target.read_bytes() == data):
+            if known or not (target.is_file() and target.read_bytes() == data):
                 yield rel, data
             elif written is not None:
                 written[str(target)] = (content, *_stamp(target))

@@ -12,10 +12,10 @@ import hashlib
 import io
 import json
 from functools import partial
-from typing import Any
+from typing import Any, NamedTuple
 
 from build_tools.memo import Memo
-from build_tools.model import Briefing, Citation, Fact, Project, Source
+from build_tools.model import Citation, Fact, Project, Source
 from build_tools.provenance import independence_groups, independent_count, reverse_relations
 from build_tools.snapshots import Anchor, SnapshotStore
 
@@ -107,50 +107,62 @@ def _source(source: Source, reverse: dict[str, list[str]]) -> dict[str, Any]:
 
 def export_files(project: Project, anchors: Anchors, memo: Memo | None = None) -> dict[str, str]:
     """The full export `data/briefings.json` (the same bytes as `export_json`), and per-briefing data
-    for readers: `data/<id>.json` (facts) and `data/<id>.csv` (one row per citation). Each fact is
-    encoded once, and taken from `memo` when neither it nor any source changed."""
+    for readers: `data/<id>.json` (facts) and `data/<id>.csv` (one row per citation), cut from it.
+    Each fact is encoded once, and taken from `memo` when neither it nor any source changed."""
     memo = memo or Memo(keep=False)
     sources = memo.token("sources", project.sources.values())
     groups = independence_groups(project.sources)
     facts = list(project.facts)
-    encoded = [memo.get("fact-json", (fact, sources), partial(_fact_json, fact, groups, anchors), anchors.key)
+    entries = [memo.get("fact-entry", (fact, sources), partial(_fact_entry, fact, groups, anchors), anchors.key)
                for fact in facts]
     reverse = reverse_relations(project.sources)
-    source_list = memo.get("sources-json", (sources,), lambda: [
-        _dumps(_source(source, reverse[source.id])) for source in project.sources.values()])
+    source_entries = memo.get("source-entries", (sources,), lambda: [
+        _encoded(_source(source, reverse[source.id])) for source in project.sources.values()])
     head = {"briefings": _briefing_list(project), "facts": None, "sources": None}
-    files = {EXPORT_PATH: to_json(head, {"facts": encoded, "sources": source_list})}
-    by_briefing: dict[str, list[int]] = {b.id: [] for b in project.briefings}
-    for number, fact in enumerate(facts):
-        by_briefing[fact.briefing].append(number)
+    files = {EXPORT_PATH: to_json(head, {"facts": [e.json for e in entries],
+                                         "sources": [e.json for e in source_entries]})}
+    by_id = {entry.data["id"]: entry.data for entry in source_entries}
+    by_briefing: dict[str, list[Entry]] = {b.id: [] for b in project.briefings}
+    for fact, entry in zip(facts, entries, strict=True):
+        by_briefing[fact.briefing].append(entry)
     for briefing in project.briefings:
-        numbers = by_briefing[briefing.id]
+        chosen = by_briefing[briefing.id]
         files[f"data/{briefing.id}.json"] = to_json(
             {"briefing": {"id": briefing.id, "title": briefing.title}, "facts": None},
-            {"facts": [encoded[n] for n in numbers]})
-        files[f"data/{briefing.id}.csv"] = memo.get("csv", (briefing, sources), partial(_csv, briefing, project))
+            {"facts": [e.json for e in chosen]})
+        files[f"data/{briefing.id}.csv"] = memo.get(
+            "csv", (briefing, sources), partial(_csv, [e.data for e in chosen], by_id))
     return files
 
 
-def _fact_json(fact: Fact, groups: dict[str, str], anchors: Anchors) -> str:
-    return _dumps(_fact(fact, groups, anchors))
+class Entry(NamedTuple):
+    """One exported object, and its JSON text."""
+
+    data: dict[str, Any]
+    json: str
+
+
+def _encoded(data: dict[str, Any]) -> Entry:
+    return Entry(data, _dumps(data))
+
+
+def _fact_entry(fact: Fact, groups: dict[str, str], anchors: Anchors) -> Entry:
+    return _encoded(_fact(fact, groups, anchors))
 
 
 CSV_COLUMNS = ("fact_id", "section", "date", "as_of", "status", "text", "source", "outlet", "published", "quote")
 
 
-def _csv(briefing: Briefing, project: Project) -> str:
+def _csv(facts: list[dict[str, Any]], sources: dict[str, dict[str, Any]]) -> str:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(CSV_COLUMNS)
-    for fact in briefing.facts:
-        status = fact.status.value if fact.status else "current"
-        for citation in fact.citations:
-            source = project.sources[citation.source]
-            writer.writerow([fact.id, fact.section, fact.date.iso() if fact.date else None,
-                             fact.as_of.iso() if fact.as_of else "", status, fact.text, citation.source,
-                             source.outlet or "unknown", source.published.iso() if source.published else "unknown",
-                             citation.quote])
+    for fact in facts:
+        for citation in fact["citations"]:
+            source = sources[citation["source"]]
+            writer.writerow([fact["id"], fact["section"], fact["date"], fact["as_of"] or "", fact["status"]["value"],
+                             fact["text"], citation["source"], source["outlet"] or "unknown",
+                             source["published"] or "unknown", citation["quote"]])
     return out.getvalue()
 
 

@@ -86,6 +86,9 @@ class Snapshot:
         return self.normalized.count(pieces[0]) if pieces else 0
 
 
+CONTEXT = 32  # characters of prefix and suffix kept around an anchored quote
+
+
 @dataclass(frozen=True)
 class Anchor:
     """Where a quote stands in the snapshot's original text: offsets and a W3C TextQuoteSelector."""
@@ -96,8 +99,10 @@ class Anchor:
     prefix: str
     suffix: str
 
-
-CONTEXT = 32
+    @classmethod
+    def at(cls, text: str, begin: int, end: int) -> Anchor:
+        """The span `begin:end` of `text`, with up to CONTEXT characters either side."""
+        return cls(begin, end, text[begin:end], text[max(0, begin - CONTEXT):begin], text[end:end + CONTEXT])
 
 
 def anchor_quote(text: str, quote: str, mapped: OffsetMap | None = None) -> Anchor | None:
@@ -110,8 +115,7 @@ def anchor_quote(text: str, quote: str, mapped: OffsetMap | None = None) -> Anch
     spans = find_pieces(mapped.normalized, quote)
     if not spans:
         return None
-    begin, end = mapped.origin(spans[0][0]), mapped.origin(spans[-1][1] - 1) + 1
-    return Anchor(begin, end, text[begin:end], text[max(0, begin - CONTEXT):begin], text[end:end + CONTEXT])
+    return Anchor.at(text, mapped.origin(spans[0][0]), mapped.origin(spans[-1][1] - 1) + 1)
 
 
 _RUN = re.compile(r"\S+")
@@ -271,7 +275,7 @@ class SnapshotStore:
 
     def place(self, sha256: str, quote: str) -> Placement | None:
         """The quote's placement in the snapshot with this hash, or None when there is no such snapshot."""
-        if sha256 not in (self._index if self._index is not None else self.index()):
+        if sha256 not in self.index():
             return None
         placement = self._known().get(sha256, {}).get(quote)
         if placement is None:
@@ -295,8 +299,7 @@ class SnapshotStore:
             mapped: OffsetMap | None = None
             places = known.setdefault(sha256, {})
             for quote in quotes:
-                spans = find_pieces(snapshot.normalized, quote)
-                if spans is None:
+                if snapshot.locate(quote) is None:
                     places[quote] = Placement(False, 0, None, None)
                     continue
                 mapped = mapped or OffsetMap(snapshot.text)
@@ -316,10 +319,7 @@ class SnapshotStore:
         placement = self.place(sha256, quote)
         if placement is None or placement.start is None or placement.end is None:
             return None
-        snapshot = self.get(sha256)
-        assert snapshot is not None
-        text, begin, end = snapshot.text, placement.start, placement.end
-        return Anchor(begin, end, text[begin:end], text[max(0, begin - CONTEXT):begin], text[end:end + CONTEXT])
+        return Anchor.at(self.text(sha256), placement.start, placement.end)
 
     def _places_file(self) -> Path | None:
         return None if self.cache_dir is None else self.cache_dir / f"quote-places-{_PLACES_VERSION}.json"

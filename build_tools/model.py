@@ -110,6 +110,11 @@ class Source:
         return f"Untitled article: {self.outlet_label}, {date}"
 
     @property
+    def published_label(self) -> str:
+        """The publication date as readers see it."""
+        return self.published.display() if self.published else "date unknown"
+
+    @property
     def outlet_label(self) -> str:
         outlet = self.outlet or "unknown outlet"
         if self.original_outlet:

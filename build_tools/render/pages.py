@@ -129,9 +129,8 @@ def render_home(site: Site) -> str:
 def _source_list(sources: Iterable[Source]) -> str:
     lines = []
     for source in sources:
-        published = source.published.display() if source.published else "date unknown"
         lines.append(f"- {link(source.label, f'sources/{source.id}.md')}: "
-                     f"{text(source.outlet_label)}, {text(published)}")
+                     f"{text(source.outlet_label)}, {text(source.published_label)}")
     return "\n".join(lines)
 
 
@@ -222,8 +221,7 @@ def _outlet_mix(site: Site, briefing: Briefing, sources: list[str]) -> str:
     for sid in sorted(sources, key=lambda s: (-uses[s], s)):
         source = project.sources[sid]
         relation = "(rewrite)" if source.derived_from else "(republication)" if source.republished_from else ""
-        date = source.published.display() if source.published else "date unknown"
-        bars.append(Bar(f"{source.outlet_label}, {date}", uses[sid], relation))
+        bars.append(Bar(f"{source.outlet_label}, {source.published_label}", uses[sid], relation))
     summary = (f"**Outlet mix:** {len(sources)} sources from {len(outlets)} outlets, {independent} independent "
                "(a rewrite or republication of another source counts once). "
                + "; ".join(f"{text(b.label)}: {b.value} facts" + (f" {text(b.note)}" if b.note else "")
@@ -260,8 +258,7 @@ def _fact_block(site: Site, fact: Fact, notes: _Footnotes) -> str:
 def _footnote(project: Project, number: int, citation: Citation, cited_as: dict[str, str]) -> str:
     source = project.sources[citation.source]
     if source.id not in cited_as:
-        published = source.published.display() if source.published else "date unknown"
-        cited_as[source.id] = f"{text(source.outlet_label)}, {text(published)}"
+        cited_as[source.id] = f"{text(source.outlet_label)}, {text(source.published_label)}"
     page = f"../sources/{source.id}.md#{quote_anchor(citation.quote)}"
     parts = [f"{cited_as[source.id]}: “{text(citation.quote)}”", link("Source page", page)]
     if source.url:

@@ -36,30 +36,29 @@ def project_files(root: Path, folder: str) -> list[Path]:
 _recent: dict[tuple[Path, str, str, bytes], tuple[Any, tuple[Problem, ...]]] = {}
 
 
-_folders: dict[tuple[Path, Path], bool] = {}
-
-
 def load_project(config: Config) -> tuple[Project, list[Problem]]:
     """Load every file of the project; problems for what could not be loaded."""
     root = config.root
-    _folders.clear()  # a folder may have become a symlink since the last load
     problems: list[Problem] = []
     seen: dict[tuple[Path, str, str, bytes], tuple[Any, tuple[Problem, ...]]] = {}
     sources: dict[str, Source] = {}
     broken: set[str] = set()
     files: list[str] = []
+    inside = _folder_inside(root, SOURCES_DIR)
     for path in project_files(root, SOURCES_DIR):
         files.append(_relative(root, path))
-        source = _load(root, path, schema.SOURCE, _source, problems, config.cache_dir, seen)
+        source = _load(root, path, files[-1], inside, schema.SOURCE, _source, problems, config.cache_dir, seen)
         if source is None:
             broken.add(path.stem)
         else:
             sources[source.id] = source
     briefings = []
     before = len(problems)
+    inside = _folder_inside(root, BRIEFINGS_DIR)
     for path in project_files(root, BRIEFINGS_DIR):
         files.append(_relative(root, path))
-        briefing = _load(root, path, schema.BRIEFING, _briefing, problems, config.cache_dir, seen)
+        briefing = _load(root, path, files[-1], inside, schema.BRIEFING, _briefing, problems, config.cache_dir,
+                         seen)
         if briefing is not None:
             briefings.append(briefing)
     complete = len(problems) == before
@@ -74,13 +73,12 @@ def _relative(root: Path, path: Path) -> str:
     return path.relative_to(root).as_posix()
 
 
-def _load(root: Path, path: Path, record: schema.Record, build: Callable[[str, Fields, list[Problem]], Any],
-          problems: list[Problem], cache_dir: Path | None,
+def _load(root: Path, path: Path, rel: str, folder_inside: bool, record: schema.Record,
+          build: Callable[[str, Fields, list[Problem]], Any], problems: list[Problem], cache_dir: Path | None,
           seen: dict[tuple[Path, str, str, bytes], tuple[Any, tuple[Problem, ...]]]) -> Any:
     """One file → its model object (or None), from memory, the file cache, or validation."""
-    rel = _relative(root, path)
     current_file.set(rel)
-    data, problem = _read_inside(root, path, rel)
+    data, problem = _read_inside(root, path, rel, folder_inside)
     if problem is not None:
         problems.append(problem)
         return None
@@ -121,10 +119,12 @@ def _validate(rel: str, data: bytes, record: schema.Record) -> tuple[Fields | No
     return fields, list(parsed.problems) + found
 
 
-def _read_inside(root: Path, path: Path, rel: str) -> tuple[bytes, Problem | None]:
-    """Read a project file, refusing anything (such as a symlink) that resolves outside the project."""
+def _read_inside(root: Path, path: Path, rel: str, folder_inside: bool) -> tuple[bytes, Problem | None]:
+    """Read a project file, refusing anything (such as a symlink) that resolves outside the project.
+    Only a symlink, or a file in a folder that resolves elsewhere, is resolved: resolving costs a
+    system call per part of the path."""
     resolved = path
-    if path.is_symlink() or not _inside(root, path.parent):  # resolving every path would cost a syscall per part
+    if path.is_symlink() or not folder_inside:
         resolved = path.resolve()
         if not resolved.is_relative_to(root.resolve()):
             return b"", Problem.of(codes.INVALID_ENCODING, Location(rel), "file resolves outside the "
@@ -135,12 +135,9 @@ def _read_inside(root: Path, path: Path, rel: str) -> tuple[bytes, Problem | Non
         return b"", Problem.of(codes.INVALID_ENCODING, Location(rel), f"cannot read file: {error.strerror}")
 
 
-def _inside(root: Path, folder: Path) -> bool:
-    """Whether `folder` (checked once per load) resolves inside the project."""
-    key = (root, folder)
-    if key not in _folders:
-        _folders[key] = folder.resolve().is_relative_to(root.resolve())
-    return _folders[key]
+def _folder_inside(root: Path, folder: str) -> bool:
+    """Whether a project folder resolves inside the project (it may be a symlink)."""
+    return (root / folder).resolve().is_relative_to(root.resolve())
 
 
 def _valid(fields: Fields | None, *names: str) -> bool:

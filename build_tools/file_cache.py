@@ -10,11 +10,11 @@ A damaged or unreadable entry is ignored and rebuilt.
 from __future__ import annotations
 
 import hashlib
-import json
 from pathlib import Path
 from typing import Any
 
 from build_tools import dates, schema, syntax_codes, yaml_nodes
+from build_tools.cache_files import read_json, write_json
 from build_tools.problems import Location, Problem, Severity
 from build_tools.schema import Fields, Value
 
@@ -31,12 +31,12 @@ def load(cache_dir: Path | None, record: str, data: bytes, path: str) -> tuple[F
     """The cached result for these bytes, with locations in `path`, or None on a miss."""
     if cache_dir is None:
         return None
+    raw = read_json(_entry(cache_dir, record, data))
     try:
-        raw = json.loads(_entry(cache_dir, record, data).read_text(encoding="utf-8"))
         fields = None if raw["fields"] is None else _decode_fields(raw["fields"], path)
         problems = [Problem(Location(path, line, column), code, name, Severity(severity), message)
                     for line, column, code, name, severity, message in raw["problems"]]
-    except (OSError, ValueError, KeyError, TypeError, IndexError):
+    except (ValueError, KeyError, TypeError, IndexError):  # absent (None) or damaged
         return None
     return fields, problems
 
@@ -48,14 +48,7 @@ def store(cache_dir: Path | None, record: str, data: bytes, fields: Fields | Non
         "fields": None if fields is None else _encode_fields(fields),
         "problems": [[p.where.line, p.where.column, p.code, p.name, p.severity.value, p.message] for p in problems],
     }
-    entry = _entry(cache_dir, record, data)
-    try:
-        entry.parent.mkdir(parents=True, exist_ok=True)
-        tmp = entry.with_suffix(".tmp")
-        tmp.write_text(json.dumps(payload, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
-        tmp.replace(entry)
-    except OSError:
-        pass  # a read-only tree still lints, only without the cache
+    write_json(_entry(cache_dir, record, data), payload)
 
 
 # A value is [data, line, column]; data is a string, null, a list of values, or {"": {key: value}}.

@@ -20,6 +20,7 @@ from dataclasses import astuple, dataclass
 from itertools import combinations
 from pathlib import Path
 
+from build_tools.cache_files import read_json, write_json
 from build_tools.snapshots import normalize
 
 SHINGLE = 4
@@ -79,19 +80,14 @@ def cached_features(sha256: str, text: str, cache_dir: Path | None) -> Features:
     if cache_dir is None:
         return features(text)
     path = cache_dir / f"similarity-{CACHE_VERSION}" / f"{sha256}.json"
+    data = read_json(path)
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
         return Features(frozenset(data["shingles"]), frozenset(data["figures"]), frozenset(data["names"]))
-    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+    except (KeyError, TypeError, AttributeError):  # absent (None) or damaged
         pass
     found = features(text)
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        payload = {"shingles": sorted(found.shingles), "figures": sorted(found.figures),
-                   "names": sorted(found.names)}
-        path.write_text(json.dumps(payload, separators=(",", ":")), encoding="utf-8")
-    except OSError:
-        pass  # a read-only tree still lints, only slower
+    write_json(path, {"shingles": sorted(found.shingles), "figures": sorted(found.figures),
+                      "names": sorted(found.names)})
     return found
 
 
@@ -156,20 +152,15 @@ def cached_suspicious_pairs(snapshots: Mapping[str, str], text_of: Callable[[str
     key = hashlib.sha256(json.dumps(sorted(snapshots.items())).encode()).hexdigest()
     path = cache_dir / f"similarity-{CACHE_VERSION}" / f"pairs-{key}.json" if cache_dir else None
     if path is not None:
+        data = read_json(path)
         try:
-            data = json.loads(path.read_text(encoding="utf-8"))
             return [Pair(*row) for row in data["pairs"]], float(data["base"])
-        except (OSError, ValueError, KeyError, TypeError):
+        except (ValueError, KeyError, TypeError):  # absent (None) or damaged
             pass
     found = {sid: cached_features(sha, text_of(sha), cache_dir) for sid, sha in snapshots.items()}
     pairs, base = suspicious_pairs({}, found)
     if path is not None:
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            payload = {"pairs": [list(astuple(p)) for p in pairs], "base": base}
-            path.write_text(json.dumps(payload, separators=(",", ":")), encoding="utf-8")
-        except OSError:
-            pass
+        write_json(path, {"pairs": [list(astuple(p)) for p in pairs], "base": base})
     return pairs, base
 
 

@@ -12,8 +12,6 @@ import bisect
 import functools
 import hashlib
 import itertools
-import json
-import os
 import re
 import time
 import unicodedata
@@ -22,6 +20,8 @@ from dataclasses import dataclass
 from difflib import SequenceMatcher
 from pathlib import Path
 from typing import NamedTuple
+
+from build_tools.cache_files import read_json, write_json
 
 _FOLD = str.maketrans({
     "\u2018": "'", "\u2019": "'", "\u201a": "'", "\u201b": "'", "\u2032": "'", "\u00b4": "'",
@@ -331,13 +331,13 @@ class SnapshotStore:
             if remembered is not None:  # a long-lived process: no need to read the file again
                 self._places = remembered
                 return remembered
+            raw = read_json(path) if path else {}
             try:
-                raw = json.loads(path.read_text(encoding="utf-8")) if path else {}
                 self._places = {sha: {quote: Placement(bool(found), int(count), start, end)
                                       for quote, (found, count, start, end) in quotes.items()}
                                 for sha, quotes in raw.items()}
-            except (OSError, ValueError, TypeError, AttributeError):
-                self._places = {}  # absent or damaged: recomputed
+            except (ValueError, TypeError, AttributeError):
+                self._places = {}  # absent (None) or damaged: recomputed
             if path is not None:
                 _remembered.clear()
                 _remembered[path] = self._places
@@ -352,18 +352,8 @@ class SnapshotStore:
         if path is None or not (self._computed or unused):
             return
         keep = self._used if prune else {sha: set(quotes) for sha, quotes in known.items()}
-        payload = {sha: {quote: list(known[sha][quote]) for quote in sorted(quotes)}
-                   for sha, quotes in sorted(keep.items()) if sha in known}
-        text = json.dumps(payload, ensure_ascii=False, separators=(",", ":"))
-        try:
-            if path.is_file() and path.read_text(encoding="utf-8") == text:
-                return
-            path.parent.mkdir(parents=True, exist_ok=True)
-            tmp = path.with_suffix(f".{os.getpid()}.tmp")
-            tmp.write_text(text, encoding="utf-8")
-            tmp.replace(path)
-        except OSError:
-            pass  # a read-only tree still lints, only without the cache
+        write_json(path, {sha: {quote: list(known[sha][quote]) for quote in sorted(quotes)}
+                          for sha, quotes in sorted(keep.items()) if sha in known})
 
     @property
     def exists(self) -> bool:

@@ -138,19 +138,14 @@ elif what in ("lint", "build"):
 elif what == "edit":  # as under `mkdocs serve`: one process builds, an editor saves one fact, it rebuilds
     from build_tools.bench import edit_one_fact
     from build_tools.config import load_config
-    from build_tools.lint import lint_project
-    from build_tools.site import Session, generate, write_files
-    session = Session()
-    def rebuild():
-        result = lint_project(load_config(root))
-        files = generate(result.project, result.store, True, session.memo)
-        return result, write_files(files, root / "build/pages", session.written)
-    rebuild()
+    from build_tools.site import Session
+    session = Session()  # what the MkDocs hook keeps in `site.SERVE`, and the same rebuild
+    session.rebuild(load_config(root))
     edit_one_fact(root)
     started = time.perf_counter()
-    result, report = rebuild()
-    extra["errors"] = result.errors
-    extra["rewritten"] = len(report.written)
+    build = session.rebuild(load_config(root))
+    extra["errors"] = build.lint.errors
+    extra["rewritten"] = len(build.report.written) if build.report else None
 elif what == "lint_one":
     from build_tools.config import load_config
     from build_tools.lint import lint_project

@@ -15,9 +15,8 @@ from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File, Files
 
 from build_tools.config import ConfigError, load_config
-from build_tools.lint import lint_project
 from build_tools.report import summary
-from build_tools.site import SERVE, generate, write_files
+from build_tools.site import SERVE
 
 log = logging.getLogger("mkdocs.hooks.briefings")
 
@@ -28,15 +27,14 @@ def on_files(files: Files, config: MkDocsConfig, **_: Any) -> Files:
         settings = load_config(root)
     except ConfigError as error:
         raise PluginError(f"briefings: {error}") from None
-    result = lint_project(settings)
+    build = SERVE.rebuild(settings, config.use_directory_urls)
+    result = build.lint
     for problem in result.problems:
         (log.error if problem.severity.value == "error" else log.info)(problem.line())
-    if result.errors:
+    if build.report is None:
         raise PluginError(f"briefings: {summary(result)}; fix them or run `briefings lint` for details")
-    generated = generate(result.project, result.store, config.use_directory_urls, SERVE.memo)
-    report = write_files(generated, settings.output, SERVE.written)
-    log.info("%s; %d generated files changed", summary(result), len(report.written))
-    for rel in sorted(generated):
+    log.info("%s; %d generated files changed", summary(result), len(build.report.written))
+    for rel in sorted(build.files):
         existing = files.get_file_from_path(rel)
         if existing is not None:
             raise PluginError(f"briefings: docs/{rel} is hand-written but the generator owns that path; "

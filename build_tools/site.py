@@ -10,12 +10,14 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+from build_tools.config import Config
 from build_tools.export import (
     ANNOTATIONS_PATH,
     Anchors,
     annotations_json,
     export_files,
 )
+from build_tools.lint import LintResult, lint_project
 from build_tools.memo import Memo
 from build_tools.model import Project
 from build_tools.render import render_pages
@@ -108,12 +110,27 @@ def _stamp(path: Path) -> tuple[int, int]:
     return (stat.st_size, stat.st_mtime_ns)
 
 
+@dataclass(frozen=True)
+class Rebuild:
+    lint: LintResult
+    files: dict[str, str]  # empty when the lint found errors
+    report: WriteReport | None
+
+
 class Session:
     """What a long-lived process keeps between builds: rendered outputs and what is on disk."""
 
     def __init__(self) -> None:
         self.memo = Memo()
         self.written: Written = {}
+
+    def rebuild(self, config: Config, directory_urls: bool = True) -> Rebuild:
+        """Lint, and unless there are errors, generate what changed and write it to `config.output`."""
+        result = lint_project(config)
+        if result.errors:
+            return Rebuild(result, {}, None)
+        files = generate(result.project, result.store, directory_urls, self.memo)
+        return Rebuild(result, files, write_files(files, config.output, self.written))
 
 
 # `mkdocs serve` re-executes the hook module on every rebuild; this module stays imported.

@@ -35,8 +35,7 @@ class Anchors:
         present = " ".join(sorted(store.index())) if store is not None else ""
         self.key = hashlib.sha256(present.encode()).hexdigest()
         if store is not None:
-            store.prepare((self.sha256[c.source], c.quote) for fact in project.facts for c in fact.citations
-                          if c.source in self.sha256)
+            store.prepare(project.quotes())
 
     def get(self, citation: Citation) -> Anchor | None:
         sha256 = self.sha256.get(citation.source)

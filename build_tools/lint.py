@@ -51,7 +51,7 @@ def _lint(config: Config, only: Iterable[str]) -> LintResult:
     store = SnapshotStore(config.snapshots, config.cache_dir)
     wanted = set(only)
     focus = frozenset(wanted) if wanted else None
-    store.prepare(_quotes(project, focus))
+    store.prepare(project.quotes(focus))  # placed in one pass, one snapshot at a time
     for rule in RULES:
         if rule.code.code in config.disabled_rules or rule.code.name in config.disabled_rules:
             continue
@@ -64,17 +64,6 @@ def _lint(config: Config, only: Iterable[str]) -> LintResult:
     kept, suppressed = _apply_suppressions(project, problems)
     return LintResult(project, tuple(sorted(kept, key=Problem.sort_key)),
                       tuple(sorted(suppressed, key=Problem.sort_key)), store)
-
-
-def _quotes(project: Project, focus: frozenset[str] | None) -> Iterable[tuple[str, str]]:
-    """Every (snapshot, quote) the quote rules will look up, so they are placed in one pass."""
-    sources = project.sources
-    for fact in project.facts:
-        if focus is None or fact.at.path in focus:
-            for citation in fact.citations:
-                source = sources.get(citation.source)
-                if source is not None:
-                    yield source.snapshot.sha256, citation.quote
 
 
 def _apply_suppressions(project: Project, problems: list[Problem]) -> tuple[list[Problem], list[Problem]]:

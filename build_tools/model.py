@@ -147,6 +147,15 @@ class Project:
         for briefing in self.briefings:
             yield from briefing.facts
 
+    def quotes(self, paths: frozenset[str] | None = None) -> Iterator[tuple[str, str]]:
+        """(snapshot hash, quote) of every citation of a known source; only in `paths` when given."""
+        for fact in self.facts:
+            if paths is None or fact.at.path in paths:
+                for citation in fact.citations:
+                    source = self.sources.get(citation.source)
+                    if source is not None:
+                        yield source.snapshot.sha256, citation.quote
+
     def suppressions(self) -> Iterator[Suppression]:
         for source in self.sources.values():
             if source.suppression:

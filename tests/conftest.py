@@ -77,6 +77,18 @@ def require_seeds() -> Path:
     pytest.skip(f"the real snapshots are not at {SEEDS}")
 
 
+@pytest.fixture(scope="session")
+def mkdocs_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The real briefings through `mkdocs build --strict`, built once for every test that reads it.
+    Tests read it and never change it."""
+    seeds = require_seeds()
+    out = tmp_path_factory.mktemp("mkdocs-site")
+    result = mkdocs_build(ROOT, out, seeds)
+    assert result.returncode == 0, result.stderr
+    assert "WARNING" not in result.stderr, result.stderr
+    return out
+
+
 @dataclass
 class MiniProject:
     root: Path

@@ -33,11 +33,8 @@ PAGES = {"home": "", "briefing": "briefings/contacts/", "source": "sources/fox-2
 
 
 @pytest.fixture(scope="module")
-def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    out = tmp_path_factory.mktemp("browser-site")
-    result = mkdocs_build(ROOT, out, require_seeds())
-    assert result.returncode == 0, result.stderr
-    return out
+def site(mkdocs_site: Path) -> Path:
+    return mkdocs_site
 
 
 @pytest.fixture(scope="module")

@@ -23,6 +23,7 @@ from build_tools.render.markdown import (
     text,
 )
 from build_tools.render.rules_page import render_rules
+from build_tools.render.structured_data import briefing_jsonld, script_element
 from build_tools.rules import ALL_CODES
 
 
@@ -206,7 +207,13 @@ def render_briefing(site: Site, briefing: Briefing) -> str:
     cited_as: dict[str, str] = {}  # source id → how its notes begin
     parts.append("\n".join(_footnote(project, number, citation, cited_as)
                            for number, citation in enumerate(notes.citations, start=1)))
+    parts.append(structured_data(site, briefing))
     return "\n\n".join(p for p in parts if p) + "\n"
+
+
+def structured_data(site: Site, briefing: Briefing) -> str:
+    """schema.org JSON-LD for search engines and other tools: a raw HTML block, placed last on the page."""
+    return script_element(briefing_jsonld(site.project, briefing))
 
 
 def _outlet_mix(site: Site, briefing: Briefing, sources: list[str]) -> str:

@@ -41,7 +41,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return int(args.func(args))
     except ConfigError as error:
-        print(f"briefings: configuration error: {error}", file=sys.stderr)
+        print(error if error.located else f"briefings: configuration error: {error}", file=sys.stderr)
         return EXIT_USAGE
     except KeyboardInterrupt:
         return 130
@@ -263,7 +263,7 @@ def cmd_explain(args: argparse.Namespace) -> int:
     if code is None:
         print(f"briefings: no rule '{args.code}'; `briefings rules` lists them", file=sys.stderr)
         return EXIT_USAGE
-    print(f"{code.code} {code.name} ({code.severity.value})\n\n{code.doc.strip()}")
+    print(f"{code.code} {code.name} ({code.severity.value})\n\n{code.documentation()}")
     return EXIT_OK
 
 

@@ -1,23 +1,70 @@
-"""Project settings: `briefings.toml` at the project root, plus command-line and environment."""
+"""Project settings: `briefings.toml` at the project root, plus command-line and environment.
+
+Every setting is declared once (`PROJECT_SETTINGS`, `DISABLE`, and each rule's `Code.options`)
+and the file is validated once, here: an unknown table, setting, option or rule code, or a value
+of the wrong type, is a `ConfigError` naming `briefings.toml:LINE` and the likely fix (exit 2).
+"""
 
 from __future__ import annotations
 
+import difflib
 import os
+import re
 import tomllib
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+from build_tools.characters import describe, unsafe_character
+from build_tools.problems import Code, Option, OptionError
+from build_tools.rules import RULES
+from build_tools.syntax_codes import CODES as SYNTAX_CODES
 
 CONFIG_FILE = "briefings.toml"
 DEFAULT_SNAPSHOTS = "../shared/seeds"
 DEFAULT_OUTPUT = "build/pages"
 DEFAULT_CACHE = "build/cache"
 SNAPSHOTS_ENV = "BRIEFINGS_SNAPSHOTS"
+MAX_TITLE = 200
+MAX_DESCRIPTION = 2000
 
 
 class ConfigError(Exception):
-    """The configuration or the command line is unusable (exit code 2)."""
+    """The configuration or the command line is unusable (exit code 2).
+
+    `located` errors already begin with `briefings.toml:LINE:`, one line per problem."""
+
+    def __init__(self, message: str, located: bool = False) -> None:
+        super().__init__(message)
+        self.located = located
+
+
+def _reader_text(limit: int, one_line: bool) -> Any:
+    def check(value: str) -> str:
+        value = value.strip()
+        bad = unsafe_character(value)
+        if bad is not None:
+            raise OptionError(f"contains {describe(value[bad])} at character {bad + 1}; delete it")
+        if one_line and "\n" in value:
+            raise OptionError("must be one line")
+        if len(value) > limit:
+            raise OptionError(f"is {len(value):,} characters long, over the limit of {limit:,}; shorten it")
+        return value
+    return check
+
+
+PROJECT_SETTINGS: tuple[Option[Any], ...] = (
+    Option("title", "Sourced Briefings", "The site's name, shown in every page title.",
+           check=_reader_text(MAX_TITLE, one_line=True)),
+    Option("description", "", "A paragraph for the home page and search results.",
+           check=_reader_text(MAX_DESCRIPTION, one_line=False)),
+    Option("snapshots", DEFAULT_SNAPSHOTS, "The snapshot directory, relative to this file (overridden by "
+           f"`--snapshots DIR` and `${SNAPSHOTS_ENV}`)."),
+    Option("output", DEFAULT_OUTPUT, "Where `briefings build` writes the generated pages."),
+    Option("cache", DEFAULT_CACHE, "Where derived data (validated files, quote places) is cached."),
+)
+DISABLE: Option[tuple[str, ...]] = Option("disable", (), "Rule codes or names to switch off project-wide.")
 
 
 @dataclass(frozen=True)
@@ -28,7 +75,7 @@ class Config:
     snapshots: Path
     snapshots_origin: str  # where the snapshot directory came from, for messages
     output: Path
-    rule_options: Mapping[str, Mapping[str, Any]]
+    rule_options: Mapping[str, Mapping[str, Any]]  # validated, by rule name; unset options are absent
     disabled_rules: frozenset[str]
     cache_dir: Path | None = None
 
@@ -36,59 +83,175 @@ class Config:
 def load_config(root: Path, snapshots: str | None = None,
                 environ: Mapping[str, str] = os.environ) -> Config:
     root = root.resolve()
-    data = _read_toml(root / CONFIG_FILE)
-    project = _table(data, "project")
-    lint = _table(data, "lint")
-    snapshot_dir, origin = _snapshot_dir(root, snapshots, environ, project)
+    text, data = _read_toml(root / CONFIG_FILE)
+    reader = _Reader(text)
+    reader.unknown(data, ("project", "lint"), (), "table")
+    project = reader.settings(data.get("project", {}), ("project",), PROJECT_SETTINGS)
+    disabled, rule_options = reader.lint(data.get("lint", {}))
+    if reader.problems:
+        raise ConfigError("\n".join(reader.problems), located=True)
+    snapshot_dir, origin = _snapshot_dir(root, snapshots, environ, project["snapshots"])
     return Config(
         root=root,
-        title=_string(project, "title", "Sourced Briefings"),
-        description=_string(project, "description", ""),
+        title=project["title"],
+        description=project["description"],
         snapshots=snapshot_dir,
         snapshots_origin=origin,
-        output=root / _string(project, "output", DEFAULT_OUTPUT),
-        rule_options={k: v for k, v in lint.items() if isinstance(v, dict)},
-        disabled_rules=frozenset(_string_list(lint, "disable")),
-        cache_dir=root / _string(project, "cache", DEFAULT_CACHE),
+        output=root / project["output"],
+        rule_options=rule_options,
+        disabled_rules=disabled,
+        cache_dir=root / project["cache"],
     )
 
 
-def _snapshot_dir(root: Path, option: str | None, environ: Mapping[str, str],
-                  project: Mapping[str, Any]) -> tuple[Path, str]:
+def _snapshot_dir(root: Path, option: str | None, environ: Mapping[str, str], configured: str) -> tuple[Path, str]:
     if option:
         return Path(option).resolve(), "--snapshots"
     if environ.get(SNAPSHOTS_ENV):
         return Path(environ[SNAPSHOTS_ENV]).resolve(), f"${SNAPSHOTS_ENV}"
-    configured = _string(project, "snapshots", DEFAULT_SNAPSHOTS)
     return (root / configured).resolve(), f"{CONFIG_FILE} [project] snapshots"
 
 
-def _read_toml(path: Path) -> dict[str, Any]:
+_TOML_POSITION = re.compile(r"\s*\(at line (\d+), column (\d+)\)$")
+
+
+def _read_toml(path: Path) -> tuple[str, dict[str, Any]]:
     if not path.exists():
-        return {}
+        return "", {}
     try:
-        with path.open("rb") as handle:
-            return tomllib.load(handle)
-    except (OSError, tomllib.TOMLDecodeError) as error:
-        raise ConfigError(f"{path.name}: {error}") from None
+        text = path.read_bytes().decode("utf-8")
+        return text, tomllib.loads(text)
+    except UnicodeDecodeError as error:
+        raise ConfigError(f"{CONFIG_FILE}:1: invalid UTF-8 byte 0x{error.object[error.start]:02x}; "
+                          "save the file as UTF-8", located=True) from None
+    except tomllib.TOMLDecodeError as error:
+        message = str(error)
+        found = _TOML_POSITION.search(message)
+        if found is None:
+            raise ConfigError(f"{CONFIG_FILE}:1: invalid TOML: {message}", located=True) from None
+        raise ConfigError(f"{CONFIG_FILE}:{found[1]}:{found[2]}: invalid TOML: {message[:found.start()]}",
+                          located=True) from None
+    except OSError as error:
+        raise ConfigError(f"cannot read {path}: {error.strerror}") from None
 
 
-def _table(data: Mapping[str, Any], name: str) -> Mapping[str, Any]:
-    value = data.get(name, {})
-    if not isinstance(value, dict):
-        raise ConfigError(f"{CONFIG_FILE}: [{name}] must be a table")
-    return value
+_RULE_CODES: dict[str, Code] = {rule.code.name: rule.code for rule in RULES}
+_ALL_NAMES = {code.code: code for code in SYNTAX_CODES + tuple(_RULE_CODES.values())}
 
 
-def _string(table: Mapping[str, Any], key: str, default: str) -> str:
-    value = table.get(key, default)
-    if not isinstance(value, str):
-        raise ConfigError(f"{CONFIG_FILE}: '{key}' must be a string, found {value!r}")
-    return value
+class _Reader:
+    """Checks the parsed file against the declarations; collects one located line per problem."""
+
+    def __init__(self, text: str) -> None:
+        self.lines = text.splitlines()
+        self.problems: list[str] = []
+
+    def report(self, table: tuple[str, ...], key: str | None, message: str) -> None:
+        self.problems.append(f"{CONFIG_FILE}:{_line_of(self.lines, table, key)}: {message}")
+
+    def unknown(self, data: Mapping[str, Any], known: Sequence[str], table: tuple[str, ...], what: str) -> None:
+        for key in data:
+            if key in known:
+                continue
+            if not table:
+                home = next((t for t, opts in (("project", PROJECT_SETTINGS), ("lint", (DISABLE,)))
+                             if key in [o.name for o in opts]), None)
+                hint = f"; '{key}' belongs under [{home}]" if home else _suggest(key, known, "[{}]")
+                self.report((key,), key, f"unknown table [{key}]{hint}")
+            else:
+                self.report(table, key, f"[{'.'.join(table)}] unknown {what} '{key}'{_suggest(key, known)}")
+
+    def settings(self, data: object, table: tuple[str, ...], options: Sequence[Option[Any]],
+                 what: str = "setting") -> dict[str, Any]:
+        """Every option's value: the file's, checked, or the default."""
+        values = {option.name: option.default for option in options}
+        if not isinstance(data, dict):
+            self.report(table, None, f"'{'.'.join(table)}' must be a table: [{'.'.join(table)}]")
+            return values
+        self.unknown(data, [option.name for option in options], table, what)
+        for option in options:
+            if option.name in data:
+                try:
+                    values[option.name] = option.parse(data[option.name])
+                except OptionError as error:
+                    message = str(error) if str(error).startswith("'") else f"'{option.name}' {error}"
+                    self.report(table, option.name, f"[{'.'.join(table)}] {message}")
+        return values
+
+    def lint(self, data: object) -> tuple[frozenset[str], dict[str, dict[str, Any]]]:
+        if not isinstance(data, dict):
+            self.report(("lint",), None, "'lint' must be a table: [lint]")
+            return frozenset(), {}
+        disabled = self.settings({k: v for k, v in data.items() if k == DISABLE.name}, ("lint",), (DISABLE,))
+        codes = self._codes(disabled[DISABLE.name])
+        options: dict[str, dict[str, Any]] = {}
+        for name, value in data.items():
+            if name == DISABLE.name:
+                continue
+            code = self._rule_table(name, value)
+            if code is not None:
+                given = self.settings(value, ("lint", name), code.options, "option")
+                options[name] = {key: given[key] for key in value if key in given}
+        return codes, options
+
+    def _codes(self, names: Sequence[str]) -> frozenset[str]:
+        known = set(_ALL_NAMES) | set(_RULE_CODES)
+        for name in names:
+            code = _RULE_CODES.get(name) or _ALL_NAMES.get(name)
+            if code is None:
+                close = "" if re.fullmatch(r"[A-Z]{3}[0-9]{3}", name) else _suggest(name, sorted(known), alone=True)
+                self.report(("lint",), DISABLE.name, f"[lint] disable: unknown rule '{name}'"
+                            f"{close or '; `briefings rules` lists them'}")
+            elif code.name not in _RULE_CODES:
+                self.report(("lint",), DISABLE.name, f"[lint] disable: {code.code} ({code.name}) is found while "
+                            "reading files and cannot be disabled; fix the file instead")
+        return frozenset(names)
+
+    def _rule_table(self, name: str, value: object) -> Code | None:
+        code = _RULE_CODES.get(name)
+        if code is None and not isinstance(value, dict):
+            self.unknown({name: value}, [DISABLE.name], ("lint",), "setting")
+            return None
+        if code is None:
+            by_code = _ALL_NAMES.get(name)
+            hint = (f"; name the rule: [lint.{by_code.name}]" if by_code is not None
+                    else _suggest(name, list(_RULE_CODES), "[lint.{}]"))
+            self.report(("lint", name), None, f"unknown rule table [lint.{name}]{hint}")
+            return None
+        if not isinstance(value, dict):
+            self.report(("lint",), name, f"[lint] '{name}' must be a table of options: [lint.{name}]")
+            return None
+        if not code.options:
+            self.report(("lint", name), None, f"[lint.{name}] rule {code.code} has no options; remove the table")
+            return None
+        return code
 
 
-def _string_list(table: Mapping[str, Any], key: str) -> list[str]:
-    value = table.get(key, [])
-    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-        raise ConfigError(f"{CONFIG_FILE}: '{key}' must be a list of rule codes")
-    return value
+def _suggest(name: str, known: Sequence[str], form: str = "'{}'", alone: bool = False) -> str:
+    """'; did you mean …?', else the allowed names when they are few (never when `alone`)."""
+    close = difflib.get_close_matches(name, list(known), n=1, cutoff=0.6)
+    if close:
+        return f"; did you mean {form.format(close[0])}?"
+    return f"; expected one of: {', '.join(known)}" if 0 < len(known) <= 6 and not alone else ""
+
+
+_HEADER = re.compile(r"\s*\[\s*([^\[\]]+?)\s*\]\s*(?:#.*)?$")
+
+
+def _line_of(lines: Sequence[str], table: tuple[str, ...], key: str | None) -> int:
+    """The line that sets `key` in `table` (or the table's header); 1 when it cannot be told."""
+    current: tuple[str, ...] = ()
+    header = 0
+    assignment = re.compile(rf"""\s*["']?{re.escape(key)}["']?\s*=""") if key else None
+    for number, line in enumerate(lines, start=1):
+        found = _HEADER.match(line)
+        if found:
+            current = tuple(part.strip().strip("\"'") for part in found[1].split("."))
+            if current == table:
+                header = number
+            continue
+        if assignment is not None and current == table and assignment.match(line):
+            return number
+    if header:
+        return header
+    return next((n for n, line in enumerate(lines, start=1) if key and key in line), 1)

@@ -1,13 +1,16 @@
-"""The adversarial corpus: each hostile input, where it goes, and the exact lint output it must get.
+"""The adversarial corpus: each hostile input, where it goes, and the exact output it must get.
 
-`tests/test_corpus.py` checks every case (golden output, exit code 1). The docs page
-"Reliability" is generated from this file: `python -m tests.corpus` rewrites
-docs/reliability.md, and a test fails if the committed page is stale.
+`CASES` are files `briefings lint` must report (golden lines, exit code 1); `COMMAND_CASES`
+are hostile settings, environments and paths for any command (golden lines, documented exit
+code). `tests/test_corpus.py` checks every case. The docs page "Reliability" is generated from
+this file: `python -m tests.corpus` rewrites docs/reliability.md, and a test fails if the
+committed page is stale.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from tests.conftest import BRIEFING_YAML, SOURCE_YAML
@@ -194,6 +197,95 @@ CASES: tuple[Case, ...] = (
 )
 
 
+@dataclass(frozen=True)
+class CommandCase:
+    """A command run in the clean test project (as its working directory, with its snapshots in
+    $BRIEFINGS_SNAPSHOTS) after writing `files` and running `setup(project root, scratch dir)`.
+    `expected` are the exact lines on stderr, then stdout; `{root}` and `{scratch}` stand for the
+    two directories."""
+
+    name: str
+    category: str
+    argv: tuple[str, ...]
+    expected: tuple[str, ...]
+    code: int
+    files: Mapping[str, bytes] = field(default_factory=dict)
+    setup: Callable[[Path, Path], None] | None = None
+
+
+def toml(text: str) -> dict[str, bytes]:
+    return {"briefings.toml": text.encode()}
+
+
+COMMAND_CASES: tuple[CommandCase, ...] = (
+    # Configuration: every setting declared once (rules declare their options); anything unknown or
+    # mistyped is exit 2 with the line and a suggestion.
+    CommandCase("option-of-wrong-type", "Configuration", ("lint",),
+                ("briefings.toml:2: [lint.quote-too-long] 'max_words' must be a whole number, found \"forty\"; "
+                 "e.g. max_words = 40",), 2, toml('[lint.quote-too-long]\nmax_words = "forty"\n')),
+    CommandCase("option-boolean-for-number", "Configuration", ("lint",),
+                ("briefings.toml:3: [lint.quote-too-long] 'max_words' must be a whole number, found true; "
+                 "e.g. max_words = 40",), 2, toml('# limits\n[lint.quote-too-long]\nmax_words = true\n')),
+    CommandCase("option-out-of-range", "Configuration", ("lint",),
+                ("briefings.toml:2: [lint.quote-too-long] 'max_words' must be at least 1, found 0",), 2,
+                toml("[lint.quote-too-long]\nmax_words = 0\n")),
+    CommandCase("misspelled-option", "Configuration", ("lint",),
+                ("briefings.toml:2: [lint.quote-too-long] unknown option 'max_word'; did you mean 'max_words'?",),
+                2, toml("[lint.quote-too-long]\nmax_word = 30\n")),
+    CommandCase("unknown-rule-table", "Configuration", ("lint",),
+                ("briefings.toml:3: unknown rule table [lint.quote-to-long]; did you mean [lint.quote-too-long]?",),
+                2, toml("[lint]\n\n[lint.quote-to-long]\nmax_words = 30\n")),
+    CommandCase("rule-table-by-code", "Configuration", ("lint",),
+                ("briefings.toml:1: unknown rule table [lint.CIT005]; name the rule: [lint.quote-too-long]",), 2,
+                toml("[lint.CIT005]\nmax_words = 30\n")),
+    CommandCase("options-for-a-rule-without-options", "Configuration", ("lint",),
+                ("briefings.toml:1: [lint.unused-source] rule SRC001 has no options; remove the table",), 2,
+                toml("[lint.unused-source]\nenabled = false\n")),
+    CommandCase("rule-options-not-a-table", "Configuration", ("lint",),
+                ("briefings.toml:2: [lint] 'quote-too-long' must be a table of options: [lint.quote-too-long]",), 2,
+                toml("[lint]\nquote-too-long = 30\n")),
+    CommandCase("unknown-code-in-disable", "Configuration", ("lint",),
+                ("briefings.toml:2: [lint] disable: unknown rule 'SRC099'; `briefings rules` lists them",
+                 "briefings.toml:2: [lint] disable: unknown rule 'unused-sourc'; did you mean 'unused-source'?"),
+                2, toml('[lint]\ndisable = ["SRC099", "unused-sourc", "SRC002"]\n')),
+    CommandCase("reading-code-in-disable", "Configuration", ("lint",),
+                ("briefings.toml:2: [lint] disable: SCH001 (unknown-key) is found while reading files and cannot "
+                 "be disabled; fix the file instead",), 2, toml('[lint]\ndisable = ["SCH001"]\n')),
+    CommandCase("disable-not-a-list", "Configuration", ("lint",),
+                ("briefings.toml:2: [lint] 'disable' must be a list of strings, found \"SRC002\"; e.g. disable = []",),
+                2, toml('[lint]\ndisable = "SRC002"\n')),
+    CommandCase("misspelled-table", "Configuration", ("lint",),
+                ("briefings.toml:1: unknown table [projet]; did you mean [project]?",), 2,
+                toml('[projet]\ntitle = "Bridges"\n')),
+    CommandCase("setting-outside-its-table", "Configuration", ("lint",),
+                ("briefings.toml:1: unknown table [title]; 'title' belongs under [project]",), 2,
+                toml('title = "Bridges"\n')),
+    CommandCase("misspelled-setting", "Configuration", ("lint",),
+                ("briefings.toml:2: [project] unknown setting 'titel'; did you mean 'title'?",), 2,
+                toml('[project]\ntitel = "Bridges"\n')),
+    CommandCase("setting-of-wrong-type", "Configuration", ("lint",),
+                ("briefings.toml:2: [project] 'snapshots' must be a string, found 3; e.g. snapshots = "
+                 "\"../shared/seeds\"",), 2, toml("[project]\nsnapshots = 3\n")),
+    CommandCase("control-character-in-title", "Configuration", ("lint",),
+                ("briefings.toml:2: [project] 'title' contains U+001B (ESCAPE, control character) at character 8; "
+                 "delete it",), 2, toml('[project]\ntitle = "Bridges\\u001b[2J"\n')),
+    CommandCase("invalid-toml", "Configuration", ("lint",),
+                ("briefings.toml:2:9: invalid TOML: Expected ']' at the end of a table declaration",), 2,
+                toml("# settings\n[project\n")),
+    CommandCase("config-not-utf8", "Configuration", ("lint",),
+                ("briefings.toml:1: invalid UTF-8 byte 0xe9; save the file as UTF-8",), 2,
+                {"briefings.toml": b'[project]\ntitle = "Caf\xe9"\n'}),
+)
+
+
+def _command_rows(category: str) -> list[str]:
+    lines = ["", f"### {category}", "", "| case | command | exit | expected output |", "|---|---|---|---|"]
+    for case in (c for c in COMMAND_CASES if c.category == category):
+        shown = "<br>".join(f"`{line.replace('|', '&#124;')}`" for line in case.expected)
+        lines.append(f"| {case.name} | `briefings {' '.join(case.argv)}` | {case.code} | {shown} |")
+    return lines
+
+
 def render_page() -> str:
     lines = [
         "# Reliability",
@@ -211,6 +303,16 @@ def render_page() -> str:
         for case in (c for c in CASES if c.category == category):
             shown = "<br>".join(f"`{line.replace('|', '&#124;')}`" for line in case.expected)
             lines.append(f"| {case.name} | {shown} |")
+    lines += [
+        "",
+        "## Every hostile setting, path and environment gets one line and its exit code",
+        "",
+        f"Each of these {len(COMMAND_CASES)} commands, run in a project prepared as named, prints exactly the "
+        "lines shown (no traceback) and exits with the code shown: 1 for problems in the content or from a "
+        "server, 2 for usage, configuration and environment errors (`tests/test_corpus.py`).",
+    ]
+    for category in dict.fromkeys(c.category for c in COMMAND_CASES):
+        lines += _command_rows(category)
     lines += [
         "",
         "## Properties and fuzzing",

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from build_tools.cli import main
 from tests.conftest import ROOT, MiniProject
-from tests.corpus import CASES, Case, render_page
+from tests.corpus import CASES, COMMAND_CASES, Case, CommandCase, render_page
 
 
 @pytest.mark.parametrize("case", CASES, ids=lambda c: c.name)
@@ -20,6 +22,28 @@ def test_hostile_input_gets_its_exact_message(project: MiniProject, case: Case,
     problems = [line for line in out[:-1] if "SRC001" not in line and "FCT001" not in line]
     assert problems == list(case.expected)
     assert code == (1 if any(" error " in line for line in case.expected) else 0)
+
+
+@pytest.mark.parametrize("case", COMMAND_CASES, ids=lambda c: c.name)
+def test_hostile_command_gets_its_exact_lines_and_exit_code(project: MiniProject, case: CommandCase, tmp_path: Path,
+                                                            capsys: pytest.CaptureFixture[str],
+                                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    scratch = tmp_path / "scratch"
+    scratch.mkdir()
+    for rel, content in case.files.items():
+        (project.root / rel).parent.mkdir(parents=True, exist_ok=True)
+        (project.root / rel).write_bytes(content)
+    if case.setup is not None:
+        case.setup(project.root, scratch)
+    monkeypatch.chdir(project.root)
+    monkeypatch.setenv("BRIEFINGS_SNAPSHOTS", str(project.snapshots))
+    code = main(list(case.argv))
+    captured = capsys.readouterr()
+    shown = captured.err.splitlines() + captured.out.splitlines()
+    expected = [line.format(root=project.root, scratch=scratch) for line in case.expected]
+    assert shown == expected
+    assert "Traceback" not in captured.err
+    assert code == case.code
 
 
 def test_reliability_page_is_up_to_date() -> None:

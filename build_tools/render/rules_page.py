@@ -27,7 +27,7 @@ def render_rules(codes: Sequence[Code]) -> str:
 
 
 def _rule_section(code: Code) -> str:
-    summary, _, body = code.doc.strip().partition("\n")
+    summary, _, body = code.documentation().partition("\n")
     body = re.sub(r"^## ", "### ", body.strip(), flags=re.MULTILINE)
     return (f"## {code.code} {code.name} {{#{code.code.lower()}}}\n\n"
             f"*{code.severity.value}*: {summary}\n\n{body}")

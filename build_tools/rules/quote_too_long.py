@@ -1,8 +1,8 @@
 """Quote is longer than the word limit.
 
 ## What it checks
-Each quote has at most 40 words (option `max_words` under
-`[lint.quote-too-long]` in `briefings.toml`), not counting omitted parts.
+Each quote has at most 40 words (option `max_words`), not counting the
+parts `...` leaves out.
 
 ## Why it matters
 Quotations are evidence, not copies: the project stores short quotes, never
@@ -19,16 +19,17 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from build_tools.problems import Code, Problem, Severity
+from build_tools.problems import Code, Option, Problem, Severity
 from build_tools.rules.context import Context
 from build_tools.snapshots import word_count
 
-CODE = Code("CIT005", "quote-too-long", Severity.ERROR, __doc__ or "")
-DEFAULT_MAX_WORDS = 40
+MAX_WORDS = Option("max_words", 40, "The most words a quote may have, not counting the parts `...` leaves out.",
+                   minimum=1)
+CODE = Code("CIT005", "quote-too-long", Severity.ERROR, __doc__ or "", options=(MAX_WORDS,))
 
 
 def check(ctx: Context) -> Iterator[Problem]:
-    limit = int(ctx.options.get("max_words", DEFAULT_MAX_WORDS))
+    limit = ctx.option(MAX_WORDS)
     for fact in ctx.project.facts:
         if not ctx.in_focus(fact.at.path):
             continue

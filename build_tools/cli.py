@@ -16,13 +16,24 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from build_tools import __version__, scaffold, schema
-from build_tools.archive import ArchiveError, extract, fetch, snapshot_block, source_yaml, store_file, store_text
+from build_tools.archive import (
+    DEADLINE_S,
+    ArchiveError,
+    extract,
+    fetch,
+    snapshot_block,
+    source_yaml,
+    store_file,
+    store_text,
+)
+from build_tools.characters import escape_controls
 from build_tools.config import Config, ConfigError, load_config
 from build_tools.export import export_json
 from build_tools.lint import LintResult, lint_project
 from build_tools.load import current_file, load_project
 from build_tools.report import FORMATS, Repository, format_problems, format_rules, format_step_summary, summary
 from build_tools.rules import ALL_CODES, find_code
+from build_tools.safe_files import UnsafePath, check_inside, create_new
 from build_tools.schema import id_problem, url_problem
 from build_tools.similarity import baseline, is_suspicious, rank
 from build_tools.site import generate, write_files
@@ -42,6 +53,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return int(args.func(args))
     except ConfigError as error:
         print(error if error.located else f"briefings: configuration error: {error}", file=sys.stderr)
+        return EXIT_USAGE
+    except UnsafePath as error:
+        print(f"briefings: {escape_controls(str(error))}", file=sys.stderr)
         return EXIT_USAGE
     except KeyboardInterrupt:
         return 130
@@ -101,6 +115,8 @@ def _parser() -> argparse.ArgumentParser:
     _project_options(archive)
     archive.add_argument("source", help="the source id (file name in sources/ without .yaml)")
     archive.add_argument("--url", required=True, help="the article's http(s) address")
+    archive.add_argument("--timeout", type=float, default=DEADLINE_S, metavar="SECONDS",
+                         help=f"give up after this long in all (default {DEADLINE_S})")
     archive.set_defaults(func=cmd_archive)
 
     new = sub.add_parser("new", help="write a commented starting file: source, briefing or fact")
@@ -271,7 +287,11 @@ def cmd_snapshot_add(args: argparse.Namespace) -> int:
     config = _config(args)
     if not args.file.is_file():
         raise ConfigError(f"'{args.file}' is not a file")
-    stored = store_file(args.file, config.snapshots)
+    try:
+        stored = store_file(args.file, config.snapshots)
+    except ArchiveError as error:
+        print(f"briefings snapshot add: {escape_controls(str(error))}", file=sys.stderr)
+        return EXIT_USAGE
     verb = "added to" if stored.added else "already in"
     print(f"# {stored.path.name} {verb} {config.snapshots}\n{snapshot_block(stored)}")
     return EXIT_OK
@@ -284,21 +304,26 @@ def cmd_archive(args: argparse.Namespace) -> int:
         raise ConfigError(problem[1])
     if url_problem(args.url) is not None:
         raise ConfigError(str(url_problem(args.url)))
+    if not args.timeout > 0:
+        raise ConfigError("--timeout must be a positive number of seconds")
+    check_inside(config.root / "sources", config.root)
     try:
-        article = extract(fetch(args.url), args.url)
+        page = fetch(args.url, args.timeout)
+        article = extract(page.text, page.url)
+        stored = store_text(article.text, f"{args.source}.txt", config.snapshots)
     except ArchiveError as error:
-        print(f"briefings archive: {error}", file=sys.stderr)
+        print(f"briefings archive: {escape_controls(str(error))}", file=sys.stderr)
         return EXIT_PROBLEMS
+    if page.url != args.url:
+        print(f"followed redirects to {escape_controls(page.url)}")
     today = dt.date.today()
-    stored = store_text(article.text, f"{args.source}.txt", config.snapshots)
-    target = config.root / "sources" / f"{args.source}.yaml"
-    if target.exists():
-        print(f"# sources/{args.source}.yaml exists; update it with:\nurl: {args.url}\n"
-              f"{snapshot_block(stored, today)}")
+    rel = f"sources/{args.source}.yaml"
+    try:
+        create_new(config.root / rel, source_yaml(article, page.url, stored, today).encode("utf-8"))
+    except FileExistsError:
+        print(f"# {rel} exists; update it with:\nurl: {page.url}\n{snapshot_block(stored, today)}")
     else:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(source_yaml(article, args.url, stored, today), encoding="utf-8")
-        print(f"wrote sources/{args.source}.yaml; check its title, outlet and date against the page")
+        print(f"wrote {rel}; check its title, outlet and date against the page")
     print(f"stored {len(article.text.split())} words as {stored.path}")
     return EXIT_OK
 

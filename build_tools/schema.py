@@ -28,6 +28,10 @@ RESERVED_IDS = frozenset(
     ["con", "prn", "aux", "nul"] + [f"com{i}" for i in range(10)] + [f"lpt{i}" for i in range(10)]
 )
 UNKNOWN = "unknown"
+# The years a date may name. Briefings on current affairs need no more; the bound catches typos
+# such as 2201 for 2021, and every tool that reads our exports (and Python's datetime, with a day
+# to spare either side) handles the whole range.
+MIN_YEAR, MAX_YEAR = 1800, 2100
 # Control characters (but tab and newline), DEL and C1 controls, zero-width and
 # bidirectional formatting characters, line/paragraph separators, BOM.
 UNSAFE_CHARACTERS = re.compile(
@@ -318,12 +322,11 @@ def _kind_problem(text: str, kind: Kind, spec: Field) -> tuple[Any, str] | None:
     if kind is Kind.ID:
         return id_problem(text)
     if kind in (Kind.DATE, Kind.DATE_OR_UNKNOWN):
-        try:
-            PartialDate.parse(text)
-        except DateError as error:
-            extra = " or 'unknown'" if kind is Kind.DATE_OR_UNKNOWN else ""
-            return (codes.INVALID_DATE, f"{error}{extra}")
-        return None
+        problem = date_problem(text)
+        if problem is None:
+            return None
+        extra = " or 'unknown'" if kind is Kind.DATE_OR_UNKNOWN and problem.endswith("YYYY-MM-DD") else ""
+        return (codes.INVALID_DATE, f"{problem}{extra}")
     if kind is Kind.URL:
         message = url_problem(text)
         return None if message is None else (codes.INVALID_URL, message)
@@ -337,6 +340,23 @@ def _kind_problem(text: str, kind: Kind, spec: Field) -> tuple[Any, str] | None:
         return (codes.WRONG_TYPE, f"'{spec.name}' must be one of {', '.join(spec.choices)}; "
                 f"found '{_clip(text)}'")
     return None
+
+
+def date_problem(text: str) -> str | None:
+    """Why `text` is not a date this project accepts, or None when it is."""
+    try:
+        date = PartialDate.parse(text)
+    except DateError as error:
+        return str(error)
+    return year_problem(text, date.year, date.year)
+
+
+def year_problem(text: str, first: int, last: int) -> str | None:
+    """Why a date spanning the years `first` to `last` is out of bounds, or None."""
+    if first >= MIN_YEAR and last <= MAX_YEAR:
+        return None
+    return (f"'{_clip(text)}' is outside the years this project accepts ({MIN_YEAR} to {MAX_YEAR}); "
+            "check the year")
 
 
 def id_problem(text: str) -> tuple[Any, str] | None:

@@ -278,6 +278,48 @@ COMMAND_CASES: tuple[CommandCase, ...] = (
 )
 
 
+def archive(path: str, *lines: str, code: int = 1) -> CommandCase:
+    """`briefings archive` against one path of the hostile server (tests/hostile_server.py)."""
+    return CommandCase(path.strip("/"), "Hostile servers", ("archive", "market", "--url", f"{{server}}{path}",
+                                                           "--timeout", "1"), lines, code)
+
+
+COMMAND_CASES += (
+    # Hostile servers: one deadline for the whole fetch, http(s)-only redirects, every misbehaviour
+    # an archive error with exit 1.
+    archive("/trickle-body", "briefings archive: gave up on {server}/trickle-body after 1 s: the server is too slow"),
+    archive("/trickle-headers",
+            "briefings archive: gave up on {server}/trickle-headers after 1 s: the server is too slow"),
+    archive("/redirect-ftp", "briefings archive: {server}/redirect-ftp redirects to 'ftp://127.0.0.1/article.html', "
+            "which is not an http(s) address; refused"),
+    archive("/redirect-file", "briefings archive: {server}/redirect-file redirects to 'file:///etc/passwd', which "
+            "is not an http(s) address; refused"),
+    archive("/redirect-credentials", "briefings archive: {server}/redirect-credentials redirects to "
+            "'http://user:secret@127.0.0.1/article', which is refused: URL 'http://user:secret@127.0.0.1/article' "
+            "contains a user name or password; remove the 'user@' part"),
+    archive("/redirect-loop", "briefings archive: could not fetch {server}/redirect-loop: more than 5 redirects, "
+            "or a redirect loop"),
+    archive("/unknown-charset", "briefings archive: {server}/unknown-charset declares the character set "
+            "'x-no-such-charset', which is unknown; save the page as UTF-8 and use `briefings snapshot add`"),
+    archive("/binary-charset", "briefings archive: {server}/binary-charset declares the character set 'rot13', "
+            "which is unknown; save the page as UTF-8 and use `briefings snapshot add`"),
+    archive("/pdf", "briefings archive: {server}/pdf is application/pdf, not a web page; archive the article's "
+            "HTML page"),
+    archive("/huge", "briefings archive: {server}/huge is larger than 10,485,760 bytes"),
+    archive("/gzip-bomb", "briefings archive: {server}/gzip-bomb is larger than 10,485,760 bytes once "
+            "decompressed"),
+    archive("/brotli", "briefings archive: {server}/brotli was sent with the 'br' encoding, which was not asked "
+            "for"),
+    archive("/cut-short", "briefings archive: could not fetch {server}/cut-short: the connection closed after 40 "
+            "bytes of the page"),
+    archive("/not-http", "briefings archive: could not fetch {server}/not-http: the server's response is not "
+            "valid HTTP (BadStatusLine: 'hello, this is not HTTP')"),
+    archive("/escape-in-reason", "briefings archive: could not fetch {server}/escape-in-reason: HTTP 500 "
+            "\\x1b[2J\\x1b[31mBroken"),
+    archive("/no-article", "briefings archive: no article text found at {server}/no-article"),
+)
+
+
 def _command_rows(category: str) -> list[str]:
     lines = ["", f"### {category}", "", "| case | command | exit | expected output |", "|---|---|---|---|"]
     for case in (c for c in COMMAND_CASES if c.category == category):

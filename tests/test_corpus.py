@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from build_tools.cli import main
+from tests import hostile_server
 from tests.conftest import ROOT, MiniProject
 from tests.corpus import CASES, COMMAND_CASES, Case, CommandCase, render_page
 
@@ -24,9 +26,16 @@ def test_hostile_input_gets_its_exact_message(project: MiniProject, case: Case,
     assert code == (1 if any(" error " in line for line in case.expected) else 0)
 
 
+@pytest.fixture(scope="module")
+def server() -> Iterator[str]:
+    base, stop = hostile_server.start()
+    yield base
+    stop()
+
+
 @pytest.mark.parametrize("case", COMMAND_CASES, ids=lambda c: c.name)
 def test_hostile_command_gets_its_exact_lines_and_exit_code(project: MiniProject, case: CommandCase, tmp_path: Path,
-                                                            capsys: pytest.CaptureFixture[str],
+                                                            server: str, capsys: pytest.CaptureFixture[str],
                                                             monkeypatch: pytest.MonkeyPatch) -> None:
     scratch = tmp_path / "scratch"
     scratch.mkdir()
@@ -37,10 +46,11 @@ def test_hostile_command_gets_its_exact_lines_and_exit_code(project: MiniProject
         case.setup(project.root, scratch)
     monkeypatch.chdir(project.root)
     monkeypatch.setenv("BRIEFINGS_SNAPSHOTS", str(project.snapshots))
-    code = main(list(case.argv))
+    places = {"root": project.root, "scratch": scratch, "server": server}
+    code = main([arg.format(**places) for arg in case.argv])
     captured = capsys.readouterr()
     shown = captured.err.splitlines() + captured.out.splitlines()
-    expected = [line.format(root=project.root, scratch=scratch) for line in case.expected]
+    expected = [line.format(**places) for line in case.expected]
     assert shown == expected
     assert "Traceback" not in captured.err
     assert code == case.code

@@ -13,12 +13,14 @@ from typing import Any
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File, Files
+from mkdocs.structure.pages import Page
 
 from build_tools.config import ConfigError, load_config
 from build_tools.report import summary
 from build_tools.site import SERVE
 
 log = logging.getLogger("mkdocs.hooks.briefings")
+GENERATOR = "briefings"  # File.generated_by of the pages we add
 
 
 def on_files(files: Files, config: MkDocsConfig, **_: Any) -> Files:
@@ -39,5 +41,16 @@ def on_files(files: Files, config: MkDocsConfig, **_: Any) -> Files:
         if existing is not None:
             raise PluginError(f"briefings: docs/{rel} is hand-written but the generator owns that path; "
                               "rename or remove it")
-        files.append(File(rel, str(settings.output), config.site_dir, config.use_directory_urls))
+        generated = File(rel, str(settings.output), config.site_dir, config.use_directory_urls)
+        generated.generated_by = GENERATOR
+        files.append(generated)
     return files
+
+
+def on_page_markdown(markdown: str, page: Page, **_: Any) -> str:
+    """Stop the build if MkDocs could not read a generated page's front matter: it would drop it silently
+    and render it as Markdown. (Every generated page has a title there.)"""
+    if page.file.generated_by == GENERATOR and not page.meta.get("title"):
+        raise PluginError(f"briefings: the front matter of generated page {page.file.src_uri} did not parse; "
+                          "this is a bug in briefings, please report it")
+    return markdown

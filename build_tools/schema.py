@@ -17,6 +17,7 @@ from typing import Any, NamedTuple
 from urllib.parse import urlsplit
 
 from build_tools import syntax_codes as codes
+from build_tools.characters import describe, unsafe_character
 from build_tools.dates import DateError, PartialDate
 from build_tools.problems import Location, Problem
 from build_tools.yaml_nodes import MappingNode, Node, ScalarNode, SequenceNode, where
@@ -32,11 +33,6 @@ UNKNOWN = "unknown"
 # such as 2201 for 2021, and every tool that reads our exports (and Python's datetime, with a day
 # to spare either side) handles the whole range.
 MIN_YEAR, MAX_YEAR = 1800, 2100
-# Control characters (but tab and newline), DEL and C1 controls, zero-width and
-# bidirectional formatting characters, line/paragraph separators, BOM.
-UNSAFE_CHARACTERS = re.compile(
-    "[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2060-\u2064\u2066-\u2069\ufeff]"
-)
 
 STR = "tag:yaml.org,2002:str"
 NULL = "tag:yaml.org,2002:null"
@@ -60,10 +56,16 @@ class Kind(enum.Enum):
     CHOICE = "choice"
 
 
+# The longest value of each kind of text: far beyond what a briefing needs, far below what would
+# swell the site (every fact is repeated on several pages and in the exports).
+MAX_LENGTH = {Kind.LINE: 1000, Kind.LINE_OR_UNKNOWN: 1000, Kind.TEXT: 10_000, Kind.URL: 2000}
+
+
 @dataclass(frozen=True)
 class ListOf:
     item: Kind | Record
     min_items: int = 0
+    max_items: int | None = None
 
 
 @dataclass(frozen=True)
@@ -149,7 +151,7 @@ FACT = Record("fact", "One neutral, attributed sentence with its date and citati
     Field("as_of", Kind.DATE, "For a state that can change: the date it was true as of."),
     Field("kind", Kind.CHOICE, "`plan` for a plan or expectation (may be dated after the sources).",
           choices=FACT_KINDS),
-    Field("citations", ListOf(CITATION, 1), "Where the fact comes from.", required=True),
+    Field("citations", ListOf(CITATION, 1, 20), "Where the fact comes from (at most 20).", required=True),
     Field("status", STATUS, "Mark a fact superseded by a later fact, or disputed by another."),
     Field("notes", Kind.TEXT, "Editorial notes (not shown to readers)."),
     Field("lint", SUPPRESSION, "Accept known problems on this fact."),
@@ -169,6 +171,7 @@ BRIEFING = Record("briefing", "One page: `briefings/<id>.yaml`.", (
 
 
 _FAST_KINDS = frozenset({Kind.LINE, Kind.TEXT, Kind.LINE_OR_UNKNOWN, Kind.ID})
+_FAST_LIMIT = min(MAX_LENGTH.values())  # longer values take the full path, which checks the limit
 
 
 class Checker:
@@ -242,6 +245,9 @@ class Checker:
         items = [v for v in (self.value(item, shape.item, spec) for item in node.value) if v is not None]
         if len(node.value) < shape.min_items:
             self.report(codes.MISSING_FIELD, node, f"'{spec.name}' is empty; add at least one item")
+        if shape.max_items is not None and len(node.value) > shape.max_items:
+            self.report(codes.VALUE_TOO_LONG, node, f"'{spec.name}' has {len(node.value):,} items, over the limit "
+                        f"of {shape.max_items:,}; split it")
         return Value(items, where(self.path, node))
 
     def _scalar(self, node: Node, kind: Kind, spec: Field) -> Value | None:
@@ -266,7 +272,7 @@ class Checker:
         if node.tag != STR or kind not in _FAST_KINDS or type(node) is not ScalarNode:
             return None
         raw: str = node.value
-        if UNSAFE_CHARACTERS.search(raw) is not None:
+        if len(raw) > _FAST_LIMIT or unsafe_character(raw) is not None:
             return None
         text = raw.strip()
         if not text or (kind is not Kind.TEXT and "\n" in text) or text == UNKNOWN:
@@ -296,12 +302,16 @@ class Checker:
             self.report(codes.UNSAFE_TEXT, node, f"'{spec.name}' must be one line; join the lines "
                         "(a folded block '>-' is fine)")
             return False
-        bad = UNSAFE_CHARACTERS.search(raw)
+        limit = MAX_LENGTH.get(kind)
+        if limit is not None and len(raw.strip()) > limit:
+            self.report(codes.VALUE_TOO_LONG, node, f"'{spec.name}' is {len(raw.strip()):,} characters long, over "
+                        f"the limit of {limit:,}; shorten it")
+            return False
+        bad = unsafe_character(raw)
         if bad is None:
             return True
-        self.report(codes.UNSAFE_TEXT, _char_location(self.path, node, bad.start()),
-                    f"'{spec.name}' contains invisible or control character U+{ord(bad.group()):04X} "
-                    f"at character {bad.start() + 1}; delete it")
+        self.report(codes.UNSAFE_TEXT, _char_location(self.path, node, bad),
+                    f"'{spec.name}' contains {describe(raw[bad])} at character {bad + 1}; delete it")
         return False
 
     def _tag_ok(self, node: Node) -> bool:
@@ -373,7 +383,7 @@ def id_problem(text: str) -> tuple[Any, str] | None:
 def url_problem(url: str) -> str | None:
     """Why `url` is not a safe absolute http(s) URL, or None when it is."""
     shown = _clip(url)
-    if url != url.strip() or any(ch.isspace() for ch in url) or UNSAFE_CHARACTERS.search(url):
+    if url != url.strip() or any(ch.isspace() for ch in url) or unsafe_character(url) is not None:
         return f"URL {shown!r} contains spaces or control characters; remove them"
     scheme, _, rest = url.partition(":")
     if scheme not in ("http", "https") or not rest.startswith("//"):
@@ -442,17 +452,23 @@ def check_file(path: str, root: Node, record: Record) -> tuple[Fields | None, li
 
 # --- JSON Schema -------------------------------------------------------------------------
 
+_YEAR = r"(18\d\d|19\d\d|20\d\d|2100)"
+assert (MIN_YEAR, MAX_YEAR) == (1800, 2100), "update _YEAR with the bounds"
+_DATE = _YEAR + r"(-\d{2}(-\d{2})?)?"
 _KIND_SCHEMA: dict[Kind, dict[str, Any]] = {
     Kind.LINE: {"type": "string", "minLength": 1, "pattern": r"^[^\n]*\n?$"},
     Kind.TEXT: {"type": "string", "minLength": 1},
     Kind.ID: {"type": "string", "pattern": "^" + ID_PATTERN.pattern + "$"},
-    Kind.DATE: {"type": ["string", "integer"], "pattern": r"^\d{4}(-\d{2}(-\d{2})?)?$"},
-    Kind.DATE_OR_UNKNOWN: {"type": ["string", "integer"], "pattern": r"^(\d{4}(-\d{2}(-\d{2})?)?|unknown)$"},
+    Kind.DATE: {"type": ["string", "integer"], "pattern": f"^{_DATE}$", "minimum": MIN_YEAR, "maximum": MAX_YEAR},
+    Kind.DATE_OR_UNKNOWN: {"type": ["string", "integer"], "pattern": f"^({_DATE}|unknown)$", "minimum": MIN_YEAR,
+                           "maximum": MAX_YEAR},
     Kind.LINE_OR_UNKNOWN: {"type": "string", "minLength": 1, "pattern": r"^[^\n]*\n?$"},
     Kind.URL: {"type": "string", "format": "uri", "pattern": "^https?://[^\\s/@]+(/\\S*)?$"},
     Kind.SHA256: {"type": "string", "pattern": "^" + SHA256_PATTERN.pattern + "$"},
     Kind.CODE: {"type": "string", "pattern": "^" + CODE_PATTERN.pattern + "$"},
 }
+for _kind, _limit in MAX_LENGTH.items():
+    _KIND_SCHEMA[_kind]["maxLength"] = _limit
 
 
 def schema_files() -> dict[str, str]:
@@ -489,7 +505,10 @@ def _shape_schema(shape: Shape, spec: Field) -> dict[str, Any]:
     if isinstance(shape, Record):
         return _record_schema(shape)
     if isinstance(shape, ListOf):
-        return {"type": "array", "minItems": shape.min_items, "items": _shape_schema(shape.item, spec)}
+        array = {"type": "array", "minItems": shape.min_items, "items": _shape_schema(shape.item, spec)}
+        if shape.max_items is not None:
+            array["maxItems"] = shape.max_items
+        return array
     if shape is Kind.CHOICE:
         return {"type": "string", "enum": list(spec.choices)}
     return dict(_KIND_SCHEMA[shape])

@@ -280,24 +280,51 @@ Use the article's full `https://` address, or leave `url` out if unknown.
 """)
 
 UNSAFE_TEXT = Code("SCH007", "unsafe-text", E, """
-Text holds invisible or control characters.
+Text holds invisible, control or meaningless characters.
 
 ## What it checks
-Text has no control characters, ANSI escapes, bidirectional overrides or
-zero-width characters, and single-line fields hold no line break.
+Text holds no control character but tab and newline, no format character
+(zero-width characters, bidirectional controls, tag characters, interlinear
+annotation, U+061C), no unassigned code point or noncharacter (such as
+U+FFFF), no private-use character, surrogate, or line or paragraph separator;
+and single-line fields hold no line break. Every text field is checked.
 
 ## Why it matters
-Invisible characters make a quote look verbatim when it is not, and
-bidirectional overrides can make text read differently from what it is
-("Trojan Source").
+Invisible characters make a quote look verbatim when it is not; bidirectional
+overrides can make text read differently from what it is ("Trojan Source");
+control characters rewrite terminals; noncharacters break the YAML front
+matter of generated pages and other tools that read the exports.
 
 ## Example
 ```yaml
-text: "Harris\u200b called"
+text: "Harris\\u200b called"
 ```
 
 ## Fix
-Retype the text; remove the character at the position the message gives.
+Retype the text; remove the character the message names, at the position it
+gives.
+""")
+
+VALUE_TOO_LONG = Code("SCH009", "value-too-long", E, """
+A value is longer than any briefing needs.
+
+## What it checks
+A single-line field holds at most 1,000 characters, a multi-line text
+(`summary`, `notes`) 10,000, a URL 2,000, and a fact at most 20 citations.
+
+## Why it matters
+Every fact is repeated on its page, the timeline, its sources' pages and in
+the exports: an oversized value, pasted by mistake, multiplies into a site
+many times larger and slower for every reader.
+
+## Example
+```yaml
+text: "<the whole article pasted on one line>"
+```
+
+## Fix
+Shorten the value: a fact is one or two sentences, a quote at most 40 words.
+Split a fact with many citations into several facts.
 """)
 
 INVALID_SHA256 = Code("SCH008", "invalid-sha256", E, """
@@ -322,5 +349,5 @@ CODES: tuple[Code, ...] = (
     INVALID_YAML, NOT_ONE_DOCUMENT, DUPLICATE_KEY, DISALLOWED_TAG, ANCHOR_OR_ALIAS,
     INVALID_ENCODING, FILE_TOO_LARGE, NESTING_TOO_DEEP,
     UNKNOWN_KEY, MISSING_FIELD, WRONG_TYPE, INVALID_ID, INVALID_DATE, INVALID_URL,
-    UNSAFE_TEXT, INVALID_SHA256,
+    UNSAFE_TEXT, INVALID_SHA256, VALUE_TOO_LONG,
 )

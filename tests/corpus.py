@@ -9,11 +9,12 @@ committed page is stale.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from tests.conftest import BRIEFING_YAML, SOURCE_YAML
+from tests.conftest import BRIEFING_YAML, SNAPSHOT_SHA, SOURCE_YAML
 
 B = "briefings/bridge.yaml"
 S = "sources/city-herald-2024.yaml"
@@ -130,22 +131,111 @@ CASES: tuple[Case, ...] = (
     Case("unknown-key", "Types", B, briefing("summary:", "sumary:"),
          ("briefings/bridge.yaml:2:1: error SCH001 unknown key 'sumary' in briefing; did you mean 'summary'? "
           "(unknown-key)",)),
-    # Text
+    # Text: every text field refuses controls, format characters (Cf: zero-width, bidirectional, tag
+    # characters, interlinear annotation, U+061C), noncharacters and unassigned code points (Cn), private
+    # use (Co) and line/paragraph separators, naming the character.
     Case("control-character", "Text", B, fact_text('"The minister\\x07 said."'),
-         ("briefings/bridge.yaml:8:28: error SCH007 'text' contains invisible or control character U+0007 at "
+         ("briefings/bridge.yaml:8:28: error SCH007 'text' contains U+0007 (BELL, control character) at "
           "character 13; delete it (unsafe-text)",)),
     Case("ansi-escape", "Text", B, fact_text('"The minister\\e[31m said."'),
-         ("briefings/bridge.yaml:8:28: error SCH007 'text' contains invisible or control character U+001B at "
+         ("briefings/bridge.yaml:8:28: error SCH007 'text' contains U+001B (ESCAPE, control character) at "
           "character 13; delete it (unsafe-text)",)),
     Case("bidi-override", "Text", B, fact_text('"The minister\\u202e said."'),
-         ("briefings/bridge.yaml:8:28: error SCH007 'text' contains invisible or control character U+202E at "
-          "character 13; delete it (unsafe-text)",)),
+         ("briefings/bridge.yaml:8:28: error SCH007 'text' contains U+202E (RIGHT-TO-LEFT OVERRIDE, invisible "
+          "formatting character) at character 13; delete it (unsafe-text)",)),
     Case("zero-width-space", "Text", B, fact_text('"The minister\\u200b said."'),
-         ("briefings/bridge.yaml:8:28: error SCH007 'text' contains invisible or control character U+200B at "
-          "character 13; delete it (unsafe-text)",)),
+         ("briefings/bridge.yaml:8:28: error SCH007 'text' contains U+200B (ZERO WIDTH SPACE, invisible "
+          "formatting character) at character 13; delete it (unsafe-text)",)),
+    Case("noncharacter-in-title", "Text", B, briefing("title: The bridge", 'title: "The bridge\\uffff"'),
+         ("briefings/bridge.yaml:1:19: error SCH007 'title' contains U+FFFF (noncharacter) at character 11; "
+          "delete it (unsafe-text)",)),
+    Case("noncharacter-in-summary", "Text", B, briefing("summary: What the city said about the bridge.",
+                                                        'summary: "What the city\\ufdd0 said."'),
+         ("briefings/bridge.yaml:2:24: error SCH007 'summary' contains U+FDD0 (noncharacter) at character 14; "
+          "delete it (unsafe-text)",)),
+    Case("reversed-byte-order-mark", "Text", B, briefing("- title: Reopening", '- title: "\\ufffeReopening"'),
+         ("briefings/bridge.yaml:5:13: error SCH007 'title' contains U+FFFE (noncharacter) at character 1; "
+          "delete it (unsafe-text)",)),
+    Case("tag-characters", "Text", S, source("title: Bridge to reopen in May",
+                                             'title: "Bridge\\U000E0041\\U000E007F"'),
+         ("sources/city-herald-2024.yaml:1:15: error SCH007 'title' contains U+E0041 (TAG LATIN CAPITAL LETTER "
+          "A, invisible formatting character) at character 7; delete it (unsafe-text)",)),
+    Case("interlinear-annotation", "Text", S, SOURCE_YAML.encode() + b'notes: "Seen \\ufff9in print\\ufffa."\n',
+         ("sources/city-herald-2024.yaml:8:14: error SCH007 'notes' contains U+FFF9 (INTERLINEAR ANNOTATION "
+          "ANCHOR, invisible formatting character) at character 6; delete it (unsafe-text)",)),
+    Case("arabic-letter-mark", "Text", S, source("outlet: City Herald", 'outlet: "City\\u061c Herald"'),
+         ("sources/city-herald-2024.yaml:2:14: error SCH007 'outlet' contains U+061C (ARABIC LETTER MARK, "
+          "invisible formatting character) at character 5; delete it (unsafe-text)",)),
+    Case("private-use", "Text", S, SOURCE_YAML.encode() + b'author: "Ana\\ue000 Writer"\n',
+         ("sources/city-herald-2024.yaml:8:13: error SCH007 'author' contains U+E000 (private use) at character "
+          "4; delete it (unsafe-text)",)),
+    Case("unassigned-code-point", "Text", B, briefing('quote: "the bridge would reopen in May"',
+                                                      'quote: "the bridge\\u0378 would reopen in May"'),
+         ("briefings/bridge.yaml:12:31: error SCH007 'quote' contains U+0378 (unassigned) at character 11; "
+          "delete it (unsafe-text)",)),
+    Case("soft-hyphen-in-a-reason", "Text", S, SOURCE_YAML.encode() + b'lint: {ignore: [SRC002], reason: '
+         b'"Not re\\u00adcorded."}\n',
+         ("sources/city-herald-2024.yaml:8:41: error SCH007 'reason' contains U+00AD (SOFT HYPHEN, invisible "
+          "formatting character) at character 7; delete it (unsafe-text)",)),
+    Case("line-separator-in-a-file-name", "Text", S, source("file: bridge.txt", 'file: "bridge\\u2028.txt"'),
+         ("sources/city-herald-2024.yaml:7:16: error SCH007 'file' contains U+2028 (LINE SEPARATOR, line "
+          "separator) at character 7; delete it (unsafe-text)",)),
     Case("newline-in-single-line-field", "Text", B, fact_text('"The minister\\nsaid."'),
          ("briefings/bridge.yaml:8:15: error SCH007 'text' must be one line; join the lines (a folded block "
           "'>-' is fine) (unsafe-text)",)),
+    # Messages: whatever a message quotes (keys, ids, file names, snapshot text) reaches the terminal
+    # with its control characters escaped, in every output format.
+    Case("escape-sequence-in-a-key", "Messages", S, SOURCE_YAML.encode() + b'"\\e[2J\\e[31mtitle": x\n',
+         ("sources/city-herald-2024.yaml:8:1: error SCH001 unknown key '\\x1b[2J\\x1b[31mtitle' in source; "
+          "allowed keys: title, outlet, original_outlet, author, published, url, snapshot, derived_from, "
+          "republished_from, notes, lint (unknown-key)",)),
+    Case("bidi-override-in-a-key", "Messages", S, SOURCE_YAML.encode() + b'"notes\\u202e": x\n',
+         ("sources/city-herald-2024.yaml:8:1: error SCH001 unknown key 'notes\\u202e' in source; did you mean "
+          "'notes'? (unknown-key)",)),
+    Case("newline-in-a-key", "Messages", S, SOURCE_YAML.encode() + b'"notes\\n\\rextra": x\n',
+         ("sources/city-herald-2024.yaml:8:1: error SCH001 unknown key 'notes\\n\\rextra' in source; "
+          "allowed keys: title, outlet, original_outlet, author, published, url, snapshot, derived_from, "
+          "republished_from, notes, lint (unknown-key)",)),
+    Case("escape-sequence-in-an-id", "Messages", B, briefing("id: bridge-reopens", 'id: "\\e]0;pwned\\a"'),
+         ("briefings/bridge.yaml:7:14: error SCH007 'id' contains U+001B (ESCAPE, control character) at "
+          "character 1; delete it (unsafe-text)",)),
+    Case("escape-sequence-in-a-file-name", "Messages", "briefings/\x1b[2J.yaml",
+         briefing("id: bridge-reopens", "id: other-fact"),
+         ("briefings/\\x1b[2J.yaml:1:1: error SCH004 file name: id '\\x1b[2J' must be lower-case letters, "
+          "digits and hyphens, starting with a letter or digit, at most 64 characters; e.g. '2j' (invalid-id)",)),
+    # Dates and sizes the build could not handle are refused where they are written.
+    Case("year-zero", "Dates and sizes", B, briefing("date: 2024-03-04", 'date: "0000"'),
+         ("briefings/bridge.yaml:9:15: error SCH005 '0000' is outside the years this project accepts (1800 to "
+          "2100); check the year (invalid-date)",)),
+    Case("last-day-of-9999", "Dates and sizes", B, briefing("updated: 2024-03", "updated: 9999-12-31"),
+         ("briefings/bridge.yaml:3:10: error SCH005 '9999-12-31' is outside the years this project accepts "
+          "(1800 to 2100); check the year (invalid-date)",)),
+    Case("year-before-the-bound", "Dates and sizes", S, source("published: 2024-03-04", "published: 1799-12"),
+         ("sources/city-herald-2024.yaml:3:12: error SCH005 '1799-12' is outside the years this project accepts "
+          "(1800 to 2100); check the year (invalid-date)",)),
+    Case("year-typo-in-as-of", "Dates and sizes", B, briefing("date: 2024-03-04", "date: 2024-03-04\n"
+                                                              "        as_of: 2201-03-04"),
+         ("briefings/bridge.yaml:10:16: error SCH005 '2201-03-04' is outside the years this project accepts "
+          "(1800 to 2100); check the year (invalid-date)",)),
+    Case("retrieved-in-year-one", "Dates and sizes", S, SOURCE_YAML.encode() + b"  retrieved: 0001-01-01\n",
+         ("sources/city-herald-2024.yaml:8:14: error SCH005 '0001-01-01' is outside the years this project "
+          "accepts (1800 to 2100); check the year (invalid-date)",)),
+    Case("two-megabyte-one-line-text", "Dates and sizes", B, fact_text("x" * 2_000_000),
+         ("briefings/bridge.yaml:8:15: error SCH009 'text' is 2,000,000 characters long, over the limit of "
+          "1,000; shorten it (value-too-long)",)),
+    Case("long-summary", "Dates and sizes", B, briefing("summary: What the city said about the bridge.",
+                                                        "summary: >-\n  " + "Words. " * 1500),
+         ("briefings/bridge.yaml:2:10: error SCH009 'summary' is 10,499 characters long, over the limit of "
+          "10,000; shorten it (value-too-long)",)),
+    Case("long-url", "Dates and sizes", S, url("https://example.org/" + "a" * 2000),
+         ("sources/city-herald-2024.yaml:4:6: error SCH009 'url' is 2,020 characters long, over the limit of "
+          "2,000; shorten it (value-too-long)",)),
+    Case("twenty-one-citations", "Dates and sizes", B, briefing(
+        '            quote: "the bridge would reopen in May"\n',
+        '            quote: "the bridge would reopen in May"\n' + '          - source: city-herald-2024\n'
+        '            quote: "the bridge would reopen in May"\n' * 20),
+         ("briefings/bridge.yaml:11:11: error SCH009 'citations' has 21 items, over the limit of 20; split it "
+          "(value-too-long)",)),
     # URLs
     Case("javascript-url", "URLs", S, url("javascript:alert(1)"),
          ("sources/city-herald-2024.yaml:4:6: error SCH006 URL 'javascript:alert(1)' is not an absolute "
@@ -278,6 +368,27 @@ COMMAND_CASES: tuple[CommandCase, ...] = (
 )
 
 
+HOSTILE_SNAPSHOT = "The minister said the bridge would\x1b[2J\u202e reopen in May.\n"
+
+
+def _hostile_snapshot(root: Path, scratch: Path) -> None:
+    """A snapshot whose text holds escape sequences and a bidirectional override, cited with a wrong quote."""
+    (scratch / "bridge.txt").write_text(HOSTILE_SNAPSHOT, encoding="utf-8")
+    sha = hashlib.sha256(HOSTILE_SNAPSHOT.encode()).hexdigest()
+    (root / S).write_text(SOURCE_YAML.replace(SNAPSHOT_SHA, sha), encoding="utf-8")
+    (root / B).write_text(BRIEFING_YAML.replace('"the bridge would reopen in May"', '"the bridge will reopen"'),
+                          encoding="utf-8")
+
+
+COMMAND_CASES += (
+    CommandCase("escape-sequences-in-snapshot-text", "Messages", ("lint", "--snapshots", "{scratch}"), (
+        "briefings/bridge.yaml:12:20: error CIT003 quote not found in snapshot of 'city-herald-2024'; closest "
+        "passage: \"the bridge would\\x1b[2J\" (quote has \"will reopen\" where the snapshot has "
+        "\"would\\x1b[2J\") (quote-not-in-snapshot)",
+        "1 error, 0 warnings in 2 files (1 source, 1 briefing, 1 fact, 1 citation)"), 1, setup=_hostile_snapshot),
+)
+
+
 def archive(path: str, *lines: str, code: int = 1) -> CommandCase:
     """`briefings archive` against one path of the hostile server (tests/hostile_server.py)."""
     return CommandCase(path.strip("/"), "Hostile servers", ("archive", "market", "--url", f"{{server}}{path}",
@@ -360,8 +471,19 @@ def render_page() -> str:
         "## Properties and fuzzing",
         "",
         "- For any text in a fact, lint accepts it or reports a problem with a place and a code, and never "
-        "raises; accepted text renders as exactly that text, with no element or attribute it did not contain "
-        "(Hypothesis, `tests/test_hardening.py`).",
+        "raises; for any accepted title, summary and fact text, the **whole** page (front matter read by "
+        "MkDocs's own reader, then the body) renders as exactly that text, with no element, attribute or "
+        "`javascript:` link it did not contain (Hypothesis, `tests/test_hardening.py`).",
+        "- Front matter is one line of ASCII-escaped YAML per value: it reads back as written for any string "
+        "at all, noncharacters, controls and astral characters included (Hypothesis); `front_matter` checks "
+        "its own output, and the MkDocs hook stops the build if a generated page's front matter did not parse.",
+        "- Every scalar field of both file formats refuses a noncharacter, a format character (U+061C, tag "
+        "characters, interlinear annotation), private use, ESC and a paragraph separator, naming the "
+        "character (`tests/test_hardening.py`); no output format (text, github, json, sarif) lets a control "
+        "character from a key or a file name through.",
+        "- In Chromium, a page whose title, summary, section and fact are Markdown links to `javascript:`, "
+        "attribute lists with `onfocus`/`autofocus` and raw HTML opens no dialog when loaded, tabbed through "
+        "or hovered, and has no `javascript:` link (`tests/test_browser.py`).",
         "- Random bytes and mutated source and briefing files never crash the reader, each in under a "
         "second, and the command exits 0 or 1, never with a traceback.",
         "- HTML, Markdown links and images, `javascript:` links, footnote syntax, attribute lists, "

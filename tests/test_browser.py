@@ -21,7 +21,8 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from tests.conftest import ROOT, mkdocs_build, require, require_seeds
+from tests.conftest import BRIEFING_YAML, ROOT, SOURCE_YAML, MiniProject, mkdocs_build, require, require_seeds
+from tests.test_site import write_mkdocs_config
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -206,3 +207,53 @@ def test_offline_build_works_from_the_file_system(browser: Any, tmp_path: Path, 
     context.close()
     assert {urlsplit(u).scheme for u in requests} <= {"file", "data", "blob"}, requests
     assert errors == []
+
+
+HOSTILE_PAGE = {
+    "title: The bridge": "[x](javascript:alert(1)){: onfocus=alert(1) autofocus tabindex=0 }",
+    "summary: What the city said about the bridge.": "</title><script>alert(2)</script>\" autofocus onfocus=\"alert(2)",
+    "- title: Reopening": "<img src=x onerror=alert(3)> [z](javascript:alert(3))",
+    "text: The minister said the bridge would reopen in May.": "[y](javascript:alert(4)){: onmouseover=alert(4) }",
+}
+
+
+def test_a_page_built_from_hostile_text_runs_nothing(browser: Any, project: MiniProject, tmp_path: Path) -> None:
+    """Titles, summaries and facts written as Markdown links, attribute lists and HTML: no dialog opens on
+    any generated page, whatever gets focus or the pointer, and no link leads to `javascript:`."""
+    briefing = BRIEFING_YAML
+    for old, new in HOSTILE_PAGE.items():
+        key, _, _ = old.partition(": ")
+        briefing = briefing.replace(old, f"{key}: {json.dumps(new)}")
+    project.write("briefings/bridge.yaml", briefing)
+    project.write("sources/city-herald-2024.yaml", SOURCE_YAML.replace(
+        "title: Bridge to reopen in May", 'title: "\\"><svg onload=alert(5)> [s](javascript:alert(5))"')
+        .replace("outlet: City Herald", 'outlet: "javascript:alert(6)"'))
+    assert [p.code for p in project.lint().problems] == []
+    write_mkdocs_config(project)
+    site = tmp_path / "site"
+    result = mkdocs_build(project.root, site, project.snapshots)
+    assert result.returncode == 0, result.stderr
+    handler = functools.partial(_QuietHandler, directory=str(site))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    context = browser.new_context()
+    page = context.new_page()
+    dialogs: list[str] = []
+    page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+    try:
+        for path in ("briefings/bridge/", "sources/city-herald-2024/", "", "timeline/"):
+            page.goto(f"http://127.0.0.1:{server.server_address[1]}/{path}")
+            page.wait_for_load_state("load")
+            for _ in range(40):  # every focusable element in turn, as a keyboard user would
+                page.keyboard.press("Tab")
+            for element in page.locator("article a, article h1, article p").all()[:60]:
+                element.hover(timeout=2000, force=True)
+            links = page.eval_on_selector_all(
+                "a[href]", "as => as.map(a => a.href).filter(h => /^\\s*javascript:/i.test(h))")
+            assert links == [], path
+            assert dialogs == [], (path, dialogs)
+        assert page.goto(f"http://127.0.0.1:{server.server_address[1]}/briefings/bridge/") is not None
+        assert page.title() == f"{HOSTILE_PAGE['title: The bridge']} - Sourced Briefings"
+    finally:
+        context.close()
+        server.shutdown()

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import hashlib
+import html
 import json
 import os
+import re
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import markdown
@@ -13,12 +16,16 @@ import pytest
 from bs4 import BeautifulSoup
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from mkdocs.utils.meta import get_data
 
 from build_tools import load as load_module
 from build_tools import site as site_module
+from build_tools.characters import describe
 from build_tools.cli import main
 from build_tools.render import render_pages
-from build_tools.schema import BRIEFING, SOURCE, check_file
+from build_tools.render.markdown import front_matter, yaml_string
+from build_tools.report import FORMATS, format_problems
+from build_tools.schema import BRIEFING, SOURCE, Checker, Field, ListOf, Record, check_file
 from build_tools.site import write_files
 from build_tools.sitebuild import build_site
 from build_tools.yaml_nodes import parse_yaml
@@ -41,23 +48,87 @@ def test_any_fact_text_is_accepted_or_reported_never_raises(project: MiniProject
     assert all(p.where.line >= 1 and p.where.column >= 1 and p.code for p in result.problems)
 
 
+PAGE_TEXT = st.text(alphabet=st.characters(blacklist_categories=("Cs",)), min_size=1, max_size=80).filter(
+    lambda t: t.strip() and not t.strip().upper().startswith("TODO"))
+
+
 @SETTINGS
-@given(text=st.text(alphabet=st.characters(blacklist_categories=("Cs",)), min_size=1, max_size=80)
-       .filter(lambda t: t.strip() and not t.strip().upper().startswith("TODO")))
-def test_accepted_text_renders_exactly_with_no_new_markup(project: MiniProject, text: str) -> None:
-    project.write("briefings/bridge.yaml", BRIEFING_YAML.replace(
-        "text: The minister said the bridge would reopen in May.", f"text: {json.dumps(text)}"))
+@given(text=PAGE_TEXT, title=PAGE_TEXT, summary=PAGE_TEXT)
+def test_accepted_text_renders_the_whole_page_exactly_with_no_new_markup(project: MiniProject, text: str,
+                                                                        title: str, summary: str) -> None:
+    """The whole page as MkDocs reads it: front matter (parsed by MkDocs's own reader), then the body."""
+    project.write("briefings/bridge.yaml", BRIEFING_YAML
+                  .replace("text: The minister said the bridge would reopen in May.", f"text: {json.dumps(text)}")
+                  .replace("title: The bridge", f"title: {json.dumps(title)}")
+                  .replace("summary: What the city said about the bridge.", f"summary: {json.dumps(summary)}"))
     result = project.lint()
     if result.errors:
         return  # reported, not rendered: the other property covers this path
     page = render_pages(result.project)["briefings/bridge.md"]
-    html = markdown.markdown(page.split("---\n", 2)[2], extensions=EXTENSIONS)
-    fact = BeautifulSoup(html, "html.parser").find(id="fact-bridge-reopens")
+    body, meta = get_data(page)
+    assert meta == {"title": html.escape(" ".join(title.split())),
+                    "description": html.escape(" ".join(summary.split()))}
+    rendered = BeautifulSoup(markdown.markdown(body, extensions=EXTENSIONS), "html.parser")
+    assert rendered.find("h1").get_text() == " ".join(title.split())
+    fact = rendered.find(id="fact-bridge-reopens")
     assert fact is not None
-    shown = fact.get_text()
-    assert " ".join(text.split()) in shown
+    assert " ".join(text.split()) in fact.get_text()
     assert {tag.name for tag in fact.find_all(True)} <= {"strong", "sup", "a", "em"}
     assert all(set(tag.attrs) <= {"href", "id", "class", "title", "aria-label"} for tag in fact.find_all(True))
+    assert not [a for a in rendered.find_all("a") if a.get("href", "").strip().lower().startswith("javascript")]
+
+
+@settings(max_examples=int(os.environ.get("HYPOTHESIS_EXAMPLES", "400")), deadline=None)
+@given(value=st.text(max_size=60))
+def test_front_matter_reads_back_for_any_string(value: str) -> None:
+    """Even text the schema refuses (noncharacters, controls, surrogates): the head cannot break."""
+    _, meta = get_data(front_matter(title=value, description=value) + "# Body\n")
+    shown = html.escape(" ".join(value.split()))
+    assert meta == {"title": shown, "description": shown}
+
+
+def _scalar_fields(record: Record, seen: set[str]) -> Iterator[tuple[Record, Field]]:
+    """Every field of every record reachable from `record` whose values are written as scalars."""
+    if record.name in seen:
+        return
+    seen.add(record.name)
+    for spec in record.fields:
+        shape = spec.kind.item if isinstance(spec.kind, ListOf) else spec.kind
+        if isinstance(shape, Record):
+            yield from _scalar_fields(shape, seen)
+        else:
+            yield record, spec
+
+
+FIELDS = [pair for root in (SOURCE, BRIEFING) for pair in _scalar_fields(root, set())]
+
+
+@pytest.mark.parametrize(("record", "spec"), FIELDS, ids=[f"{r.name}.{f.name}" for r, f in FIELDS])
+@pytest.mark.parametrize("char", ["\uffff", "\u061c", "\U000e0041", "\ufff9", "\ue000", "\x1b", "\u2029"])
+def test_every_text_field_refuses_unsafe_characters_by_name(record: Record, spec: Field, char: str) -> None:
+    value = yaml_string(f"ab{char}c")
+    line = f"{spec.name}: [{value}]" if isinstance(spec.kind, ListOf) else f"{spec.name}: {value}"
+    parsed = parse_yaml("f.yaml", line.encode())
+    assert parsed.root is not None
+    checker = Checker("f.yaml")
+    checker.record(parsed.root, record)
+    unsafe = [p.message for p in checker.problems if p.code == "SCH007"]
+    assert unsafe == [f"'{spec.name}' contains {describe(char)} at character 3; delete it"]
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_no_output_format_lets_a_control_character_through(project: MiniProject, fmt: str) -> None:
+    hostile = "\x1b]0;pwned\x07\x1b[2J\u202e\u2028\x85"
+    project.write("sources/city-herald-2024.yaml", SOURCE_YAML + f"{yaml_string(hostile + 'title')}: x\n")
+    project.write(f"briefings/{hostile}.yaml", BRIEFING_YAML)
+    result = project.lint()
+    assert len(result.problems) >= 2
+    out = format_problems(result, fmt)
+    assert [line for line in out.splitlines() if not line.isprintable()] == []
+    if fmt in ("json", "sarif"):
+        strings = [json.loads(f'"{s}"') for s in re.findall(r'"((?:[^"\\]|\\.)*)"', out)]  # as a tool reads them
+        raw = {char for char in hostile if not char.isprintable()}
+        assert not [s for s in strings if raw & set(s)]
 
 
 # --- fuzzing -------------------------------------------------------------------------------

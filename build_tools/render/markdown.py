@@ -17,7 +17,11 @@ import string
 from collections.abc import Sequence
 from urllib.parse import quote
 
+import yaml
+
 from build_tools.snapshots import normalize
+
+_LOADER: type = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 # Harmless inside a line; only a block's first character can make them syntax (a list, a rule).
 _INLINE_SAFE = set(",;?'.- ")
@@ -60,12 +64,43 @@ def external_link(label: str, target: str) -> str:
     return f"[{text(label)}](<{url(target)}>){{: rel=\"noopener noreferrer\" }}"
 
 
+class FrontMatterError(ValueError):
+    """Generated front matter that would not read back as written (a bug: the build stops)."""
+
+
+_NOT_PRINTABLE_ASCII = re.compile(r"[^\x20-\x7e]")
+
+
+def _yaml_escape(match: re.Match[str]) -> str:
+    point = ord(match.group())
+    return f"\\u{point:04x}" if point < 0x10000 else f"\\U{point:08x}"
+
+
+def yaml_string(value: str) -> str:
+    """`value` as a YAML double-quoted scalar in printable ASCII only: JSON's escapes, and YAML's
+    `\\UXXXXXXXX` beyond the Basic Multilingual Plane (JSON would write a surrogate pair, which YAML
+    reads as two broken characters). No character can end the string, the line or the block."""
+    return _NOT_PRINTABLE_ASCII.sub(_yaml_escape, json.dumps(value, ensure_ascii=False))
+
+
 def front_matter(**fields: str) -> str:
-    """YAML front matter. Values are HTML-escaped: Material writes `title` into <title> and
-    `description` into a <meta content="..."> attribute without escaping them."""
-    lines = [f"{key}: {json.dumps(html.escape(' '.join(value.split()), quote=True), ensure_ascii=False)}"
-             for key, value in fields.items()]
-    return "---\n" + "\n".join(lines) + "\n---\n\n"
+    """YAML front matter that cannot break: every value one ASCII-escaped line. Values are HTML-escaped
+    too: Material writes `title` into <title> and `description` into a <meta content="..."> attribute
+    without escaping them. Raises FrontMatterError unless the block reads back as exactly these values."""
+    values = {key: html.escape(" ".join(value.split()), quote=True) for key, value in fields.items()}
+    block = "".join(f"{key}: {yaml_string(value)}\n" for key, value in values.items())
+    check_front_matter(block, values)
+    return f"---\n{block}---\n\n"
+
+
+def check_front_matter(block: str, expected: dict[str, str]) -> None:
+    """Parse `block` as MkDocs will (YAML, safe loader) and compare with what was meant."""
+    try:
+        parsed = yaml.load(block, Loader=_LOADER)
+    except yaml.YAMLError as error:
+        raise FrontMatterError(f"front matter does not parse: {error}") from None
+    if parsed != expected:
+        raise FrontMatterError(f"front matter reads back as {parsed!r}, not {expected!r}")
 
 
 @functools.lru_cache(maxsize=1 << 18)  # two quotes a fact at 100,000 facts

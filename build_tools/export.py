@@ -14,7 +14,7 @@ import json
 from functools import partial
 from typing import Any, NamedTuple
 
-from build_tools.dates import PartialDate
+from build_tools.dates import EdtfDate, PartialDate, Point
 from build_tools.memo import Memo
 from build_tools.model import Citation, Fact, Project, Source
 from build_tools.provenance import independence_groups, independent_count, reverse_relations
@@ -273,8 +273,35 @@ def _csl_item(source: Source) -> dict[str, Any]:
     return item
 
 
-def _csl_date(date: PartialDate) -> dict[str, list[list[int]]]:
-    return {"date-parts": [[part for part in (date.year, date.month, date.day) if part is not None]]}
+def _csl_date(date: PartialDate | EdtfDate) -> dict[str, Any]:
+    """CSL date: date-parts at the date's precision; `season` (1 spring … 4 winter) and `circa` for an
+    approximate or uncertain date; a range as two date-parts; an open interval in words (`literal`)."""
+    if isinstance(date, PartialDate):
+        return {"date-parts": [_csl_parts(date)]}
+    if date.interval:
+        if date.start is None or date.end is None:
+            return {"literal": date.display()}
+        return {"date-parts": [_csl_point_parts(date.start, 0), _csl_point_parts(date.end, 1)]}
+    assert date.start is not None
+    csl: dict[str, Any] = {"date-parts": [_csl_parts(date.start.date)]}
+    if date.start.season:
+        csl["season"] = date.start.season - 20
+    if date.qualifier:
+        csl["circa"] = True
+    return csl
+
+
+def _csl_parts(date: PartialDate) -> list[int]:
+    return [part for part in (date.year, date.month, date.day) if part is not None]
+
+
+def _csl_point_parts(point: Point, end: int) -> list[int]:
+    """One end (0 start, 1 end) of a CSL range; a season counts by its first or last month there (CSL
+    ranges carry no season)."""
+    if point.season is None:
+        return _csl_parts(point.date)
+    day = point.period()[end]
+    return [day.year, day.month]
 
 
 def csl_json(project: Project) -> str:

@@ -10,7 +10,7 @@ from typing import Any
 from build_tools import file_cache, schema
 from build_tools import syntax_codes as codes
 from build_tools.config import Config
-from build_tools.dates import PartialDate
+from build_tools.dates import EdtfDate, PartialDate
 from build_tools.model import Briefing, Citation, Fact, Project, Section, SnapshotRef, Source, Status, Suppression
 from build_tools.problems import Location, Problem
 from build_tools.schema import Fields, Value
@@ -155,6 +155,11 @@ def _date(fields: Fields, name: str) -> PartialDate | None:
     return None if text is None else PartialDate.parse(text)
 
 
+def _edtf(fields: Fields, name: str) -> EdtfDate | None:
+    text = _text(fields, name)
+    return None if text is None else EdtfDate.parse(text)
+
+
 def _ids(fields: Fields, name: str) -> tuple[str, ...]:
     value = fields.get(name)
     return tuple(item.data for item in value.data) if value and value.data else ()
@@ -185,7 +190,7 @@ def _source(rel: str, fields: Fields, problems: list[Problem]) -> Source | None:
         outlet=_text(fields, "outlet"),
         original_outlet=_text(fields, "original_outlet"),
         author=_text(fields, "author"),
-        published=_date(fields, "published"),
+        published=_edtf(fields, "published"),
         url=_text(fields, "url"),
         snapshot=SnapshotRef(snapshot["sha256"].data, _text(snapshot, "file"), _date(snapshot, "retrieved")),
         derived_from=_ids(fields, "derived_from"),
@@ -239,8 +244,8 @@ def _fact(briefing_id: str, section: str, value: Value) -> Fact | None:
     return Fact(
         id=fields["id"].data,
         text=fields["text"].data,
-        date=_date(fields, "date"),
-        as_of=_date(fields, "as_of"),
+        date=_edtf(fields, "date"),
+        as_of=_edtf(fields, "as_of"),
         kind=_text(fields, "kind") or "event",
         citations=tuple(_citations(_items(fields.get("citations")))),
         briefing=briefing_id,

@@ -6,7 +6,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from build_tools.dates import PartialDate
+from build_tools.dates import EdtfDate, PartialDate
 from build_tools.problems import Location
 
 
@@ -38,8 +38,8 @@ class Citation:
 class Fact:
     id: str
     text: str
-    date: PartialDate | None  # None only when the written date was rejected (and reported)
-    as_of: PartialDate | None
+    date: EdtfDate | None  # None only when the written date was rejected (and reported)
+    as_of: EdtfDate | None
     kind: str
     citations: tuple[Citation, ...]
     briefing: str
@@ -88,7 +88,7 @@ class Source:
     outlet: str | None  # None: unknown
     original_outlet: str | None
     author: str | None
-    published: PartialDate | None  # None: unknown
+    published: EdtfDate | None  # None: unknown
     url: str | None
     snapshot: SnapshotRef
     derived_from: tuple[str, ...]

@@ -25,7 +25,8 @@ title: unknown                  # the headline as published
 outlet: unknown                 # who published this copy
 # original_outlet: ...          # who first published it, if this copy is a republication
 # author: ...                   # byline or interviewer
-published: unknown              # YYYY, YYYY-MM or YYYY-MM-DD, never more precise than known
+published: unknown              # YYYY, YYYY-MM or YYYY-MM-DD, never more precise than known;
+                                # 2022-07~ (about), 2022-07? (possibly), 2024-01-12/.. (on or after)
 # url: https://...              # the copy's address; leave out when unknown (lint warns)
 snapshot:
   # Run `briefings snapshot add FILE` on the archived plain text and paste its block here.
@@ -40,7 +41,9 @@ FACT_TEMPLATE = """\
 - id: {fact_id}  # unique in the project; the page anchor is #fact-{fact_id}
   text: >-
     TODO: one or two neutral sentences, attributed ("Giammattei said ...").
-  date: {month}  # when it happened, at the precision the source gives (YYYY, YYYY-MM, YYYY-MM-DD)
+  date: {month}  # when it happened, at the precision the source gives: YYYY, YYYY-MM, YYYY-MM-DD;
+  #   a season 2021-22 (summer 2021); 2021-06~ (about), 2021-06? (possibly);
+  #   2021-03/2021-06 (between), ../2021-06 (by), 2021-03/.. (in or after); `briefings explain SCH005`
   # as_of: {month}  # only for a state that can change ("has not spoken since ...")
   # kind: statement  # event (default), statement, state, or plan
   citations:

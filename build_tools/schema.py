@@ -18,7 +18,7 @@ from urllib.parse import urlsplit
 
 from build_tools import syntax_codes as codes
 from build_tools.characters import describe, unsafe_character
-from build_tools.dates import DateError, PartialDate
+from build_tools.dates import DateError, EdtfDate, PartialDate, YearOutOfRange
 from build_tools.problems import Location, Problem
 from build_tools.yaml_nodes import MappingNode, Node, ScalarNode, SequenceNode, where
 
@@ -48,7 +48,8 @@ class Kind(enum.Enum):
     TEXT = "text"
     ID = "id"
     DATE = "date"
-    DATE_OR_UNKNOWN = "date or 'unknown'"
+    EDTF = "EDTF date"
+    EDTF_OR_UNKNOWN = "EDTF date or 'unknown'"
     LINE_OR_UNKNOWN = "single-line text or 'unknown'"
     URL = "URL"
     SHA256 = "SHA-256 digest"
@@ -116,8 +117,9 @@ SOURCE = Record("source", "One archived article: `sources/<id>.yaml`.", (
     Field("original_outlet", Kind.LINE, "Who first published the article, when this copy republishes "
           "one that is not in the corpus."),
     Field("author", Kind.LINE, "Byline or interviewer, when known."),
-    Field("published", Kind.DATE_OR_UNKNOWN, "Publication date at the precision known "
-          "(YYYY, YYYY-MM or YYYY-MM-DD), or `unknown` (say why in `notes`).", required=True),
+    Field("published", Kind.EDTF_OR_UNKNOWN, "Publication date at the precision known (YYYY, YYYY-MM or "
+          "YYYY-MM-DD; `2022-07~` about, `2022-07?` possibly, `2024-01-12/..` on or after), or `unknown` "
+          "(say why in `notes`).", required=True),
     Field("url", Kind.URL, "Absolute http(s) URL of this copy; leave out when unknown."),
     Field("snapshot", SNAPSHOT, "The archived copy.", required=True),
     Field("derived_from", ListOf(Kind.ID), "Ids of corpus sources this article rewrites."),
@@ -146,9 +148,12 @@ STATUS = Record("status", "Whether the fact is still current, superseded by a la
 FACT = Record("fact", "One neutral, attributed sentence with its date and citations.", (
     Field("id", Kind.ID, "Unique across the project; the page anchor is `#fact-<id>`.", required=True),
     Field("text", Kind.LINE, "One or two neutral, attributed sentences.", required=True),
-    Field("date", Kind.DATE, "When what the fact describes happened, at the sources' precision.",
+    Field("date", Kind.EDTF, "When what the fact describes happened, at the sources' precision: YYYY, "
+          "YYYY-MM or YYYY-MM-DD; a season (`2021-22` summer 2021); `2021-06~` about, `2021-06?` possibly; "
+          "an interval (`2021-03/2021-06` between, `../2021-06` by, `2021-03/..` in or after).",
           required=True),
-    Field("as_of", Kind.DATE, "For a state that can change: the date it was true as of."),
+    Field("as_of", Kind.EDTF, "For a state that can change: the date it was true as of (same forms as "
+          "`date`)."),
     Field("kind", Kind.CHOICE, "`plan` for a plan or expectation (may be dated after the sources).",
           choices=FACT_KINDS),
     Field("citations", ListOf(CITATION, 1, 20), "Where the fact comes from (at most 20).", required=True),
@@ -177,9 +182,14 @@ _FAST_LIMIT = min(MAX_LENGTH.values())  # longer values take the full path, whic
 class Checker:
     """Validates one file's node tree; collects problems instead of raising."""
 
+    # Explaining a malformed date (the `edtf` package's grammar, suggestions from words) takes up to
+    # tens of milliseconds; past this many in one file, a malformed date gets the short message.
+    DATE_EXPLANATIONS = 20
+
     def __init__(self, path: str) -> None:
         self.path = path
         self.problems: list[Problem] = []
+        self.date_explanations = self.DATE_EXPLANATIONS
 
     def report(self, code: Any, node: Node | Location, message: str) -> None:
         at = node if isinstance(node, Location) else where(self.path, node)
@@ -291,8 +301,10 @@ class Checker:
         if not self._safe(node, raw, kind, spec):
             return None
         text = raw if kind is Kind.URL else raw.strip()
-        problem = _kind_problem(text, kind, spec)
+        problem = _kind_problem(text, kind, spec, explain=self.date_explanations > 0)
         if problem is not None:
+            if problem[0] is codes.INVALID_DATE:
+                self.date_explanations -= 1
             self.report(problem[0], node, problem[1])
             return None
         return text
@@ -324,18 +336,20 @@ class Checker:
         return False
 
 
-def _kind_problem(text: str, kind: Kind, spec: Field) -> tuple[Any, str] | None:
-    if kind in (Kind.LINE_OR_UNKNOWN, Kind.DATE_OR_UNKNOWN) and text == UNKNOWN:
+def _kind_problem(text: str, kind: Kind, spec: Field, explain: bool = True) -> tuple[Any, str] | None:
+    if kind in (Kind.LINE_OR_UNKNOWN, Kind.EDTF_OR_UNKNOWN) and text == UNKNOWN:
         return None
     if kind in (Kind.LINE, Kind.TEXT, Kind.LINE_OR_UNKNOWN) and not text:
         return (codes.MISSING_FIELD, f"'{spec.name}' is empty; write a value")
     if kind is Kind.ID:
         return id_problem(text)
-    if kind in (Kind.DATE, Kind.DATE_OR_UNKNOWN):
-        problem = date_problem(text)
+    if kind is Kind.DATE:
+        return _exact_date_problem(text, spec)
+    if kind in (Kind.EDTF, Kind.EDTF_OR_UNKNOWN):
+        problem = edtf_problem(text, explain)
         if problem is None:
             return None
-        extra = " or 'unknown'" if kind is Kind.DATE_OR_UNKNOWN and problem.endswith("YYYY-MM-DD") else ""
+        extra = "; or write 'unknown'" if kind is Kind.EDTF_OR_UNKNOWN and "outside the years" not in problem else ""
         return (codes.INVALID_DATE, f"{problem}{extra}")
     if kind is Kind.URL:
         message = url_problem(text)
@@ -353,12 +367,25 @@ def _kind_problem(text: str, kind: Kind, spec: Field) -> tuple[Any, str] | None:
 
 
 def date_problem(text: str) -> str | None:
-    """Why `text` is not a date this project accepts, or None when it is."""
+    """Why `text` is not an exact date this project accepts (YYYY, YYYY-MM or YYYY-MM-DD), or None."""
     try:
         date = PartialDate.parse(text)
     except DateError as error:
         return str(error)
     return year_problem(text, date.year, date.year)
+
+
+def edtf_problem(text: str, explain: bool = True) -> str | None:
+    """Why `text` is not an EDTF date this project accepts, or None; every year it states must be in
+    bounds (an open end states none)."""
+    try:
+        date = EdtfDate.parse(text, explain)
+    except YearOutOfRange as error:
+        return year_problem(text, error.year, error.year)
+    except DateError as error:
+        return str(error)
+    years = [day.year for day in date.period() if day is not None]
+    return year_problem(text, min(years), max(years))
 
 
 def year_problem(text: str, first: int, last: int) -> str | None:
@@ -367,6 +394,16 @@ def year_problem(text: str, first: int, last: int) -> str | None:
         return None
     return (f"'{_clip(text)}' is outside the years this project accepts ({MIN_YEAR} to {MAX_YEAR}); "
             "check the year")
+
+
+def _exact_date_problem(text: str, spec: Field) -> tuple[Any, str] | None:
+    problem = date_problem(text)
+    if problem is None:
+        return None
+    if "outside the years" not in problem and edtf_problem(text, explain=False) is None:
+        problem = (f"'{spec.name}' takes an exact date (YYYY, YYYY-MM or YYYY-MM-DD), not '{_clip(text)}'; "
+                   "seasons, qualifiers and intervals are for a fact's date and as_of and a source's published")
+    return (codes.INVALID_DATE, problem)
 
 
 def id_problem(text: str) -> tuple[Any, str] | None:
@@ -455,13 +492,20 @@ def check_file(path: str, root: Node, record: Record) -> tuple[Fields | None, li
 _YEAR = r"(18\d\d|19\d\d|20\d\d|2100)"
 assert (MIN_YEAR, MAX_YEAR) == (1800, 2100), "update _YEAR with the bounds"
 _DATE = _YEAR + r"(-\d{2}(-\d{2})?)?"
+# EDTF level 1 as `dates.EdtfDate` accepts it (the calendar and the order of an interval's ends
+# are checked by the linter, not here): a date with an optional qualifier or a season, or an
+# interval of those with '..' for an open end.
+_EDTF_POINT = _YEAR + r"(-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?[?~%]?|-2[1-4]|[?~%])?"
+_EDTF_PATTERN = rf"({_EDTF_POINT}|{_EDTF_POINT}/({_EDTF_POINT}|\.\.)|\.\./{_EDTF_POINT})"
 _KIND_SCHEMA: dict[Kind, dict[str, Any]] = {
     Kind.LINE: {"type": "string", "minLength": 1, "pattern": r"^[^\n]*\n?$"},
     Kind.TEXT: {"type": "string", "minLength": 1},
     Kind.ID: {"type": "string", "pattern": "^" + ID_PATTERN.pattern + "$"},
     Kind.DATE: {"type": ["string", "integer"], "pattern": f"^{_DATE}$", "minimum": MIN_YEAR, "maximum": MAX_YEAR},
-    Kind.DATE_OR_UNKNOWN: {"type": ["string", "integer"], "pattern": f"^({_DATE}|unknown)$", "minimum": MIN_YEAR,
-                           "maximum": MAX_YEAR},
+    Kind.EDTF: {"type": ["string", "integer"], "pattern": f"^{_EDTF_PATTERN}$", "minimum": MIN_YEAR,
+                "maximum": MAX_YEAR},
+    Kind.EDTF_OR_UNKNOWN: {"type": ["string", "integer"], "pattern": f"^({_EDTF_PATTERN}|unknown)$",
+                           "minimum": MIN_YEAR, "maximum": MAX_YEAR},
     Kind.LINE_OR_UNKNOWN: {"type": "string", "minLength": 1, "pattern": r"^[^\n]*\n?$"},
     Kind.URL: {"type": "string", "format": "uri", "pattern": "^https?://[^\\s/@]+(/\\S*)?$"},
     Kind.SHA256: {"type": "string", "pattern": "^" + SHA256_PATTERN.pattern + "$"},

@@ -244,19 +244,46 @@ INVALID_DATE = Code("SCH005", "invalid-date", E, """
 A date is malformed or impossible.
 
 ## What it checks
-Dates are `YYYY`, `YYYY-MM` or `YYYY-MM-DD` and exist on the calendar.
+A briefing's `updated` and a snapshot's `retrieved` are `YYYY`, `YYYY-MM` or
+`YYYY-MM-DD`. A fact's `date` and `as_of` and a source's `published` may also
+be as vague as the source, in the Extended Date/Time Format (EDTF) level 1:
+
+| write | shown as | means |
+|---|---|---|
+| `2021-06-07`, `2021-06`, `2021` | 7 June 2021, June 2021, 2021 | that day, month or year |
+| `2021-21` … `2021-24` | spring, summer, autumn 2021, winter 2021–22 | March–May, June–August, Sept.–Nov., Dec.–Feb. |
+| `2021-06~` | about June 2021 | approximately: 17 May to 15 July |
+| `2021-06?` | possibly June 2021 | the source is unsure |
+| `2021-06%` | possibly about June 2021 | both |
+| `2021-03/2021-06` | between March and June 2021 | some time in that range |
+| `../2021-06` | by June 2021 | no later than June 2021 |
+| `2021-03/..` | in or after March 2021 | no earlier than March 2021 |
+
+Every date must exist on the calendar, and an interval must not end before it
+starts. EDTF level 2 and unspecified digits (`2021-XX`) are not accepted.
 
 ## Why it matters
-Dates order the timeline and decide what a source could have reported.
+Dates order the timeline and decide what a source could have reported. A date
+more precise than its source misleads; one less precise than it hides what is
+known.
 
 ## Example
 ```yaml
 date: 2024-02-30
+date: summer 2021
 ```
 
 ## Fix
 Write the date at the precision the source gives: `2024-02` if it names only
-the month.
+the month, `2021-22` for "over the summer", `2021-03/2021-06` for "between March
+and June". Words are not dates, but the message suggests the EDTF form of the
+words it recognises.
+
+Use instead:
+```yaml
+date: 2024-02
+date: 2021-22
+```
 """)
 
 INVALID_URL = Code("SCH006", "invalid-url", E, """

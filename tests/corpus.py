@@ -269,6 +269,49 @@ CASES: tuple[Case, ...] = (
          ("sources/city-herald-2024.yaml:4:6: warning SRC006 URL host 'www.f\u043e\u0445news.com' mixes scripts "
           "(CYRILLIC, LATIN); its punycode form is 'www.xn--fnews-jye3c.com'; check it is the site you mean "
           "(mixed-script-hostname)",)),
+    # Dates
+    Case("date-in-words", "Dates", B, briefing("date: 2024-03-04", "date: over the summer of 2024"), (
+          "briefings/bridge.yaml:9:15: error SCH005 'over the summer of 2024' is not a date; write 2024-22 "
+          "(summer 2024) (invalid-date)",)),
+    Case("season-with-a-day", "Dates", B, briefing("date: 2024-03-04", "date: 2024-22-01"), (
+          "briefings/bridge.yaml:9:15: error SCH005 '2024-22-01': 22 is a season (summer), which has no days; "
+          "write 2024-22 (invalid-date)",)),
+    Case("qualified-season", "Dates", B, briefing("date: 2024-03-04", "date: 2024-22~"), (
+          "briefings/bridge.yaml:9:15: error SCH005 '2024-22~': a season cannot be qualified with '~'; write "
+          "2024-22, or an interval of months such as 2021-05/2021-09 (invalid-date)",)),
+    Case("interval-backwards", "Dates", B, briefing("date: 2024-03-04", "date: 2024-06/2024-03"), (
+          "briefings/bridge.yaml:9:15: error SCH005 '2024-06/2024-03' ends before it starts; write "
+          "2024-03/2024-06 (invalid-date)",)),
+    Case("impossible-day-in-interval", "Dates", B, briefing("date: 2024-03-04", "date: 2024-02-30/2024-03"), (
+          "briefings/bridge.yaml:9:15: error SCH005 '2024-02-30/2024-03' does not exist: February 2024 has 29 "
+          "days (invalid-date)",)),
+    Case("both-ends-open", "Dates", B, briefing("date: 2024-03-04", "date: ../.."), (
+          "briefings/bridge.yaml:9:15: error SCH005 both ends of '../..' are open or unknown; give at least one"
+          " end, or write `unknown` where the field allows it (invalid-date)",)),
+    Case("empty-interval-end", "Dates", S, source("published: 2024-03-04", "published: 2024-03-04/"), (
+          "sources/city-herald-2024.yaml:3:12: error SCH005 '2024-03-04/' has an empty end, which EDTF reads as"
+          " unknown; write '2024-03-04/..' for an open end; or write 'unknown' (invalid-date)",)),
+    Case("unspecified-digits", "Dates", B, briefing("date: 2024-03-04", "date: 2024-03-XX"), (
+          "briefings/bridge.yaml:9:15: error SCH005 '2024-03-XX' is EDTF with unspecified digits (X), which is "
+          "not accepted here; write only the part that is known: 2024-03 (March 2024) (invalid-date)",)),
+    Case("edtf-level-2", "Dates", B, briefing("date: 2024-03-04", "date: '[2024-03-04, 2024-03-05]'"), (
+          "briefings/bridge.yaml:9:15: error SCH005 '[2024-03-04, 2024-03-05]' is EDTF with level 2 features, "
+          "which is not accepted here; write YYYY, YYYY-MM or YYYY-MM-DD; a season (2021-22 is summer 2021); "
+          "add ~ (about), ? (possibly) or % (both) to a date; or an interval (2021-03/2021-06, ../2021-06, "
+          "2021-03/..) (invalid-date)",)),
+    Case("ambiguous-numbers", "Dates", B, briefing("date: 2024-03-04", "date: 04/03/24"), (
+          "briefings/bridge.yaml:9:15: error SCH005 '04/03/24' is not a date; write YYYY, YYYY-MM or "
+          "YYYY-MM-DD; a season (2021-22 is summer 2021); add ~ (about), ? (possibly) or % (both) to a date; or"
+          " an interval (2021-03/2021-06, ../2021-06, 2021-03/..) (invalid-date)",)),
+    Case("long-date", "Dates", B, briefing("date: 2024-03-04", "date: " + "2024-03-04~" * 200), (
+          "briefings/bridge.yaml:9:15: error SCH005 "
+          "'2024-03-04~2024-03-04~2024-03-04~2024-03-04~2024-03-04~2024…' is not a date; write YYYY, YYYY-MM or"
+          " YYYY-MM-DD; a season (2021-22 is summer 2021); add ~ (about), ? (possibly) or % (both) to a date; "
+          "or an interval (2021-03/2021-06, ../2021-06, 2021-03/..) (invalid-date)",)),
+    Case("season-for-a-revision-date", "Dates", B, briefing("updated: 2024-03", "updated: 2024-21"), (
+          "briefings/bridge.yaml:3:10: error SCH005 'updated' takes an exact date (YYYY, YYYY-MM or "
+          "YYYY-MM-DD), not '2024-21'; seasons, qualifiers and intervals are for a fact's date and as_of and a "
+          "source's published (invalid-date)",)),
     # Ids
     Case("id-with-capitals", "Ids", B, briefing("id: bridge-reopens", "id: Bridge-Reopens"),
          ("briefings/bridge.yaml:7:13: error SCH004 id 'Bridge-Reopens' must be lower-case letters, digits and "

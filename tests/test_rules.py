@@ -118,6 +118,26 @@ def test_partial_dates_get_the_benefit_of_the_doubt(lint: Lint) -> None:
                  BRIEFING: BRIEFING_YAML.replace("date: 2024-03-04", "date: 2024-03-31")}) == []
 
 
+def test_uncertain_dates_are_judged_by_their_earliest_day(project: MiniProject) -> None:
+    """Source published 4 March 2024. A fact is too late only when even its earliest day is later."""
+    def problems(fact_date: str, published: str = "2024-03-04") -> list[str]:
+        project.write(SOURCE, SOURCE_YAML.replace("published: 2024-03-04", f"published: {published}"))
+        project.write(BRIEFING, BRIEFING_YAML.replace("date: 2024-03-04", f"date: {fact_date}"))
+        return [p.message for p in project.lint().problems]
+
+    for early_enough in ("2024-21", "2024-03~", "2024-03-06~", "../2024-06", "2024-03-01/2024-06", "2024-04?"):
+        assert problems(early_enough, published="2024-04") == [], early_enough
+    assert problems("2024-21") == []  # spring 2024 may mean 1 March
+    assert problems("2024-03-07~") == []  # about 7 March may mean 4 March
+    assert problems("2024-04~") == ["fact is dated 2024-04~ (about April 2024, no earlier than 2024-03-17) but its "
+                                    "sources were published by 2024-03-04; correct the date or mark it 'kind: plan'"]
+    assert problems("2024-22") == ["fact is dated 2024-22 (summer 2024, no earlier than 2024-06-01) but its "
+                                   "sources were published by 2024-03-04; correct the date or mark it 'kind: plan'"]
+    assert problems("2024-06", published="2024-05~") == []  # published about May: as late as 15 June
+    assert len(problems("2024-06", published="2024-04~")) == 1  # published by 15 May at the latest
+    assert problems("2024-06", published="2024-03/..") == []  # an open end gets the benefit of the doubt
+
+
 def test_unused_source_is_a_warning(project: MiniProject) -> None:
     project.add_source("spare", "An unrelated archived article about the weather.\n")
     [problem] = project.lint().problems

@@ -12,6 +12,7 @@ import jsonschema
 import pytest
 from bs4 import BeautifulSoup
 
+from build_tools.dates import EdtfDate
 from build_tools.export import csl_items, snapshot_uri
 from build_tools.render.structured_data import briefing_jsonld, script_element
 from tests.conftest import BRIEFING_YAML, SNAPSHOT_SHA, MiniProject
@@ -109,7 +110,7 @@ def test_each_fact_is_a_claim_with_appearances_and_dates(site: Path, export: dic
             assert page.find(id=f"fact-{fact['id']}") is not None  # the Claim's @id is the fact's anchor
             assert claim["@type"] == [SCHEMA_ORG + "Claim"]
             assert values(claim, "text") == [fact["text"]]
-            assert values(claim, "temporalCoverage") == [fact["date"]]
+            assert values(claim, "temporalCoverage") == [EdtfDate.parse(fact["date"]).iso_interval()]
             cited = list(dict.fromkeys(c["source"] for c in fact["citations"]))
             assert values(claim, "appearance") == [f"{base}#source-{s}" for s in cited]
             dates = sorted(sources[s]["published"] for s in cited if sources[s]["published"])
@@ -211,6 +212,30 @@ def test_unknown_source_fields_are_left_out(project: MiniProject) -> None:
     assert item == {"id": "city-herald-2024", "type": "article-newspaper", "container-title": "City Herald",
                     "archive_location": f"sha256:{SNAPSHOT_SHA}"}
     jsonschema.Draft7Validator(CSL_SCHEMA).validate([item])
+
+
+@pytest.mark.parametrize(("published", "fact_date", "issued", "coverage"), [
+    ("2024-03~", "2024-21", {"date-parts": [[2024, 3]], "circa": True}, "2024-03-01/2024-05-31"),
+    ("2024-21", "2024-03/2024-04", {"date-parts": [[2024]], "season": 1}, "2024-03-01/2024-04-30"),
+    ("2024-22/2024-09", "../2024-04", {"date-parts": [[2024, 6], [2024, 9]]}, "../2024-04-30"),
+    ("2024-03/..", "2024-03-04~", {"literal": "in or after March 2024"}, "2024-03-01/2024-03-07"),
+])
+def test_uncertain_dates_in_csl_and_json_ld(project: MiniProject, published: str, fact_date: str,
+                                            issued: dict[str, Any], coverage: str) -> None:
+    """CSL-JSON keeps seasons, circa and ranges; schema.org gets ISO 8601: the interval of days a rough date
+    may mean, and no datePublished for a publication date that is not one day, month or year."""
+    source = (project.root / "sources/city-herald-2024.yaml").read_text()
+    project.write("sources/city-herald-2024.yaml", source.replace("published: 2024-03-04", f"published: {published}"))
+    project.write("briefings/bridge.yaml", BRIEFING_YAML.replace("date: 2024-03-04", f"date: {fact_date}"))
+    result = project.lint()
+    assert not result.errors, [p.line() for p in result.problems]
+    (item,) = csl_items(result.project)
+    assert item["issued"] == issued
+    jsonschema.Draft7Validator(CSL_SCHEMA).validate([item])
+    graph = briefing_jsonld(result.project, result.project.briefings[0])["@graph"]
+    claim, work = graph[1], graph[2]
+    assert claim["temporalCoverage"] == coverage
+    assert "datePublished" not in claim and "datePublished" not in work
 
 
 def test_csl_schema_check_can_fail() -> None:

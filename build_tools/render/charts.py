@@ -12,7 +12,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from html import escape
 
-from build_tools.dates import PartialDate
+from build_tools.dates import EdtfDate
 from build_tools.model import Fact
 
 WIDTH = 960
@@ -32,30 +32,47 @@ class Scale:
     right: float
 
     @classmethod
-    def years(cls, dates: Sequence[PartialDate], left: float, right: float) -> Scale:
-        first = min(d.year for d in dates)
-        last = max(d.year for d in dates)
-        return cls(dt.date(first, 1, 1), dt.date(last + 1, 1, 1), left, right)
+    def years(cls, dates: Sequence[EdtfDate], left: float, right: float) -> Scale:
+        """Whole years from the first to the last day any of the dates may mean (open ends aside)."""
+        days = [day for date in dates for day in date.bounds() if day is not None]
+        return cls(dt.date(min(d.year for d in days), 1, 1), dt.date(max(d.year for d in days) + 1, 1, 1), left, right)
 
     def x(self, day: dt.date) -> float:
         span = (self.end - self.start).days
         return round(self.left + (day - self.start).days / span * (self.right - self.left), 1)
 
-    def span(self, date: PartialDate) -> tuple[float, float]:
-        """Where a date is drawn: a point for a day, a band for a month or a year."""
-        start = self.x(date.first_day())
-        if date.precision == "day":
-            return start, start
-        return start, self.x(date.last_day() + dt.timedelta(days=1))
+    def span(self, date: EdtfDate) -> tuple[float, float]:
+        """Where a date is drawn: a point for a day, a band from its earliest to its latest possible
+        day otherwise; an open end reaches the edge of the axis."""
+        earliest, latest = date.bounds()
+        left = self.x(earliest) if earliest else self.left
+        if date.precision == "day" and not date.qualifier:
+            return left, left
+        right = self.x(latest + dt.timedelta(days=1)) if latest else self.right
+        return left, right
 
 
-def _mark(scale: Scale, date: PartialDate, y: float, height: float = 10) -> str:
+def _mark(scale: Scale, date: EdtfDate, y: float, height: float = 10) -> str:
+    """A dot for a day, a solid band for a whole month or year; anything known only roughly (a season,
+    an interval, an approximate or uncertain date) a pale band with a dashed outline, open on the side
+    of an open end: a range the fact falls somewhere in, not an event that lasted that long."""
     left, right = scale.span(date)
-    if date.precision == "day":
-        return f'<circle class="tl-day" cx="{left}" cy="{y}" r="5"/>'
-    css = "tl-month" if date.precision == "month" else "tl-year"
-    return (f'<rect class="{css}" x="{left}" y="{y - height / 2}" width="{max(right - left, 3):.1f}" '
-            f'height="{height}" rx="2"/>')
+    if date.exact:
+        if date.precision == "day":
+            return f'<circle class="tl-day" cx="{left}" cy="{y}" r="5"/>'
+        css = "tl-month" if date.precision == "month" else "tl-year"
+        return (f'<rect class="{css}" x="{left}" y="{y - height / 2}" width="{max(right - left, 3):.1f}" '
+                f'height="{height}" rx="2"/>')
+    if date.precision == "day":  # an approximate or uncertain day: a hollow dot
+        return f'<circle class="tl-day tl-rough" cx="{(left + right) / 2:.1f}" cy="{y}" r="4.5"/>'
+    right = max(right, left + 3)
+    top, bottom = y - height / 2, y + height / 2
+    fill = f'<rect class="tl-range-fill" x="{left}" y="{top}" width="{right - left:.1f}" height="{height}"/>'
+    open_start, open_end = date.bounds()[0] is None, date.bounds()[1] is None
+    # The outline: top and bottom edges, and the vertical edge of each end that is known.
+    path = f"M{left} {top}H{right}" + ("" if open_end else f"V{bottom}") + \
+        (f"M{right} {bottom}" if open_end else "") + f"H{left}" + ("" if open_start else f"V{top}")
+    return f'<g class="tl-rough">{fill}<path class="tl-range" d="{path}"/></g>'
 
 
 def _clip(text: str, limit: int) -> str:
@@ -101,25 +118,40 @@ def timeline_svg(facts: Sequence[Fact], href: Callable[[Fact], str], chart_id: s
     height = y
     grid = _year_grid(scale, 22, height - ROW / 2)
     title = f"Timeline of {len(dated)} dated facts, {scale.start.year}–{scale.end.year - 1}"
-    desc = ("Each row is a fact: a dot marks a day, a band a month or a whole year. "
-            "The table below lists the same facts.")
+    desc = ("Each row is a fact: a dot marks a day, a solid band a month or a whole year; a pale band with a "
+            "dashed outline a date known only roughly (a season, a range, an approximate date), somewhere "
+            "within it. The table below lists the same facts.")
     return _svg(chart_id, height, title, desc, grid + body).replace('class="tl"', 'class="tl tl-full"', 1)
+
+
+DATE_CHARS = 17  # about what fits left of the axis at 12 px ('26 September 2021')
+
+
+def date_label(date: EdtfDate) -> str:
+    """The date in words, abbreviated when the full words would not fit beside the chart."""
+    words = date.display()
+    return words if len(words) <= DATE_CHARS else date.display(short=True)
+
+
+def _date_text(label: str, y: float) -> str:
+    """The date left of the axis; a label as long as the column is fitted to it rather than cut off."""
+    fit = f' textLength="{DATE_RIGHT - 4}" lengthAdjust="spacingAndGlyphs"' if len(label) >= DATE_CHARS else ""
+    return f'<text class="tl-date" x="{DATE_RIGHT}" y="{y + 4}" text-anchor="end"{fit}>{escape(label)}</text>'
 
 
 def timeline_row(fact: Fact, scale: Scale, y: float, link: str) -> str:
     assert fact.date is not None
-    label = escape(fact.date.display())
     full = escape(f"{fact.date.display()}: {fact.text}")
     return (f'<a class="tl-row" href="{escape(link)}" data-fact="{escape(fact.id)}"><title>{full}</title>'
-            f'<text class="tl-date" x="{DATE_RIGHT}" y="{y + 4}" text-anchor="end">{label}</text>'
+            f"{_date_text(date_label(fact.date), y)}"
             f"{_mark(scale, fact.date, y)}"
             f'<text class="tl-text" x="{TEXT_LEFT}" y="{y + 4}">{escape(_clip(fact.text, TEXT_CHARS))}</text></a>')
 
 
-def timeline_order(fact: Fact) -> tuple[dt.date, int, str]:
+def timeline_order(fact: Fact) -> tuple[tuple[dt.date, int, str], str]:
+    """By the first day the date states (a day before its month, a month before its year), then id."""
     assert fact.date is not None
-    precision = {"day": 0, "month": 1, "year": 2}[fact.date.precision]
-    return (fact.date.first_day(), precision, fact.id)
+    return (fact.date.sort_key(), fact.id)
 
 
 def strip_svg(facts: Sequence[Fact], chart_id: str) -> str:
@@ -143,7 +175,8 @@ def strip_svg(facts: Sequence[Fact], chart_id: str) -> str:
                      f"<title>{full}</title>{_mark(scale, fact.date, y, 8)}</a>")
     height = 34 + len(lanes) * 14 + 6
     title = f"Timeline of this briefing's {len(dated)} facts"
-    desc = "Dots are days, bands are months or years; each mark links to its fact."
+    desc = ("Dots are days, solid bands months or years, dashed outlines dates known only roughly; each mark "
+            "links to its fact.")
     return _svg(chart_id, height, title, desc, _year_grid(scale, 22, height - 4) + marks)
 
 

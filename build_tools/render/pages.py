@@ -149,9 +149,11 @@ def render_timeline(site: Site, memo: Memo | None = None) -> str:
     svg = timeline_svg(facts, lambda f: site.page_url(f"briefings/{f.briefing}", 0) + f"#{fact_anchor(f.id)}",
                        row=row)
     parts = [front_matter(title="Timeline", description="Every dated fact in date order."), "# Timeline",
-             f"All {len(facts)} dated facts across the briefings, in date order. A dot marks a day; a band "
-             "marks a month or a whole year when the sources give no more precision. Select a row to open "
-             "its fact.", svg]
+             f"All {len(facts)} dated facts across the briefings, in date order. A dot marks a day; a solid "
+             "band marks a month or a whole year when the sources give no more precision; a pale band with a "
+             "dashed outline marks a date the sources give only roughly (a season, a range of dates, an "
+             "approximate or uncertain date): the fact falls somewhere within it. Select a row to open its "
+             "fact.", svg]
     by_year: dict[int, list[Fact]] = defaultdict(list)
     for fact in sorted(facts, key=timeline_order):
         assert fact.date is not None

@@ -2,8 +2,9 @@
 
 Each fact is a `Claim` whose `appearance`s are the articles it cites (with their URL when known; always with
 `archivedAt`, the RFC 6920 name of the archived copy the quotes were checked against), dated by
-`temporalCoverage` (when it happened, at the precision the sources allow) and `datePublished` (the earliest
-known publication of a cited article). The briefing is an `Article` with `dateModified` and `citation`.
+`temporalCoverage` (when it happened, at the precision the sources allow: an ISO 8601 interval of the days a
+season, range or approximate date may mean) and `datePublished` (the earliest known publication of a cited
+article, when it is an exact date). The briefing is an `Article` with `dateModified` and `citation`.
 Only what the YAML records is said: an unknown title, outlet, author, date or URL is left out.
 """
 
@@ -12,7 +13,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from build_tools.dates import PartialDate
+from build_tools.dates import EdtfDate
 from build_tools.export import snapshot_uri
 from build_tools.model import Briefing, Fact, Project, Source
 
@@ -58,15 +59,15 @@ def _claim(fact: Fact, project: Project) -> dict[str, Any]:
     sources = [project.sources[s] for s in dict.fromkeys(c.source for c in fact.citations) if s in project.sources]
     claim: dict[str, Any] = {"@type": "Claim", "@id": f"#fact-{fact.id}", "text": fact.text}
     if fact.date:
-        claim["temporalCoverage"] = fact.date.iso()
+        claim["temporalCoverage"] = fact.date.iso_interval()
     first = _earliest(s.published for s in sources)
-    if first:
+    if first and first.exact:  # a schema.org Date: a season or an approximate date is not one
         claim["datePublished"] = first.iso()
     claim["appearance"] = [_ref("source", source.id) for source in sources]
     return claim
 
 
-def _earliest(dates: Any) -> PartialDate | None:
+def _earliest(dates: Any) -> EdtfDate | None:
     known = [d for d in dates if d is not None]
     return min(known, key=lambda d: (d.first_day(), d.last_day())) if known else None
 
@@ -81,7 +82,7 @@ def _cited_article(source: Source) -> dict[str, Any]:
         article["sourceOrganization"] = {"@type": "Organization", "name": source.original_outlet}
     if source.author:
         article["author"] = {"name": source.author}
-    if source.published:
+    if source.published and source.published.exact:
         article["datePublished"] = source.published.iso()
     if source.url:
         article["url"] = source.url

@@ -1,10 +1,13 @@
 """Fact is dated after every source it cites was published.
 
 ## What it checks
-A fact's `date` (its earliest possible day) is not later than the
-publication (latest possible day) of at least one cited source, unless the
-fact is a plan or expectation (`kind: plan`). Sources of unknown date are
-given the benefit of the doubt.
+A fact's `date`, at the earliest day it may mean, is not later than the latest
+day of publication of at least one cited source, unless the fact is a plan or
+expectation (`kind: plan`). Imprecise dates count in the fact's favour: `2021`
+may mean 1 January, `2021-22` (summer 2021) 1 June, `2021-07~` (about July)
+16 June, and `../2021-07` (by July) any earlier day; a source published
+`2021-06` may have appeared on 30 June. Sources of unknown date, or with an open
+end (`2024-01-12/..`), are given the benefit of the doubt.
 
 ## Why it matters
 An article cannot report what happened after it was published: the date is
@@ -19,8 +22,9 @@ wrong, or the fact describes a plan and should say so.
 ```
 
 ## Fix
-Correct the date, cite a later source, or mark the fact `kind: plan` and word
-it as a plan ("Harris said she planned to ...").
+Correct the date (a season or an interval, such as `2021-22` or
+`2021-03/2021-06`, when the source is that vague), cite a later source, or mark
+the fact `kind: plan` and word it as a plan ("Harris said she planned to ...").
 """
 
 from __future__ import annotations
@@ -37,10 +41,16 @@ def check(ctx: Context) -> Iterator[Problem]:
     sources = ctx.project.sources
     for fact in ctx.project.facts:
         cited = [sources[c.source] for c in fact.citations if c.source in sources]
-        if fact.date is None or fact.kind == "plan" or not cited or any(s.published is None for s in cited):
+        if fact.date is None or fact.kind == "plan" or not cited:
             continue
-        latest = max(s.published.last_day() for s in cited if s.published)
-        if fact.date.first_day() > latest:
-            yield Problem.of(CODE, fact.where("date"), f"fact is dated {fact.date} but its sources were "
+        earliest = fact.date.earliest
+        published = [s.published.latest if s.published else None for s in cited]
+        if earliest is None or None in published:
+            continue
+        latest = max(day for day in published if day is not None)
+        if earliest > latest:
+            shown = fact.date.iso() if fact.date.exact else (f"{fact.date} ({fact.date.display()}, no earlier than "
+                                                              f"{earliest.isoformat()})")
+            yield Problem.of(CODE, fact.where("date"), f"fact is dated {shown} but its sources were "
                              f"published by {latest.isoformat()}; correct the date or mark it 'kind: plan'",
                              f"fact:{fact.id}")

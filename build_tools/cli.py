@@ -39,6 +39,7 @@ from build_tools.similarity import baseline, is_suspicious, rank
 from build_tools.site import generate, write_files
 from build_tools.sitebuild import build_site
 from build_tools.snapshots import SnapshotStore
+from build_tools.zensical_prep import build_with_zensical, zensical_missing
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
 
@@ -89,7 +90,9 @@ def _parser() -> argparse.ArgumentParser:
 
     site = sub.add_parser("site", help="build the static site with MkDocs, swapping it in only when complete")
     site.add_argument("--root", type=Path, default=Path("."), help="project directory (default: .)")
-    site.add_argument("--out", type=Path, default=Path("site"), help="site directory (default: site)")
+    site.add_argument("--out", type=Path, help="site directory (default: site, or site-zensical with Zensical)")
+    site.add_argument("--publisher", choices=("mkdocs", "zensical"), default="mkdocs",
+                      help="MkDocs with Material (default), or Zensical")
     site.set_defaults(func=cmd_site)
 
     export = sub.add_parser("export", help="write everything as JSON")
@@ -244,10 +247,18 @@ def cmd_site(args: argparse.Namespace) -> int:
     root: Path = args.root.resolve()
     if not (root / "mkdocs.yml").is_file():
         raise ConfigError(f"no mkdocs.yml in {root}")
-    out = args.out if args.out.is_absolute() else root / args.out
-    result = build_site(root, out)
+    out = args.out or Path("site" if args.publisher == "mkdocs" else "site-zensical")
+    out = out if out.is_absolute() else root / out
+    if args.publisher == "zensical":
+        missing = zensical_missing()
+        if missing:
+            raise ConfigError(missing)
+        result = build_site(root, out, builder=build_with_zensical)
+    else:
+        result = build_site(root, out)
     sys.stderr.write(result.stderr)
     if result.returncode != 0:
+        sys.stderr.write(result.stdout if args.publisher == "zensical" else "")
         print(f"briefings site: the build failed; {out} is unchanged", file=sys.stderr)
         return EXIT_PROBLEMS
     print(f"built the site into {out}")

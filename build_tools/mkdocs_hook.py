@@ -16,6 +16,7 @@ from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 
 from build_tools.config import ConfigError, load_config
+from build_tools.render import Links
 from build_tools.report import summary
 from build_tools.site import SERVE
 
@@ -29,7 +30,7 @@ def on_files(files: Files, config: MkDocsConfig, **_: Any) -> Files:
         settings = load_config(root)
     except ConfigError as error:
         raise PluginError(f"briefings: {error}") from None
-    build = SERVE.rebuild(settings, config.use_directory_urls)
+    build = SERVE.rebuild(settings, Links.for_mkdocs(config.use_directory_urls))
     result = build.lint
     for problem in result.problems:
         (log.error if problem.severity.value == "error" else log.info)(problem.line())

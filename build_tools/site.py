@@ -23,7 +23,7 @@ from build_tools.export import (
 from build_tools.lint import LintResult, lint_project
 from build_tools.memo import Memo
 from build_tools.model import Project
-from build_tools.render import render_pages
+from build_tools.render import Links, render_pages
 from build_tools.schema import schema_files
 from build_tools.snapshots import SnapshotStore
 
@@ -35,7 +35,7 @@ class WriteReport:
     removed: tuple[str, ...]
 
 
-def generate(project: Project, store: SnapshotStore | None = None, directory_urls: bool = True,
+def generate(project: Project, store: SnapshotStore | None = None, links: Links = Links.DIRECTORY,
              memo: Memo | None = None, timings: dict[str, float] | None = None) -> dict[str, str]:
     """Every generated file (Markdown pages, JSON export, annotations, schemas), by docs-relative path.
 
@@ -47,7 +47,7 @@ def generate(project: Project, store: SnapshotStore | None = None, directory_url
     gc.disable()  # as in lint: many small objects, all alive until the end; collections find nothing
     try:
         started = time.perf_counter()
-        files = render_pages(project, directory_urls, memo)
+        files = render_pages(project, links, memo)
         pages_done = time.perf_counter()
         anchors = Anchors(project, store)
         files.update(export_files(project, anchors, memo))
@@ -129,12 +129,12 @@ class Session:
         self.memo = Memo()
         self.written: Written = {}
 
-    def rebuild(self, config: Config, directory_urls: bool = True) -> Rebuild:
+    def rebuild(self, config: Config, links: Links = Links.DIRECTORY) -> Rebuild:
         """Lint, and unless there are errors, generate what changed and write it to `config.output`."""
         result = lint_project(config)
         if result.errors:
             return Rebuild(result, {}, None)
-        files = generate(result.project, result.store, directory_urls, self.memo)
+        files = generate(result.project, result.store, links, self.memo)
         return Rebuild(result, files, write_files(files, config.output, self.written))
 
 

@@ -22,7 +22,7 @@ def rebuild(project: MiniProject, session: Session, out: Path,
     scratch = generate(result.project, result.store)
     if counted is not None:
         counted.clear()
-    files = generate(result.project, result.store, True, session.memo)
+    files = generate(result.project, result.store, memo=session.memo)
     assert files == scratch  # the same as from scratch, byte for byte
     return files, write_files(files, out, session.written).written
 

@@ -2,6 +2,6 @@
 
 from __future__ import annotations
 
-from build_tools.render.pages import render_pages
+from build_tools.render.pages import Links, render_pages
 
-__all__ = ["render_pages"]
+__all__ = ["Links", "render_pages"]

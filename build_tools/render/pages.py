@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import enum
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -27,6 +28,19 @@ from build_tools.render.structured_data import briefing_jsonld, script_element
 from build_tools.rules import ALL_CODES
 
 
+class Links(enum.Enum):
+    """How a raw-HTML link (in an SVG chart) to another page must be written, which depends on the publisher:
+    MkDocs leaves raw HTML as written, Zensical rewrites its relative links as it does Markdown links."""
+
+    DIRECTORY = "directory"  # MkDocs with use_directory_urls (the default): ../briefings/x/
+    FILE = "file"  # MkDocs without: briefings/x.html
+    SOURCE = "source"  # Zensical: the source path, briefings/x.md, rewritten to the built URL
+
+    @classmethod
+    def for_mkdocs(cls, use_directory_urls: bool) -> Links:
+        return cls.DIRECTORY if use_directory_urls else cls.FILE
+
+
 @dataclass(frozen=True)
 class Site:
     """Facts about the whole project that several pages need, computed once."""
@@ -36,10 +50,10 @@ class Site:
     citing: dict[str, dict[str, list[Fact]]]  # source id → quote anchor → facts
     facts: dict[str, Fact]
     reverse: dict[str, dict[str, list[str]]]  # source id → sources derived from / republishing it
-    directory_urls: bool = True  # how raw-HTML links (in SVG charts) must be written
+    links: Links = Links.DIRECTORY  # how raw-HTML links (in SVG charts) must be written
 
     @classmethod
-    def of(cls, project: Project, directory_urls: bool = True) -> Site:
+    def of(cls, project: Project, links: Links = Links.DIRECTORY) -> Site:
         citing: dict[str, dict[str, list[Fact]]] = defaultdict(lambda: defaultdict(list))
         for fact in project.facts:
             for citation in fact.citations:
@@ -48,13 +62,14 @@ class Site:
                     citing_facts.append(fact)
         facts = {fact.id: fact for fact in project.facts}
         return cls(project, independence_groups(project.sources), citing, facts,
-                   reverse_relations(project.sources), directory_urls)
+                   reverse_relations(project.sources), links)
 
     def page_url(self, page: str, from_depth: int) -> str:
-        """The built URL of a generated page (e.g. 'briefings/x'), for links MkDocs does not rewrite."""
-        if self.directory_urls:
+        """A raw-HTML link to a generated page (e.g. 'briefings/x') from a page `from_depth` folders down."""
+        if self.links is Links.DIRECTORY:
             return "../" * (from_depth + 1) + f"{page}/"
-        return "../" * from_depth + f"{page}.html"
+        suffix = ".md" if self.links is Links.SOURCE else ".html"
+        return "../" * from_depth + f"{page}{suffix}"
 
     def fact_link(self, fact_id: str, from_briefing: str) -> str:
         fact = self.facts[fact_id]
@@ -67,17 +82,17 @@ class Site:
         return sorted(i for i in ids if i in self.project.sources)
 
 
-def render_pages(project: Project, directory_urls: bool = True, memo: Memo | None = None) -> dict[str, str]:
+def render_pages(project: Project, links: Links = Links.DIRECTORY, memo: Memo | None = None) -> dict[str, str]:
     """Every generated page, keyed by its path under the docs directory.
 
     With a `memo` from the previous generation, a page whose inputs are the very same
     objects is taken from it: what each page reads is spelled out in its memo key.
     """
     memo = memo or Memo(keep=False)
-    site = Site.of(project, directory_urls)
+    site = Site.of(project, links)
     sources = memo.token("sources", project.sources.values())
     briefings = memo.token("briefings", project.briefings)
-    settings = (project.title, project.description, directory_urls)
+    settings = (project.title, project.description, links)
     pages = {
         "index.md": memo.get("home", (sources, briefings), lambda: render_home(site), settings),
         "rules.md": memo.get("rules", (), lambda: render_rules(ALL_CODES)),

@@ -88,7 +88,7 @@ def _parser() -> argparse.ArgumentParser:
     build.add_argument("--out", type=Path, help="output directory (default: build/pages)")
     build.set_defaults(func=cmd_build)
 
-    site = sub.add_parser("site", help="build the static site with MkDocs, swapping it in only when complete")
+    site = sub.add_parser("site", help="build the static site (MkDocs or Zensical), swapped in only when complete")
     site.add_argument("--root", type=Path, default=Path("."), help="project directory (default: .)")
     site.add_argument("--out", type=Path, help="site directory (default: site, or site-zensical with Zensical)")
     site.add_argument("--publisher", choices=("mkdocs", "zensical"), default="mkdocs",

@@ -71,9 +71,12 @@ def zensical_settings(mkdocs: dict[str, Any], sources: Sources) -> dict[str, Any
     for key in MKDOCS_ONLY_VALIDATION:
         validation.pop(key, None)
     settings["validation"] = validation
-    theme = settings.get("theme")
-    if isinstance(theme, dict) and isinstance(theme.get("custom_dir"), str):
-        settings["theme"] = {**theme, "custom_dir": str(sources.root / theme["custom_dir"])}
+    theme = settings.get("theme") or {}
+    theme = {"name": theme} if isinstance(theme, str) else dict(theme)
+    theme.setdefault("variant", "classic")  # Material's look (Zensical's default is its "modern" one)
+    if isinstance(theme.get("custom_dir"), str):
+        theme["custom_dir"] = str(sources.root / theme["custom_dir"])
+    settings["theme"] = theme
     options = {"project": str(sources.root), "snapshots": str(sources.snapshots), "docs": str(sources.docs),
                "origin": sources.origin}
     extensions = [e for e in settings.get("markdown_extensions") or [] if _extension_name(e) != EXTENSION]

@@ -45,6 +45,8 @@ def test_workflow_lints_tests_builds_strict_and_deploys_pages() -> None:
     text = (ROOT / ".github/workflows/site.yml").read_text(encoding="utf-8")
     assert "briefings lint --format github" in text and "mkdocs build --strict" in text
     assert "actions/upload-pages-artifact" in text and "actions/deploy-pages" in text
+    # Both publishers, every push: the comparison test runs in the test step, the Zensical build after it.
+    assert '".[test,zensical]"' in text and "briefings site --publisher zensical" in text
 
 
 def test_workflow_uploads_sarif_to_code_scanning() -> None:
@@ -138,28 +140,3 @@ def test_pip_install_gives_a_working_command(tmp_path: Path) -> None:
     assert result.returncode == 0 and result.stdout.startswith("briefings ")
     rules = subprocess.run([str(target / "bin/briefings"), "rules"], capture_output=True, text=True)
     assert "CIT003" in rules.stdout
-
-
-def test_zensical_publishes_the_same_briefings(tmp_path: Path) -> None:
-    """`briefings build` + `zensical build` (no MkDocs hook) shows every fact with its footnotes."""
-    from bs4 import BeautifulSoup
-
-    from tests.conftest import require_seeds
-
-    zensical = shutil.which("zensical") or str(Path(sys.executable).parent / "zensical")
-    if not Path(zensical).exists():
-        pytest.skip("zensical is not installed (pip install 'sourced-briefings[zensical]')")
-    env = {**os.environ, "BRIEFINGS_SNAPSHOTS": str(require_seeds())}
-    prep = subprocess.run([sys.executable, "-m", "build_tools.zensical_prep", str(tmp_path)], cwd=ROOT, env=env,
-                          capture_output=True, text=True)
-    assert prep.returncode == 0, prep.stdout + prep.stderr
-    built = subprocess.run([zensical, "build", "--strict"], cwd=tmp_path, capture_output=True, text=True,
-                           timeout=300)
-    assert built.returncode == 0, built.stdout + built.stderr
-    export = json.loads((tmp_path / "site/data/briefings.json").read_text(encoding="utf-8"))
-    for briefing in export["briefings"]:
-        page = BeautifulSoup((tmp_path / "site/briefings" / briefing["id"] / "index.html").read_text(), "html.parser")
-        for fact in (f for f in export["facts"] if f["briefing"] == briefing["id"]):
-            element = page.find(id=f"fact-{fact['id']}")
-            assert element is not None and fact["text"] in element.get_text(" ")
-            assert len(element.select("a.footnote-ref")) == len({(c["source"], c["quote"]) for c in fact["citations"]})

@@ -56,14 +56,17 @@ class _Bridge:
     def __init__(self) -> None:
         self.lock = threading.Lock()
         self.seen: object | None = None
+        self.failure: str | None = None  # why this build must fail: said again for every page it renders
         self.generator: Generator | None = None
         self.poller: threading.Thread | None = None
 
     def on_build(self, zensical_config: dict[str, Any], options: dict[str, str]) -> None:
         with self.lock:
             if zensical_config is self.seen:
+                if self.failure:
+                    raise ZensicalBuildError(self.failure)
                 return
-            self.seen = zensical_config
+            self.seen, self.failure = zensical_config, None
             check_file(_config_file(zensical_config))
             if not options.get("project"):
                 return
@@ -72,7 +75,11 @@ class _Bridge:
                                   options["origin"])
                 self.generator = Generator(sources, Path(zensical_config["root_dir"]) / zensical_config["docs_dir"])
             serving = _serving()
-            self._refresh(fail=not serving)
+            try:
+                self._refresh(fail=not serving)
+            except ZensicalBuildError as error:
+                self.failure = str(error)
+                raise
             if serving and self.poller is None:
                 self.poller = threading.Thread(target=self._poll, name="briefings-poll", daemon=True)
                 self.poller.start()

@@ -245,7 +245,8 @@ def test_zensical_build_refuses_stale_or_broken_pages(zensical_project: MiniProj
     project.write("briefings/bridge.yaml", BRIEFING_YAML.replace("the bridge would reopen in May.",
                                                                  "the bridge would reopen in May, they said."))
     stale = run([str(ZENSICAL), "build", "-f", config], project.root)
-    assert stale.returncode != 0 and "generated pages were out of date" in stale.stdout + stale.stderr
+    assert stale.returncode != 0 and "generated pages were out of date" in stale.stdout + stale.stderr, (
+        stale.stdout + stale.stderr + (project.root / "build/zensical/docs/.briefings-inputs").read_text())
     again = run([str(ZENSICAL), "build", "-f", config], project.root)
     assert again.returncode == 0, again.stdout + again.stderr
     built = (project.root / "build/zensical/site/briefings/bridge/index.html").read_text(encoding="utf-8")

@@ -11,7 +11,18 @@ from build_tools import file_cache, schema
 from build_tools import syntax_codes as codes
 from build_tools.config import Config
 from build_tools.dates import EdtfDate, PartialDate
-from build_tools.model import Briefing, Citation, Fact, Project, Section, SnapshotRef, Source, Status, Suppression
+from build_tools.model import (
+    Briefing,
+    Citation,
+    Fact,
+    LinkState,
+    Project,
+    Section,
+    SnapshotRef,
+    Source,
+    Status,
+    Suppression,
+)
 from build_tools.problems import Location, Problem
 from build_tools.schema import Fields, Value
 from build_tools.yaml_nodes import parse_yaml
@@ -196,6 +207,8 @@ def _source(rel: str, fields: Fields, problems: list[Problem]) -> Source | None:
         derived_from=_ids(fields, "derived_from"),
         republished_from=_ids(fields, "republished_from"),
         notes=_text(fields, "notes"),
+        link=LinkState(_text(fields, "url_status") or "unknown", _date(fields, "url_checked"),
+                       _text(fields, "archive_url"), _date(fields, "archive_date")),
         path=rel,
         field_at=_locations(fields),
         suppression=_suppression(fields),

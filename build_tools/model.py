@@ -82,6 +82,16 @@ class SnapshotRef:
 
 
 @dataclass(frozen=True, slots=True)
+class LinkState:
+    """What is known of the source's live URL and of a public archived copy of it."""
+
+    status: str = "unknown"  # live, dead, deviated (its text changed), usurped (serves something else), unknown
+    checked: PartialDate | None = None  # when `status` was last checked
+    archive_url: str | None = None
+    archive_date: PartialDate | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class Source:
     id: str
     title: str | None  # None: unknown
@@ -97,6 +107,7 @@ class Source:
     path: str
     field_at: Mapping[str, Location] = field(default_factory=dict)
     suppression: Suppression | None = None
+    link: LinkState = field(default_factory=lambda: LinkState())
 
     def where(self, name: str) -> Location:
         return self.field_at.get(name, Location(self.path))

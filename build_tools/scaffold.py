@@ -28,6 +28,9 @@ outlet: unknown                 # who published this copy
 published: unknown              # YYYY, YYYY-MM or YYYY-MM-DD, never more precise than known;
                                 # 2022-07~ (about), 2022-07? (possibly), 2024-01-12/.. (on or after)
 # url: https://...              # the copy's address; leave out when unknown (lint warns)
+# archive_url: https://web.archive.org/web/...  # a public archived copy, for readers
+# archive_date: YYYY-MM-DD      # when that copy was taken
+# url_status: live              # live, dead, deviated, usurped or unknown (`briefings recheck --write`)
 snapshot:
   # Run `briefings snapshot add FILE` on the archived plain text and paste its block here.
   sha256: 0000000000000000000000000000000000000000000000000000000000000000

@@ -110,6 +110,8 @@ SNAPSHOT = Record("snapshot", "The archived plain-text copy of the article.", (
     Field("retrieved", Kind.DATE, "When the copy was archived."),
 ))
 
+URL_STATUSES = ("live", "dead", "deviated", "usurped", "unknown")
+
 SOURCE = Record("source", "One archived article: `sources/<id>.yaml`.", (
     Field("title", Kind.LINE_OR_UNKNOWN, "Headline as published, or `unknown` (say why in `notes`).",
           required=True),
@@ -121,6 +123,13 @@ SOURCE = Record("source", "One archived article: `sources/<id>.yaml`.", (
           "YYYY-MM-DD; `2022-07~` about, `2022-07?` possibly, `2024-01-12/..` on or after), or `unknown` "
           "(say why in `notes`).", required=True),
     Field("url", Kind.URL, "Absolute http(s) URL of this copy; leave out when unknown."),
+    Field("url_status", Kind.CHOICE, "Whether `url` still serves the article: `live`, `dead` (gone), "
+          "`deviated` (its text changed), `usurped` (it serves something else) or `unknown`; "
+          "`briefings recheck --write` records it.", choices=URL_STATUSES),
+    Field("url_checked", Kind.DATE, "When `url_status` was last checked (YYYY-MM-DD)."),
+    Field("archive_url", Kind.URL, "A public archived copy of the page (Wayback Machine, archive.today, "
+          "Perma.cc, ...), for readers once the original changes or goes."),
+    Field("archive_date", Kind.DATE, "When the archived copy was taken (YYYY-MM-DD)."),
     Field("snapshot", SNAPSHOT, "The archived copy.", required=True),
     Field("derived_from", ListOf(Kind.ID), "Ids of corpus sources this article rewrites."),
     Field("republished_from", ListOf(Kind.ID), "Ids of corpus sources this article republishes."),

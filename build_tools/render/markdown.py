@@ -60,8 +60,13 @@ def link(label: str, target: str, title: str = "") -> str:
     return f"[{text(label)}](<{target}>{attrs})"
 
 
-def external_link(label: str, target: str) -> str:
-    return f"[{text(label)}](<{url(target)}>){{: rel=\"noopener noreferrer\" }}"
+def external_link(label: str, target: str, attributes: Sequence[tuple[str, str]] = ()) -> str:
+    """A link that leaves the site; `attributes` are `data-*` names with URL or date values (Robust Links)."""
+    extra = "".join(f' {name}="{url(value)}"' for name, value in attributes if _DATA_NAME.fullmatch(name))
+    return f"[{text(label)}](<{url(target)}>){{: rel=\"noopener noreferrer\"{extra} }}"
+
+
+_DATA_NAME = re.compile(r"data-[a-z]+")
 
 
 class FrontMatterError(ValueError):

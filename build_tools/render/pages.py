@@ -13,6 +13,7 @@ from build_tools.model import Briefing, Citation, Fact, Project, Source
 from build_tools.provenance import independence_groups, independent_count, reverse_relations
 from build_tools.render.charts import Bar, Scale, bar_chart, strip_svg, timeline_order, timeline_row, timeline_svg
 from build_tools.render.fragments import with_text_fragment
+from build_tools.render.links import source_links, status_note, version_date
 from build_tools.render.markdown import (
     external_link,
     fact_anchor,
@@ -285,8 +286,11 @@ def _footnote(project: Project, number: int, citation: Citation, cited_as: dict[
         cited_as[source.id] = f"{text(source.outlet_label)}, {text(source.published_label)}"
     page = f"../sources/{source.id}.md#{quote_anchor(citation.quote)}"
     parts = [f"{cited_as[source.id]}: “{text(citation.quote)}”", link("Source page", page)]
-    if source.url:
-        parts.append(external_link("Original article", with_text_fragment(source.url, citation.quote)))
+    parts += [external_link(found.label, with_text_fragment(found.url, citation.quote), found.attributes)
+              for found in source_links(source, project.sources)]
+    note = status_note(source)
+    if note:
+        parts.append(f"*{text(note)}*")
     return f"[^{number}]: " + " · ".join(parts)
 
 
@@ -318,7 +322,11 @@ def _metadata_rows(site: Site, source: Source) -> list[tuple[str, str]]:
     if source.author:
         rows.append(("Author", text(source.author)))
     rows.append(("Published", text(source.published.display()) if source.published else unknown))
-    rows.append(("URL", external_link(source.url, source.url) if source.url else "*not recorded*"))
+    links = source_links(source, site.project.sources)
+    rows += [(found.label, external_link(found.url, found.url, found.attributes)) for found in links]
+    if not source.url:
+        rows.append(("URL", "*not recorded*"))
+    rows += _link_status_rows(source)
     rows.append(("Snapshot", f"SHA-256 `{source.snapshot.sha256}`"))
     reverse = site.reverse[source.id]
     for label, ids in (("Derived from", source.derived_from), ("Republished from", source.republished_from),
@@ -326,6 +334,21 @@ def _metadata_rows(site: Site, source: Source) -> list[tuple[str, str]]:
         if ids:
             rows.append((label, ", ".join(_source_link(site.project, i) for i in ids)))
     return [(f"**{label}**", value) for label, value in rows]
+
+
+def _link_status_rows(source: Source) -> list[tuple[str, str]]:
+    state = source.link
+    rows = []
+    when = version_date(source)
+    if state.archive_url and when is not None:
+        rows.append(("Archived on", text(when.display())))
+    note = status_note(source)
+    if note is not None:
+        rows.append(("Link status", f"*{text(note[0].upper() + note[1:])}*"))
+    elif state.status != "unknown":
+        checked = f", checked {state.checked.display()}" if state.checked else ""
+        rows.append(("Link status", text(f"{state.status}{checked}")))
+    return rows
 
 
 def _source_link(project: Project, source_id: str) -> str:

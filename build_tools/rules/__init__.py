@@ -22,6 +22,7 @@ from build_tools.rules import (
     quote_too_long,
     snapshot_hash_mismatch,
     snapshot_missing,
+    unarchived_dead_link,
     undeclared_near_duplicate,
     unknown_source,
     unused_source,
@@ -45,6 +46,7 @@ RULES: tuple[Rule, ...] = tuple(_rule(m) for m in (
     quote_not_unique, duplicate_fact_id, fact_after_sources, cites_only_derived, bad_status, placeholder_text,
     unused_source,
     missing_url, bad_relation, duplicate_snapshot, undeclared_near_duplicate, mixed_script_hostname,
+    unarchived_dead_link,
 ))
 
 ALL_CODES: tuple[Code, ...] = SYNTAX_CODES + tuple(rule.code for rule in RULES)

@@ -26,6 +26,7 @@ from build_tools.archive import (
     store_file,
     store_text,
 )
+from build_tools.captures import CaptureError, import_capture
 from build_tools.characters import escape_controls
 from build_tools.config import Config, ConfigError, load_config
 from build_tools.export import export_json
@@ -39,6 +40,8 @@ from build_tools.similarity import baseline, is_suspicious, rank
 from build_tools.site import generate, write_files
 from build_tools.sitebuild import build_site
 from build_tools.snapshots import SnapshotStore
+from build_tools.source_edits import import_blocks, write_imported_source
+from build_tools.yaml_edit import EditError
 from build_tools.zensical_prep import build_with_zensical, zensical_missing
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
@@ -113,6 +116,13 @@ def _parser() -> argparse.ArgumentParser:
     _project_options(add)
     add.add_argument("file", type=Path, help="the archived plain-text file")
     add.set_defaults(func=cmd_snapshot_add)
+    imports = snapshot_sub.add_parser("import", help="extract a page's text from a WARC or WACZ capture, store "
+                                      "both, and record where the text came from")
+    _project_options(imports)
+    imports.add_argument("capture", type=Path, help="the capture: a .wacz, .warc or .warc.gz file")
+    imports.add_argument("--url", required=True, help="the captured page's address")
+    imports.add_argument("--source", help="write sources/ID.yaml, or update its snapshot and capture blocks")
+    imports.set_defaults(func=cmd_snapshot_import)
 
     archive = sub.add_parser("archive", help="fetch a page, extract its text, store it, record the source")
     _project_options(archive)
@@ -305,6 +315,42 @@ def cmd_snapshot_add(args: argparse.Namespace) -> int:
         return EXIT_USAGE
     verb = "added to" if stored.added else "already in"
     print(f"# {stored.path.name} {verb} {config.snapshots}\n{snapshot_block(stored)}")
+    return EXIT_OK
+
+
+def cmd_snapshot_import(args: argparse.Namespace) -> int:
+    config = _config(args)
+    if url_problem(args.url) is not None:
+        raise ConfigError(str(url_problem(args.url)))
+    problem = id_problem(args.source) if args.source is not None else None
+    if problem is not None:
+        raise ConfigError(problem[1])
+    if not args.capture.is_file():
+        raise ConfigError(f"'{args.capture}' is not a file")
+    check_inside(config.root / "sources", config.root)
+    name = f"{args.source or args.capture.name.split('.')[0]}.txt"
+    try:
+        imported = import_capture(args.capture, args.url, config.snapshots, name)
+    except CaptureError as error:
+        print(f"briefings snapshot import: {escape_controls(str(error))}", file=sys.stderr)
+        return EXIT_PROBLEMS
+    for note in imported.notes:
+        print(f"note: {escape_controls(note)}")
+    verb = "stored" if imported.snapshot_added else "already had"
+    print(f"{verb} {len(imported.text.split())} words as {imported.snapshot_path}; the capture is "
+          f"{imported.capture_path}")
+    if args.source is None:
+        print("# paste into the source file:")
+        print("\n".join(escape_controls(line) for line in import_blocks(imported).splitlines()))
+        return EXIT_OK
+    rel = f"sources/{args.source}.yaml"
+    try:
+        done = write_imported_source(config.root / rel, imported, args.url, dt.date.today())
+    except EditError as error:
+        print(f"briefings snapshot import: {rel}: {error}; the blocks are:\n{import_blocks(imported)}",
+              file=sys.stderr)
+        return EXIT_PROBLEMS
+    print(f"{done} {rel}; check it with `briefings lint`")
     return EXIT_OK
 
 

@@ -13,6 +13,7 @@ from build_tools.config import Config
 from build_tools.dates import EdtfDate, PartialDate
 from build_tools.model import (
     Briefing,
+    CaptureRef,
     Citation,
     Fact,
     LinkState,
@@ -209,10 +210,21 @@ def _source(rel: str, fields: Fields, problems: list[Problem]) -> Source | None:
         notes=_text(fields, "notes"),
         link=LinkState(_text(fields, "url_status") or "unknown", _date(fields, "url_checked"),
                        _text(fields, "archive_url"), _date(fields, "archive_date")),
+        capture=_capture(fields),
         path=rel,
         field_at=_locations(fields),
         suppression=_suppression(fields),
     )
+
+
+def _capture(fields: Fields) -> CaptureRef | None:
+    value = fields.get("capture")
+    if value is None or not _valid(value.data, "sha256", "record_id", "extractor"):
+        return None
+    capture: Fields = value.data
+    return CaptureRef(capture["sha256"].data, capture["record_id"].data, capture["extractor"].data,
+                      _text(capture, "file"), _text(capture, "warc_date"), _text(capture, "payload_digest"),
+                      _text(capture, "target_uri"))
 
 
 def _require_note_for_unknowns(fields: Fields, source_id: str, problems: list[Problem]) -> None:

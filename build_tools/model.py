@@ -82,6 +82,19 @@ class SnapshotRef:
 
 
 @dataclass(frozen=True, slots=True)
+class CaptureRef:
+    """The WARC or WACZ capture a snapshot was extracted from, and how."""
+
+    sha256: str
+    record_id: str
+    extractor: str  # e.g. "trafilatura 2.3.1"
+    file: str | None = None
+    warc_date: str | None = None
+    payload_digest: str | None = None
+    target_uri: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class LinkState:
     """What is known of the source's live URL and of a public archived copy of it."""
 
@@ -108,6 +121,7 @@ class Source:
     field_at: Mapping[str, Location] = field(default_factory=dict)
     suppression: Suppression | None = None
     link: LinkState = field(default_factory=lambda: LinkState())
+    capture: CaptureRef | None = None
 
     def where(self, name: str) -> Location:
         return self.field_at.get(name, Location(self.path))

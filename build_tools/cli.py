@@ -7,9 +7,12 @@ found, 2 usage, configuration or internal error.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import datetime as dt
+import errno
 import json
 import os
+import socket
 import sys
 import traceback
 from collections.abc import Sequence
@@ -31,13 +34,22 @@ from build_tools.characters import escape_controls
 from build_tools.config import Config, ConfigError, load_config
 from build_tools.export import export_json
 from build_tools.lint import LintResult, lint_project
-from build_tools.load import current_file, load_project
+from build_tools.load import load_project
 from build_tools.report import FORMATS, Repository, format_problems, format_rules, format_step_summary, summary
 from build_tools.rules import ALL_CODES, find_code
-from build_tools.safe_files import UnsafePath, check_inside, create_new
+from build_tools.safe_files import (
+    UnsafePath,
+    check_inside,
+    check_ours,
+    check_output,
+    check_place,
+    create_new,
+    replace,
+    shown,
+)
 from build_tools.schema import id_problem, url_problem
 from build_tools.similarity import baseline, is_suspicious, rank
-from build_tools.site import generate, write_files
+from build_tools.site import MANIFEST, generate, write_files
 from build_tools.sitebuild import build_site
 from build_tools.snapshots import SnapshotStore
 from build_tools.source_edits import import_blocks, write_imported_source
@@ -54,21 +66,67 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.print_help(sys.stderr)
         return EXIT_USAGE
     try:
-        return int(args.func(args))
+        code = int(args.func(args))
     except ConfigError as error:
-        print(error if error.located else f"briefings: configuration error: {error}", file=sys.stderr)
-        return EXIT_USAGE
+        _err(str(error) if error.located else f"briefings: configuration error: {error}")
+        code = EXIT_USAGE
     except UnsafePath as error:
-        print(f"briefings: {escape_controls(str(error))}", file=sys.stderr)
-        return EXIT_USAGE
+        _err(f"briefings: {error}")
+        code = EXIT_USAGE
     except KeyboardInterrupt:
-        return 130
+        code = 130
+    except BrokenPipeError:  # the reader went away (`briefings rules | head`): nothing more to say
+        _discard_stdout()
+        code = EXIT_OK
+    except OSError as error:  # the environment: a full disk, a read-only folder, a missing or odd path
+        _err(f"briefings: {os_error(error)}")
+        code = EXIT_USAGE
     except Exception as error:  # the last line of defence: never a bare traceback
-        where = f" while processing {current_file.get()}" if current_file.get() else ""
-        print(f"briefings: internal error{where}: {type(error).__name__}: {error}\n"
-              "This is a bug; please report it with the lines below.", file=sys.stderr)
-        print(traceback.format_exc(limit=-3).rstrip(), file=sys.stderr)
-        return EXIT_USAGE
+        notes = "".join(f" ({note})" for note in getattr(error, "__notes__", ()))
+        _err(f"briefings: internal error: {type(error).__name__}: {error}{notes}\n"
+             "This is a bug; please report it with the lines below.")
+        _err(traceback.format_exc(limit=-3).rstrip())
+        code = EXIT_USAGE
+    _flush_stdout()
+    return code
+
+
+def _out(text: str) -> None:
+    """Print a result. If the reader has gone (`briefings rules | head`), the rest is dropped quietly and
+    the command still ends with its own exit code."""
+    try:
+        print(text)
+    except BrokenPipeError:
+        _discard_stdout()
+
+
+def _err(text: str) -> None:
+    """Print a message for the user on stderr, with any control characters it quotes escaped."""
+    with contextlib.suppress(OSError):
+        print("\n".join(escape_controls(line) for line in text.split("\n")), file=sys.stderr)
+
+
+def _flush_stdout() -> None:
+    try:
+        sys.stdout.flush()
+    except BrokenPipeError:
+        _discard_stdout()
+
+
+def _discard_stdout() -> None:
+    """Point stdout at /dev/null, so that nothing (not even the interpreter's final flush) writes to the
+    closed pipe again."""
+    with contextlib.suppress(OSError, ValueError, AttributeError):
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+
+
+def os_error(error: OSError) -> str:
+    """'Permission denied: '/path/site'': the cause and the path(s) the system names, on one line."""
+    cause = error.strerror or str(error) or type(error).__name__
+    names = [os.fsdecode(name) for name in (error.filename, error.filename2) if name is not None]
+    return f"{cause}: " + " → ".join(f"'{name}'" for name in names) if names else cause
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -97,6 +155,12 @@ def _parser() -> argparse.ArgumentParser:
     site.add_argument("--publisher", choices=("mkdocs", "zensical"), default="mkdocs",
                       help="MkDocs with Material (default), or Zensical")
     site.set_defaults(func=cmd_site)
+
+    serve = sub.add_parser("serve", help="build and serve the site with live reload (mkdocs serve)")
+    serve.add_argument("--root", type=Path, default=Path("."), help="project directory (default: .)")
+    serve.add_argument("--port", type=int, default=8000, help="port to listen on (default 8000)")
+    serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
+    serve.set_defaults(func=cmd_serve)
 
     export = sub.add_parser("export", help="write everything as JSON")
     _project_options(export)
@@ -199,7 +263,7 @@ def cmd_lint(args: argparse.Namespace) -> int:
     if args.output:
         _write_report(args.output, report)
     else:
-        print(report)
+        _out(report)
     return _exit_code(result, args.strict)
 
 
@@ -222,7 +286,7 @@ def _append(path: Path, text: str) -> bool:
         with path.open("a", encoding="utf-8") as handle:
             handle.write(text)
     except OSError as error:
-        print(f"briefings: cannot write the step summary to {path}: {error.strerror}", file=sys.stderr)
+        _err(f"briefings: cannot write the step summary to {path}: {error.strerror}")
         return False
     return True
 
@@ -241,14 +305,15 @@ def _exit_code(result: LintResult, strict: bool) -> int:
 
 def cmd_build(args: argparse.Namespace) -> int:
     config = _config(args)
+    out = args.out or config.output
+    check_output(out, config.root, config.snapshots, MANIFEST, "--out" if args.out else "[project] output")
     result = lint_project(config)
     if result.errors:
-        print(format_problems(result, "text"))
-        print("briefings build: not written; the previous output is unchanged", file=sys.stderr)
+        _out(format_problems(result, "text"))
+        _err("briefings build: not written; the previous output is unchanged")
         return EXIT_PROBLEMS
-    out = args.out or config.output
     report = write_files(generate(result.project, result.store), out)
-    print(f"{summary(result)}\nwrote {len(report.written)} files, {report.unchanged} unchanged, "
+    _out(f"{summary(result)}\nwrote {len(report.written)} files, {report.unchanged} unchanged, "
           f"{len(report.removed)} removed, in {out}")
     return EXIT_OK
 
@@ -259,48 +324,106 @@ def cmd_site(args: argparse.Namespace) -> int:
         raise ConfigError(f"no mkdocs.yml in {root}")
     out = args.out or Path("site" if args.publisher == "mkdocs" else "site-zensical")
     out = out if out.is_absolute() else root / out
+    snapshots = load_config(root).snapshots
     if args.publisher == "zensical":
         missing = zensical_missing()
         if missing:
             raise ConfigError(missing)
-        result = build_site(root, out, builder=build_with_zensical)
+        result = build_site(root, out, builder=build_with_zensical, snapshots=snapshots)
     else:
-        result = build_site(root, out)
-    sys.stderr.write(result.stderr)
+        result = build_site(root, out, snapshots=snapshots)
+    if result.stderr.strip():
+        _err(result.stderr.rstrip("\n"))
     if result.returncode != 0:
-        sys.stderr.write(result.stdout if args.publisher == "zensical" else "")
-        print(f"briefings site: the build failed; {out} is unchanged", file=sys.stderr)
+        if args.publisher == "zensical" and result.stdout.strip():
+            _err(result.stdout.rstrip("\n"))
+        _err(f"briefings site: the build failed; {out} is unchanged")
         return EXIT_PROBLEMS
-    print(f"built the site into {out}")
+    _out(f"built the site into {out}")
     return EXIT_OK
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    """`mkdocs serve` on the project, after checking the port is free: a taken port is one line, not a
+    traceback (MkDocs binds before it builds, so the check costs nothing)."""
+    root: Path = args.root.resolve()
+    if not (root / "mkdocs.yml").is_file():
+        raise ConfigError(f"no mkdocs.yml in {root}")
+    if not 1 <= args.port <= 65535:
+        raise ConfigError(f"--port must be between 1 and 65535, not {args.port}")
+    problem = _port_problem(args.host, args.port)
+    if problem is not None:
+        _err(f"briefings serve: cannot listen on {args.host}:{args.port} ({problem}); choose another port: "
+             f"make serve PORT={args.port + 1 if args.port < 65535 else 8001}")
+        return EXIT_USAGE
+    from mkdocs.__main__ import cli as mkdocs_cli
+
+    os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
+    try:
+        mkdocs_cli.main(["serve", "--livereload", "--dev-addr", f"{args.host}:{args.port}", "--config-file",
+                         str(root / "mkdocs.yml")], prog_name="mkdocs", standalone_mode=False)
+    except OSError as error:
+        if error.errno != errno.EADDRINUSE:
+            raise
+        _err(f"briefings serve: port {args.port} was taken meanwhile; choose another: make serve "
+             f"PORT={args.port + 1}")
+        return EXIT_USAGE
+    return EXIT_OK
+
+
+def _port_problem(host: str, port: int) -> str | None:
+    """Why MkDocs could not listen on host:port, or None (binds a socket as its server does, then lets go)."""
+    try:
+        family = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)[0][0]
+        with socket.socket(family, socket.SOCK_STREAM) as probe:
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            probe.bind((host, port))
+    except OSError as error:
+        return error.strerror or str(error)
+    return None
 
 
 def cmd_export(args: argparse.Namespace) -> int:
     config = _config(args)
+    if str(args.out) != "-":
+        check_place(args.out, config.root, config.snapshots)
     result = lint_project(config)
     if result.errors:
-        print(format_problems(result, "text"))
+        _out(format_problems(result, "text"))
         return EXIT_PROBLEMS
     data = export_json(result.project, result.store)
     if str(args.out) == "-":
-        sys.stdout.write(data)
+        _out(data.removesuffix("\n"))
     else:
-        args.out.parent.mkdir(parents=True, exist_ok=True)
-        args.out.write_text(data, encoding="utf-8")
+        _write_file(args.out, data, config)
     return EXIT_OK
 
 
+def _write_file(path: Path, text: str, config: Config | None) -> None:
+    """Write a file the user named, whole or not at all, never into the project's own folders."""
+    if config is not None:
+        check_place(path, config.root, config.snapshots)
+    if path.is_dir():
+        raise UnsafePath(f"refusing to write to '{shown(path)}': it is a folder; name a file")
+    if path.exists() and not path.is_file():  # /dev/stdout, a named pipe: write into it, never replace it
+        with path.open("w", encoding="utf-8") as handle:
+            handle.write(text)
+        return
+    path.parent.mkdir(parents=True, exist_ok=True)
+    replace(path, text.encode("utf-8"))
+
+
 def cmd_rules(args: argparse.Namespace) -> int:
-    print(format_rules(ALL_CODES))
+    _out(format_rules(ALL_CODES))
     return EXIT_OK
 
 
 def cmd_explain(args: argparse.Namespace) -> int:
     code = find_code(args.code)
     if code is None:
-        print(f"briefings: no rule '{args.code}'; `briefings rules` lists them", file=sys.stderr)
+        _err(f"briefings: no rule '{args.code}'; `briefings rules` lists them")
         return EXIT_USAGE
-    print(f"{code.code} {code.name} ({code.severity.value})\n\n{code.documentation()}")
+    _out(f"{code.code} {code.name} ({code.severity.value})\n\n{code.documentation()}")
     return EXIT_OK
 
 
@@ -311,10 +434,10 @@ def cmd_snapshot_add(args: argparse.Namespace) -> int:
     try:
         stored = store_file(args.file, config.snapshots)
     except ArchiveError as error:
-        print(f"briefings snapshot add: {escape_controls(str(error))}", file=sys.stderr)
+        _err(f"briefings snapshot add: {error}")
         return EXIT_USAGE
     verb = "added to" if stored.added else "already in"
-    print(f"# {stored.path.name} {verb} {config.snapshots}\n{snapshot_block(stored)}")
+    _out(f"# {stored.path.name} {verb} {config.snapshots}\n{snapshot_block(stored)}")
     return EXIT_OK
 
 
@@ -369,19 +492,19 @@ def cmd_archive(args: argparse.Namespace) -> int:
         article = extract(page.text, page.url)
         stored = store_text(article.text, f"{args.source}.txt", config.snapshots)
     except ArchiveError as error:
-        print(f"briefings archive: {escape_controls(str(error))}", file=sys.stderr)
+        _err(f"briefings archive: {error}")
         return EXIT_PROBLEMS
     if page.url != args.url:
-        print(f"followed redirects to {escape_controls(page.url)}")
+        _out(f"followed redirects to {escape_controls(page.url)}")
     today = dt.date.today()
     rel = f"sources/{args.source}.yaml"
     try:
         create_new(config.root / rel, source_yaml(article, page.url, stored, today).encode("utf-8"))
     except FileExistsError:
-        print(f"# {rel} exists; update it with:\nurl: {page.url}\n{snapshot_block(stored, today)}")
+        _out(f"# {rel} exists; update it with:\nurl: {page.url}\n{snapshot_block(stored, today)}")
     else:
-        print(f"wrote {rel}; check its title, outlet and date against the page")
-    print(f"stored {len(article.text.split())} words as {stored.path}")
+        _out(f"wrote {rel}; check its title, outlet and date against the page")
+    _out(f"stored {len(article.text.split())} words as {stored.path}")
     return EXIT_OK
 
 
@@ -391,16 +514,16 @@ def cmd_new(args: argparse.Namespace) -> int:
     try:
         if args.kind == "source":
             path = scaffold.new_source(root, args.id)
-            print(f"wrote {path.relative_to(root)}; next: `briefings snapshot add FILE` for its snapshot block")
+            _out(f"wrote {path.relative_to(root)}; next: `briefings snapshot add FILE` for its snapshot block")
         elif args.kind == "briefing":
             path = scaffold.new_briefing(root, args.id, today)
-            print(f"wrote {path.relative_to(root)}; fill in the TODOs, then `briefings lint`")
+            _out(f"wrote {path.relative_to(root)}; fill in the TODOs, then `briefings lint`")
         else:
             project, _ = load_project(load_config(root))
             path, fact_id = scaffold.new_fact(root, args.id, today, {f.id for f in project.facts})
-            print(f"added fact '{fact_id}' to {path.relative_to(root)}; fill in the TODOs, then `briefings lint`")
+            _out(f"added fact '{fact_id}' to {path.relative_to(root)}; fill in the TODOs, then `briefings lint`")
     except scaffold.ScaffoldError as error:
-        print(f"briefings new: {error}", file=sys.stderr)
+        _err(f"briefings new: {error}")
         return EXIT_USAGE
     return EXIT_OK
 
@@ -416,14 +539,14 @@ def cmd_similar(args: argparse.Namespace) -> int:
             texts[source.id] = snap.text
     pairs = rank(texts)
     base = baseline(pairs)
-    print(f"{len(pairs)} pairs of {len(texts)} snapshots; median score {base:.3f}")
+    _out(f"{len(pairs)} pairs of {len(texts)} snapshots; median score {base:.3f}")
     for pair in pairs:
         a, b = project.sources[pair.first], project.sources[pair.second]
         if a.related_to(b):
             note = "declared relation"
         else:
             note = "UNDECLARED: far above the median" if is_suspicious(pair, base) else ""
-        print(f"{pair.score:.3f}  {pair.first}  {pair.second}  (shingles {pair.containment:.2f}, figures "
+        _out(f"{pair.score:.3f}  {pair.first}  {pair.second}  (shingles {pair.containment:.2f}, figures "
               f"{pair.figures:.2f}, names {pair.names:.2f})  {note}".rstrip())
     return EXIT_OK
 
@@ -434,25 +557,28 @@ def cmd_bench(args: argparse.Namespace) -> int:
     sizes = args.facts or [1000]
     if args.keep and len(sizes) > 1:
         raise ConfigError("--keep takes one --facts size")
+    if args.keep:
+        check_ours(args.keep, bench.MARKER, "--keep")
     skip_above = -1 if args.skip_mkdocs else 10**12
     try:
         report = bench.run(sizes, args.sources, args.briefings, args.repeats, skip_above, args.keep,
                            progress=lambda line: print(line, file=sys.stderr, flush=True))
     except bench.BenchError as error:
-        print(f"briefings bench: {error}", file=sys.stderr)
+        _err(f"briefings bench: {error}")
         return EXIT_PROBLEMS
-    print(bench.table(report["sizes"]))
+    _out(bench.table(report["sizes"]))
     if "scaling_exponent" in report:
-        print(f"scaling exponent (log time / log facts): {report['scaling_exponent']}")
+        _out(f"scaling exponent (log time / log facts): {report['scaling_exponent']}")
     if args.json:
         args.json.write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
     return EXIT_OK
 
 
 def cmd_schema(args: argparse.Namespace) -> int:
-    args.out.mkdir(parents=True, exist_ok=True)
+    root = Path.cwd()
+    config = load_config(root) if (root / "sources").is_dir() or (root / "briefings").is_dir() else None
     files = schema.schema_files()
     for name, content in files.items():
-        (args.out / name).write_text(content, encoding="utf-8")
-    print(f"wrote {' and '.join(files)} in {args.out}")
+        _write_file(args.out / name, content, config)
+    _out(f"wrote {' and '.join(files)} in {args.out}")
     return EXIT_OK

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import errno
+import os
+import stat
 from collections.abc import Callable, Iterable
-from contextvars import ContextVar
 from pathlib import Path, PurePosixPath
 from typing import Any
 
@@ -26,10 +28,7 @@ from build_tools.model import (
 )
 from build_tools.problems import Location, Problem
 from build_tools.schema import Fields, Value
-from build_tools.yaml_nodes import parse_yaml
-
-# The file being read, for the CLI's internal-error message.
-current_file: ContextVar[str] = ContextVar("current_file", default="")
+from build_tools.yaml_nodes import MAX_BYTES, parse_yaml, too_large
 
 SOURCES_DIR = "sources"
 BRIEFINGS_DIR = "briefings"
@@ -37,9 +36,19 @@ BRIEFINGS_DIR = "briefings"
 
 
 
-def project_files(root: Path, folder: str) -> list[Path]:
+def project_files(root: Path, folder: str, problems: list[Problem]) -> list[Path]:
+    """The `*.yaml` entries of a project folder (of any kind: each is examined when read). A folder that
+    exists but cannot be listed is a problem, not silently an empty folder."""
     directory = root / folder
-    return sorted(directory.glob("*.yaml")) if directory.is_dir() else []
+    try:
+        with os.scandir(directory) as entries:
+            return sorted(directory / entry.name for entry in entries
+                          if entry.name.endswith(".yaml") and not entry.name.startswith("."))
+    except (FileNotFoundError, NotADirectoryError):
+        return []
+    except OSError as error:
+        problems.append(_unreadable(f"{folder}/", f"cannot list the folder: {error.strerror}"))
+        return []
 
 
 # The files read by the latest load and what they gave, by (project, record, path, bytes). A long-lived
@@ -57,7 +66,7 @@ def load_project(config: Config) -> tuple[Project, list[Problem]]:
     broken: set[str] = set()
     files: list[str] = []
     inside = _folder_inside(root, SOURCES_DIR)
-    for path in project_files(root, SOURCES_DIR):
+    for path in project_files(root, SOURCES_DIR, problems):
         files.append(_relative(root, path))
         source = _load(root, path, files[-1], inside, schema.SOURCE, _source, problems, config.cache_dir, seen)
         if source is None:
@@ -67,7 +76,7 @@ def load_project(config: Config) -> tuple[Project, list[Problem]]:
     briefings = []
     before = len(problems)
     inside = _folder_inside(root, BRIEFINGS_DIR)
-    for path in project_files(root, BRIEFINGS_DIR):
+    for path in project_files(root, BRIEFINGS_DIR, problems):
         files.append(_relative(root, path))
         briefing = _load(root, path, files[-1], inside, schema.BRIEFING, _briefing, problems, config.cache_dir,
                          seen)
@@ -89,7 +98,16 @@ def _load(root: Path, path: Path, rel: str, folder_inside: bool, record: schema.
           build: Callable[[str, Fields, list[Problem]], Any], problems: list[Problem], cache_dir: Path | None,
           seen: dict[tuple[Path, str, str, bytes], tuple[Any, tuple[Problem, ...]]]) -> Any:
     """One file → its model object (or None), from memory, the file cache, or validation."""
-    current_file.set(rel)
+    try:
+        return _load_file(root, path, rel, folder_inside, record, build, problems, cache_dir, seen)
+    except Exception as error:  # a bug: say which file it happened on (the CLI prints the note)
+        error.add_note(f"while reading {rel}")
+        raise
+
+
+def _load_file(root: Path, path: Path, rel: str, folder_inside: bool, record: schema.Record,
+               build: Callable[[str, Fields, list[Problem]], Any], problems: list[Problem], cache_dir: Path | None,
+               seen: dict[tuple[Path, str, str, bytes], tuple[Any, tuple[Problem, ...]]]) -> Any:
     data, problem = _read_inside(root, path, rel, folder_inside)
     if problem is not None:
         problems.append(problem)
@@ -137,19 +155,58 @@ def _read_inside(root: Path, path: Path, rel: str, folder_inside: bool) -> tuple
     system call per part of the path."""
     resolved = path
     if path.is_symlink() or not folder_inside:
-        resolved = path.resolve()
+        try:
+            resolved = path.resolve(strict=True)
+        except (OSError, RuntimeError) as error:  # RuntimeError: a symlink loop (Python 3.11)
+            cause = "a loop" if isinstance(error, RuntimeError) or error.errno == errno.ELOOP else "nothing"
+            return b"", _unreadable(rel, f"file is a symbolic link that leads to {cause}; replace it with the "
+                                    "file itself or remove it")
         if not resolved.is_relative_to(root.resolve()):
-            return b"", Problem.of(codes.INVALID_ENCODING, Location(rel), "file resolves outside the "
-                                   f"project (to {resolved}); replace the symlink with the file itself")
+            return b"", _unreadable(rel, f"file resolves outside the project (to {resolved}); replace the "
+                                    "symlink with the file itself")
+    return _read_regular(resolved, rel)
+
+
+_KINDS = ((stat.S_ISDIR, "a folder"), (stat.S_ISFIFO, "a named pipe (FIFO)"), (stat.S_ISSOCK, "a socket"),
+          (stat.S_ISCHR, "a character device"), (stat.S_ISBLK, "a block device"))
+
+
+def _read_regular(path: Path, rel: str) -> tuple[bytes, Problem | None]:
+    """The bytes of a regular file of at most MAX_BYTES, examined before reading: a pipe is never opened
+    for reading in blocking mode, an oversized file never loaded."""
     try:
-        return resolved.read_bytes(), None
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)
     except OSError as error:
-        return b"", Problem.of(codes.INVALID_ENCODING, Location(rel), f"cannot read file: {error.strerror}")
+        return b"", _unreadable(rel, f"cannot read file: {error.strerror}")
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            kind = next((name for test, name in _KINDS if test(info.st_mode)), "not a regular file")
+            return b"", _unreadable(rel, f"file is {kind}, not a regular file; remove it or give it another name")
+        if info.st_size > MAX_BYTES:
+            return b"", too_large(rel, info.st_size)
+        chunks: list[bytes] = []
+        size = 0
+        while size <= MAX_BYTES and (chunk := os.read(fd, MAX_BYTES + 1 - size)):
+            chunks.append(chunk)  # at most MAX_BYTES + 1: if it grew since the check, parse_yaml says so
+            size += len(chunk)
+        return b"".join(chunks), None
+    except OSError as error:
+        return b"", _unreadable(rel, f"cannot read file: {error.strerror}")
+    finally:
+        os.close(fd)
+
+
+def _unreadable(rel: str, message: str) -> Problem:
+    return Problem.of(codes.UNREADABLE_FILE, Location(rel), message)
 
 
 def _folder_inside(root: Path, folder: str) -> bool:
     """Whether a project folder resolves inside the project (it may be a symlink)."""
-    return (root / folder).resolve().is_relative_to(root.resolve())
+    try:
+        return (root / folder).resolve().is_relative_to(root.resolve())
+    except (OSError, RuntimeError):  # a loop: nothing can be listed in it anyway
+        return False
 
 
 def _valid(fields: Fields | None, *names: str) -> bool:

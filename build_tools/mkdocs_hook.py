@@ -18,7 +18,9 @@ from mkdocs.structure.pages import Page
 from build_tools.config import ConfigError, load_config
 from build_tools.render import Links
 from build_tools.report import summary
+from build_tools.safe_files import UnsafePath
 from build_tools.site import SERVE
+from build_tools.sitebuild import write_marker
 
 log = logging.getLogger("mkdocs.hooks.briefings")
 GENERATOR = "briefings"  # File.generated_by of the pages we add
@@ -28,9 +30,9 @@ def on_files(files: Files, config: MkDocsConfig, **_: Any) -> Files:
     root = Path(config.config_file_path).parent
     try:
         settings = load_config(root)
-    except ConfigError as error:
+        build = SERVE.rebuild(settings, Links.for_mkdocs(config.use_directory_urls))
+    except (ConfigError, UnsafePath) as error:
         raise PluginError(f"briefings: {error}") from None
-    build = SERVE.rebuild(settings, Links.for_mkdocs(config.use_directory_urls))
     result = build.lint
     for problem in result.problems:
         (log.error if problem.severity.value == "error" else log.info)(problem.line())
@@ -55,3 +57,8 @@ def on_page_markdown(markdown: str, page: Page, **_: Any) -> str:
         raise PluginError(f"briefings: the front matter of generated page {page.file.src_uri} did not parse; "
                           "this is a bug in briefings, please report it")
     return markdown
+
+
+def on_post_build(config: MkDocsConfig, **_: Any) -> None:
+    """Mark the site as a build of ours, so that `briefings site` may later replace it."""
+    write_marker(Path(config.site_dir))

@@ -6,11 +6,13 @@ still missing (the snapshot, the quote, the source id).
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import re
 from pathlib import Path
 
 from build_tools import schema
+from build_tools.safe_files import UnsafePath, check_inside, create_new, replace
 from build_tools.yaml_nodes import parse_yaml
 
 
@@ -67,10 +69,18 @@ sections:
 {facts}"""
 
 
-def _ensure_new(path: Path) -> None:
-    if path.exists():
-        raise ScaffoldError(f"{path} already exists; edit it instead")
-    path.parent.mkdir(parents=True, exist_ok=True)
+def _create(root: Path, rel: str, text: str) -> Path:
+    """Create a new project file: whole, never through a symlink (even a dangling one), and only in a
+    folder that resolves inside the project, the rule the loader applies when reading."""
+    path = root / rel
+    try:
+        check_inside(path.parent, root)
+        create_new(path, text.encode("utf-8"))
+    except FileExistsError:
+        raise ScaffoldError(f"{rel} already exists; edit it instead") from None
+    except UnsafePath as error:
+        raise ScaffoldError(str(error)) from None
+    return path
 
 
 def _check_id(item_id: str) -> None:
@@ -80,39 +90,41 @@ def _check_id(item_id: str) -> None:
 
 
 def write_schemas(root: Path) -> None:
-    folder = root / "schemas"
-    folder.mkdir(exist_ok=True)
+    """The JSON Schemas the templates name, unless something (anything) is already there."""
     for name, content in schema.schema_files().items():
-        if not (folder / name).exists():
-            (folder / name).write_text(content, encoding="utf-8")
+        with contextlib.suppress(FileExistsError, UnsafePath):
+            check_inside(root / "schemas", root)
+            create_new(root / "schemas" / name, content.encode("utf-8"))
 
 
 def new_source(root: Path, source_id: str) -> Path:
     _check_id(source_id)
-    path = root / "sources" / f"{source_id}.yaml"
-    _ensure_new(path)
-    path.write_text(SOURCE_TEMPLATE, encoding="utf-8")
+    path = _create(root, f"sources/{source_id}.yaml", SOURCE_TEMPLATE)
     write_schemas(root)
     return path
 
 
 def new_briefing(root: Path, briefing_id: str, today: dt.date) -> Path:
     _check_id(briefing_id)
-    path = root / "briefings" / f"{briefing_id}.yaml"
-    _ensure_new(path)
     month = today.strftime("%Y-%m")
     facts = _indent(FACT_TEMPLATE.format(fact_id=f"{briefing_id}-1", month=month), 6)
-    path.write_text(BRIEFING_TEMPLATE.format(briefing_id=briefing_id, month=month, facts=facts), encoding="utf-8")
+    path = _create(root, f"briefings/{briefing_id}.yaml",
+                   BRIEFING_TEMPLATE.format(briefing_id=briefing_id, month=month, facts=facts))
     write_schemas(root)
     return path
 
 
 def new_fact(root: Path, briefing_id: str, today: dt.date, taken: set[str]) -> tuple[Path, str]:
-    """Append a fact template to the last section of a briefing, keeping the file's comments."""
+    """Append a fact template to the last section of a briefing, keeping the file's comments. The file is
+    replaced whole (an editor or a crash never sees half of it); a link is followed only within the project."""
+    _check_id(briefing_id)
     path = root / "briefings" / f"{briefing_id}.yaml"
     if not path.is_file():
         raise ScaffoldError(f"no briefing {path}; create it with `briefings new briefing {briefing_id}`")
-    original = path.read_text(encoding="utf-8")
+    target = path.resolve()
+    if not target.is_relative_to(root.resolve()):
+        raise ScaffoldError(f"{path} resolves outside the project (to {target}); replace the symlink with the file")
+    original = target.read_text(encoding="utf-8")
     indents = re.findall(r"^( *)- id:", original, flags=re.MULTILINE)
     if not indents:
         raise ScaffoldError(f"{path} has no fact to line the new one up with; add it by hand")
@@ -121,7 +133,7 @@ def new_fact(root: Path, briefing_id: str, today: dt.date, taken: set[str]) -> t
     updated = original.rstrip("\n") + "\n" + block
     if not _last_fact_is(updated, path.name, fact_id):
         raise ScaffoldError(f"{path} does not end inside a section's facts; add the fact by hand")
-    path.write_text(updated, encoding="utf-8")
+    replace(target, updated.encode("utf-8"))
     return path, fact_id
 
 

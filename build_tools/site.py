@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import gc
 import os
-import tempfile
 import time
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
@@ -24,6 +23,7 @@ from build_tools.lint import LintResult, lint_project
 from build_tools.memo import Memo
 from build_tools.model import Project
 from build_tools.render import Links, render_pages
+from build_tools.safe_files import check_inside, check_ours, check_place, temporary_file
 from build_tools.schema import schema_files
 from build_tools.snapshots import SnapshotStore
 
@@ -79,7 +79,11 @@ def write_files(files: Mapping[str, str], out_dir: Path, written: Written | None
     are removed; any other file in `out_dir` is left alone. With `written` (kept by the
     caller between calls), a file whose content and size and mtime on disk are as last
     time is known unchanged without reading it back.
+
+    `out_dir` must be new, empty, or a previous output (it holds the manifest): anything else is
+    refused (UnsafePath), never written into.
     """
+    check_ours(out_dir, MANIFEST)
     out_dir.mkdir(parents=True, exist_ok=True)
 
     def changes() -> Iterator[tuple[str, bytes]]:  # compared one at a time: no copy of the whole output
@@ -131,6 +135,7 @@ class Session:
 
     def rebuild(self, config: Config, links: Links = Links.DIRECTORY) -> Rebuild:
         """Lint, and unless there are errors, generate what changed and write it to `config.output`."""
+        check_place(config.output, config.root, config.snapshots, "[project] output")
         result = lint_project(config)
         if result.errors:
             return Rebuild(result, {}, None)
@@ -148,18 +153,20 @@ def _read(path: Path) -> str:
 
 def _swap_in(out_dir: Path, changed: Iterable[tuple[str, bytes]]) -> list[str]:
     """Stage every changed file first, then rename them all into place: a failure while staging
-    (a full disk, say) leaves the previous output exactly as it was."""
+    (a full disk, say) leaves the previous output exactly as it was. Files get the permissions the
+    umask allows; a folder that leads out of `out_dir` (a planted link) is refused."""
     staged: list[tuple[Path, Path]] = []
     done: list[str] = []
+    checked: set[Path] = set()
     try:
         for rel, data in changed:
             done.append(rel)
             target = out_dir / rel
-            target.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".tmp-", suffix=target.suffix)
-            staged.append((Path(tmp), target))
-            with os.fdopen(fd, "wb") as handle:
-                handle.write(data)
+            if target.parent not in checked:
+                target.parent.mkdir(parents=True, exist_ok=True)
+                check_inside(target.parent, out_dir, f"the output folder {out_dir}")
+                checked.add(target.parent)
+            staged.append((temporary_file(target.parent, data, target.suffix), target))
     except BaseException:
         for tmp_path, _ in staged:
             tmp_path.unlink(missing_ok=True)

@@ -140,6 +140,30 @@ A 20 MB file pasted from a log.
 Split the briefing into several files.
 """)
 
+UNREADABLE_FILE = Code("YML009", "unreadable-file", E, """
+A project file cannot be read as a file of the project.
+
+## What it checks
+That every `*.yaml` in `sources/` and `briefings/` is a regular file (not a
+folder, a named pipe or a device) that can be opened, and that a symbolic
+link among them resolves to a file inside the project (not outside it, to
+nothing, or round in a loop). Files are examined before they are read, so a
+named pipe cannot block the linter and an oversized file is never loaded.
+
+## Why it matters
+What the site publishes must come from the project's own files: a link to a
+file elsewhere makes a build depend on something nobody reviews, and a pipe
+or device named `*.yaml` would hang or flood every lint.
+
+## Example
+```sh
+ln -s /etc/hosts sources/hosts.yaml
+```
+
+## Fix
+Replace the link or special file with the YAML file itself, or remove it.
+""")
+
 NESTING_TOO_DEEP = Code("YML008", "nesting-too-deep", E, """
 Values are nested deeper than any real file needs.
 
@@ -374,7 +398,7 @@ Run `sha256sum FILE` and paste the whole digest.
 
 CODES: tuple[Code, ...] = (
     INVALID_YAML, NOT_ONE_DOCUMENT, DUPLICATE_KEY, DISALLOWED_TAG, ANCHOR_OR_ALIAS,
-    INVALID_ENCODING, FILE_TOO_LARGE, NESTING_TOO_DEEP,
+    INVALID_ENCODING, FILE_TOO_LARGE, NESTING_TOO_DEEP, UNREADABLE_FILE,
     UNKNOWN_KEY, MISSING_FIELD, WRONG_TYPE, INVALID_ID, INVALID_DATE, INVALID_URL,
     UNSAFE_TEXT, INVALID_SHA256, VALUE_TOO_LONG,
 )

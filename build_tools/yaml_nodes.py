@@ -76,10 +76,14 @@ def parse_yaml(path: str, data: bytes, max_bytes: int = MAX_BYTES) -> ParsedFile
     return ParsedFile(path, root, ())
 
 
+def too_large(path: str, size: int, max_bytes: int = MAX_BYTES) -> Problem:
+    return Problem.of(FILE_TOO_LARGE, Location(path), f"file is {size:,} bytes, over the limit of {max_bytes:,}; "
+                      "split it into several files")
+
+
 def _decode(path: str, data: bytes, max_bytes: int) -> tuple[str | None, Problem | None]:
     if len(data) > max_bytes:
-        return None, Problem.of(FILE_TOO_LARGE, Location(path), f"file is {len(data):,} bytes, over the "
-                                f"limit of {max_bytes:,}; split it into several files")
+        return None, too_large(path, len(data), max_bytes)
     if data.startswith(b"\xef\xbb\xbf"):
         return None, Problem.of(INVALID_ENCODING, Location(path), "file starts with a byte-order mark; "
                                 "save it as UTF-8 without BOM")

@@ -27,10 +27,12 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
+from build_tools.characters import escape_controls
 from build_tools.config import Config, ConfigError, load_config
 from build_tools.lint import LintResult
 from build_tools.render import Links
 from build_tools.report import format_text, summary
+from build_tools.safe_files import UnsafePath, check_output
 from build_tools.site import Session, WriteReport
 from build_tools.zensical_guard import (
     ZENSICAL_VERSION,
@@ -41,6 +43,7 @@ from build_tools.zensical_guard import (
 )
 
 EXTENSION = "build_tools.zensical_ext"
+MARKER = ".briefings-zensical"  # in OUT: a folder this module prepared, and may prepare again
 STAMP = ".briefings-inputs"  # in the docs folder: the inputs the pages there were generated from
 HAND_WRITTEN = ".briefings-docs"  # in the docs folder: the files copied from docs/
 # MkDocs validation settings with no Zensical counterpart (it checks links and anchors itself).
@@ -216,10 +219,14 @@ def zensical_missing() -> str | None:
 
 
 def prepare(root: Path, out: Path, snapshots: str | None = None) -> tuple[int, str]:
-    """Lint; unless there are errors, write OUT/docs and OUT/mkdocs.yml. (exit code, what to print)."""
+    """Lint; unless there are errors, write OUT/docs and OUT/mkdocs.yml. (exit code, what to print).
+    OUT must be new, empty or prepared here before (it holds MARKER), and never the project or one of
+    its own folders (`safe_files.check_output`): it is ours from then on."""
     config = load_config(root, snapshots)
+    check_output(out, config.root, config.snapshots, MARKER, "OUT")
     sources = Sources(config.root, config.snapshots, config.root / "docs", config.snapshots_origin)
     out.mkdir(parents=True, exist_ok=True)
+    _replace_file(out / MARKER, b"Prepared by build_tools.zensical_prep; rewritten by every run.\n")
     write_settings(config.root, sources, out)
     lint, _ = Generator(sources, out / "docs").refresh()
     if lint is not None and lint.errors:
@@ -231,7 +238,7 @@ def prepare(root: Path, out: Path, snapshots: str | None = None) -> tuple[int, s
 def build_with_zensical(root: Path, staging: Path, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
     """The Zensical counterpart of `mkdocs build --strict --site-dir STAGING` (see sitebuild.build_site):
     prepare a fresh folder beside STAGING, build there, and move the site into STAGING."""
-    work = Path(tempfile.mkdtemp(prefix=".zensical-", dir=staging.parent))
+    work = staging.with_name(f"{staging.name}.zensical")  # the staging folder's own: removed with it
     command = [sys.executable, "-m", "zensical", "build", "--strict"]
     try:
         code, text = prepare(root, work, env.get("BRIEFINGS_SNAPSHOTS"))
@@ -256,6 +263,9 @@ def main(argv: list[str] | None = None) -> int:
         code, text = prepare(args.root.resolve(), args.out.resolve(), args.snapshots)
     except (ConfigError, ZensicalConfigError) as error:
         print(f"briefings: configuration error: {error}", file=sys.stderr)
+        return 2
+    except UnsafePath as error:
+        print(f"briefings: {escape_controls(str(error))}", file=sys.stderr)
         return 2
     print(text, file=sys.stderr if code else sys.stdout)
     return code

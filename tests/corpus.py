@@ -10,6 +10,8 @@ committed page is stale.
 from __future__ import annotations
 
 import hashlib
+import os
+import shutil
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -432,6 +434,165 @@ COMMAND_CASES += (
 )
 
 
+def _fifo(root: Path, scratch: Path) -> None:
+    os.mkfifo(root / "briefings/pipe.yaml")
+
+
+def _sparse(root: Path, scratch: Path) -> None:
+    with (root / "sources/huge.yaml").open("wb") as handle:
+        handle.truncate(3 * 1024**3)  # 3 GiB that take no space: read whole, they would take 3 GiB of memory
+
+
+def _loop(root: Path, scratch: Path) -> None:
+    (root / "sources/loop.yaml").symlink_to("loop.yaml")
+
+
+def _dangling(root: Path, scratch: Path) -> None:
+    (root / "sources/gone.yaml").symlink_to(scratch / "gone.yaml")
+
+
+def _folder(root: Path, scratch: Path) -> None:
+    (root / "briefings/archive.yaml").mkdir()
+
+
+def _damaged_caches(root: Path, scratch: Path) -> None:
+    """Fill the cache with a lint, then damage every entry: invalid UTF-8, and valid JSON of another shape."""
+    from build_tools.config import load_config
+    from build_tools.lint import lint_project
+
+    lint_project(load_config(root, str(root.parent / "snaps"), environ={}))
+    for number, entry in enumerate(sorted((root / "build/cache").rglob("*.json"))):
+        entry.write_bytes(b"\xff\xfe\x00 not utf-8" if number % 2 else b'{"fields": 1, "problems": [["a"]]}')
+
+
+SUMMARY_CLEAN = "0 errors, 0 warnings in 2 files (1 source, 1 briefing, 1 fact, 1 citation)"
+COMMAND_CASES += (
+    # Files that are not what they seem: examined before reading, never read whole or blocked on.
+    CommandCase("named-pipe", "Files", ("lint",), (
+        "briefings/pipe.yaml:1:1: error YML009 file is a named pipe (FIFO), not a regular file; remove it or give "
+        "it another name (unreadable-file)",
+        "1 error, 0 warnings in 3 files (1 source, 1 briefing, 1 fact, 1 citation)"), 1, setup=_fifo),
+    CommandCase("three-gigabyte-file", "Files", ("lint",), (
+        "sources/huge.yaml:1:1: error YML007 file is 3,221,225,472 bytes, over the limit of 8,388,608; split it "
+        "into several files (file-too-large)",
+        "1 error, 0 warnings in 3 files (1 source, 1 briefing, 1 fact, 1 citation)"), 1, setup=_sparse),
+    CommandCase("symlink-loop", "Files", ("lint",), (
+        "sources/loop.yaml:1:1: error YML009 file is a symbolic link that leads to a loop; replace it with the "
+        "file itself or remove it (unreadable-file)",
+        "1 error, 0 warnings in 3 files (1 source, 1 briefing, 1 fact, 1 citation)"), 1, setup=_loop),
+    CommandCase("dangling-symlink", "Files", ("lint",), (
+        "sources/gone.yaml:1:1: error YML009 file is a symbolic link that leads to nothing; replace it with the "
+        "file itself or remove it (unreadable-file)",
+        "1 error, 0 warnings in 3 files (1 source, 1 briefing, 1 fact, 1 citation)"), 1, setup=_dangling),
+    CommandCase("folder-named-yaml", "Files", ("lint",), (
+        "briefings/archive.yaml:1:1: error YML009 file is a folder, not a regular file; remove it or give it "
+        "another name (unreadable-file)",
+        "1 error, 0 warnings in 3 files (1 source, 1 briefing, 1 fact, 1 citation)"), 1, setup=_folder),
+    CommandCase("damaged-cache-entries", "Files", ("lint",), (SUMMARY_CLEAN,), 0, setup=_damaged_caches),
+)
+
+
+MKDOCS = {"mkdocs.yml": b"site_name: Bridges\n"}
+
+
+def _old_site(root: Path, scratch: Path) -> None:
+    (root / "published").mkdir()
+    (root / "published/index.html").write_text("<h1>hand-made</h1>\n", encoding="utf-8")
+
+
+def _link_to_docs(root: Path, scratch: Path) -> None:
+    (root / "docs").mkdir()
+    (root / "site").symlink_to("docs")
+
+
+def _a_file(root: Path, scratch: Path) -> None:
+    (root / "notes.txt").write_text("mine\n", encoding="utf-8")
+
+
+def refused(name: str, argv: tuple[str, ...], line: str, files: Mapping[str, bytes] = MKDOCS,
+            setup: Callable[[Path, Path], None] | None = None) -> CommandCase:
+    return CommandCase(name, "Output paths", argv, (line,), 2, files, setup)
+
+
+COMMAND_CASES += (
+    # Output paths: nothing replaces or fills the project, its hand-written folders, .git or the snapshot
+    # store, nor a folder that is not a previous build of ours.
+    refused("site-into-docs", ("site", "--out", "docs"), "briefings: refusing to write to 'docs': it is the "
+            "project's docs/ folder; choose another --out"),
+    refused("site-into-the-project", ("site", "--out", "."), "briefings: refusing to write to '.': it is the "
+            "project; choose another --out"),
+    refused("site-around-the-project", ("site", "--out", ".."), "briefings: refusing to write to '..': it contains "
+            "the project; choose another --out"),
+    refused("site-into-git", ("site", "--out", ".git"), "briefings: refusing to write to '.git': it is the "
+            "project's .git/ folder; choose another --out"),
+    refused("site-inside-sources", ("site", "--out", "sources/site"), "briefings: refusing to write to "
+            "'sources/site': it lies inside the project's sources/ folder; choose another --out"),
+    refused("site-into-the-snapshot-store", ("site", "--out", "../snaps"), "briefings: refusing to write to "
+            "'../snaps': it is the snapshot store; choose another --out"),
+    refused("site-through-a-link-to-docs", ("site",), "briefings: refusing to write to 'site': it is the "
+            "project's docs/ folder; choose another --out", setup=_link_to_docs),
+    refused("site-over-a-folder-not-ours", ("site", "--out", "published"), "briefings: refusing to write to "
+            "'published': it exists and holds no .briefings-site, so it is not a previous build of ours; remove it "
+            "yourself or choose another --out", setup=_old_site),
+    refused("site-over-a-file", ("site", "--out", "notes.txt"), "briefings: refusing to write to 'notes.txt': it "
+            "is a file, not a folder; choose another --out", setup=_a_file),
+    refused("build-into-docs", ("build", "--out", "docs"), "briefings: refusing to write to 'docs': it is the "
+            "project's docs/ folder; choose another --out"),
+    refused("build-over-briefings", ("build", "--out", "briefings"), "briefings: refusing to write to 'briefings': "
+            "it is the project's briefings/ folder; choose another --out"),
+    refused("build-over-a-folder-not-ours", ("build", "--out", "published"), "briefings: refusing to write to "
+            "'published': it exists and holds no .briefings-generated, so it is not a previous build of ours; remove "
+            "it yourself or choose another --out", setup=_old_site),
+    refused("output-setting-into-docs", ("build",), "briefings: refusing to write to 'docs': it is the project's "
+            "docs/ folder; choose another [project] output", toml('[project]\noutput = "docs"\n')),
+    refused("export-over-a-source", ("export", "--out", "sources/city-herald-2024.yaml"), "briefings: refusing to "
+            "write to 'sources/city-herald-2024.yaml': it lies inside the project's sources/ folder; choose another "
+            "--out"),
+    refused("schema-into-sources", ("schema", "--out", "sources"), "briefings: refusing to write to "
+            "'sources/source.schema.json': it lies inside the project's sources/ folder; choose another --out"),
+    refused("bench-over-the-project", ("bench", "--keep", "."), "briefings: refusing to write to '.': it exists and "
+            "holds no .briefings-bench, so it is not a previous build of ours; remove it yourself or choose another "
+            "--keep"),
+)
+
+
+def _dangling_source(root: Path, scratch: Path) -> None:
+    (root / "sources/new-one.yaml").symlink_to(scratch / "outside.yaml")
+
+
+def _dangling_briefing(root: Path, scratch: Path) -> None:
+    (root / "briefings/roads.yaml").symlink_to(scratch / "outside.yaml")
+
+
+def _sources_elsewhere(root: Path, scratch: Path) -> None:
+    shutil.rmtree(root / "sources")
+    (scratch / "elsewhere").mkdir()
+    (root / "sources").symlink_to(scratch / "elsewhere")
+
+
+def _briefing_elsewhere(root: Path, scratch: Path) -> None:
+    (root / "briefings/bridge.yaml").rename(scratch / "bridge.yaml")
+    (root / "briefings/bridge.yaml").symlink_to(scratch / "bridge.yaml")
+
+
+COMMAND_CASES += (
+    # Writing through symlinks: new files are created whole and exclusively, never through a link, and
+    # only in folders that resolve inside the project (as for reading).
+    CommandCase("new-source-over-a-dangling-link", "Symbolic links", ("new", "source", "new-one"),
+                ("briefings new: sources/new-one.yaml already exists; edit it instead",), 2,
+                setup=_dangling_source),
+    CommandCase("new-briefing-over-a-dangling-link", "Symbolic links", ("new", "briefing", "roads"),
+                ("briefings new: briefings/roads.yaml already exists; edit it instead",), 2,
+                setup=_dangling_briefing),
+    CommandCase("new-source-in-a-folder-linked-elsewhere", "Symbolic links", ("new", "source", "new-one"),
+                ("briefings new: {root}/sources resolves outside the project (to {scratch}/elsewhere); replace the "
+                 "symbolic link with a folder",), 2, setup=_sources_elsewhere),
+    CommandCase("new-fact-in-a-briefing-linked-elsewhere", "Symbolic links", ("new", "fact", "bridge"),
+                ("briefings new: {root}/briefings/bridge.yaml resolves outside the project (to "
+                 "{scratch}/bridge.yaml); replace the symlink with the file",), 2, setup=_briefing_elsewhere),
+)
+
+
 def archive(path: str, *lines: str, code: int = 1) -> CommandCase:
     """`briefings archive` against one path of the hostile server (tests/hostile_server.py)."""
     return CommandCase(path.strip("/"), "Hostile servers", ("archive", "market", "--url", f"{{server}}{path}",
@@ -538,11 +699,20 @@ def render_page() -> str:
         "",
         "- A failed build (a lint error, a MkDocs error, a full disk while writing) leaves the previous "
         "site and generated pages untouched: pages are staged and renamed into place only when all are "
-        "written; `briefings site` builds into a temporary folder and swaps it in.",
+        "written; `briefings site` builds under `build/site-staging/` and swaps the folders with one atomic "
+        "exchange.",
+        "- `briefings site` killed with SIGKILL (with its MkDocs child) at 30 random moments of a build leaves, "
+        "every time, a `site/` that is exactly one of the two complete sites and nothing new in `git status`; "
+        "the next run removes what the killed ones left (`tests/test_site_swap.py`). Four concurrent builds "
+        "all succeed; the site honours the umask (0755/0644 under umask 022); a previous site left aside by a "
+        "kill between two renames (where the exchange is unavailable) is put back.",
+        "- A full disk, a read-only folder or a denied permission while writing is one line naming the path, "
+        "exit 2; `briefings rules | head` ends quietly; `make serve PORT=…` picks the port, and a taken port "
+        "is one line, exit 2 (`tests/test_serve.py`).",
         "- Two builds of the same commit are byte-identical, sitemap included (`SOURCE_DATE_EPOCH` is "
         "honoured, every listing is sorted).",
-        "- An unexpected exception is reported as an internal error naming the file being read, with "
-        "exit code 2.",
+        "- An unexpected exception is reported as an internal error, exit code 2, naming the file only "
+        "when it happened while reading that file (never a stale \"current file\").",
     ]
     return "\n".join(lines) + "\n"
 

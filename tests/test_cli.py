@@ -162,10 +162,9 @@ def test_each_broken_input_exits_1_with_its_place_and_code(
 
 def test_build_removes_only_files_it_generated(project: MiniProject, tmp_path: Path) -> None:
     out = tmp_path / "out"
-    out.mkdir()
-    (out / "hand-written.md").write_text("# Mine\n", encoding="utf-8")
     assert run(project, "build", "--out", str(out)).returncode == 0
     assert (out / "sources/city-herald-2024.md").is_file()
+    (out / "hand-written.md").write_text("# Mine\n", encoding="utf-8")  # added to a build of ours: kept
     (project.root / "sources/city-herald-2024.yaml").rename(project.root / "sources/renamed-2024.yaml")
     project.write("briefings/bridge.yaml", BRIEFING_YAML.replace("source: city-herald-2024", "source: renamed-2024"))
     result = run(project, "build", "--out", str(out))

@@ -179,7 +179,7 @@ def test_symlink_out_of_the_project_is_refused(project: MiniProject, tmp_path: P
     (project.root / "sources/linked.yaml").symlink_to(outside)
     problems = project.lint().problems
     linked = [p for p in problems if p.where.path == "sources/linked.yaml"]
-    assert [p.code for p in linked] == ["YML006"] and "resolves outside the project" in linked[0].message
+    assert [p.code for p in linked] == ["YML009"] and "resolves outside the project" in linked[0].message
 
 
 def test_a_folder_linked_out_of_the_project_is_refused(project: MiniProject, tmp_path: Path) -> None:
@@ -187,12 +187,13 @@ def test_a_folder_linked_out_of_the_project_is_refused(project: MiniProject, tmp
     (project.root / "briefings").rename(outside)
     (project.root / "briefings").symlink_to(outside)
     problems = project.lint().problems
-    assert [(p.where.path, p.code) for p in problems] == [("briefings/bridge.yaml", "YML006")]
+    assert [(p.where.path, p.code) for p in problems] == [("briefings/bridge.yaml", "YML009")]
     assert "resolves outside the project" in problems[0].message
 
 
-def test_internal_error_names_the_file_and_exits_2(project: MiniProject, monkeypatch: pytest.MonkeyPatch,
-                                                   capsys: pytest.CaptureFixture[str]) -> None:
+def test_internal_error_names_the_file_it_happened_on_and_exits_2(project: MiniProject,
+                                                                 monkeypatch: pytest.MonkeyPatch,
+                                                                 capsys: pytest.CaptureFixture[str]) -> None:
     def broken(*args: object) -> None:
         raise RuntimeError("simulated bug")
 
@@ -200,8 +201,24 @@ def test_internal_error_names_the_file_and_exits_2(project: MiniProject, monkeyp
     code = main(["lint", "--root", str(project.root), "--snapshots", str(project.snapshots)])
     err = capsys.readouterr().err
     assert code == 2
-    assert err.startswith("briefings: internal error while processing sources/city-herald-2024.yaml: "
-                          "RuntimeError: simulated bug")
+    assert err.startswith("briefings: internal error: RuntimeError: simulated bug (while reading "
+                          "sources/city-herald-2024.yaml)\nThis is a bug")
+
+
+def test_an_internal_error_after_loading_blames_no_file(project: MiniProject, monkeypatch: pytest.MonkeyPatch,
+                                                       capsys: pytest.CaptureFixture[str]) -> None:
+    """No stale "current file": an error in a rule, after every file was read, names none of them."""
+    from build_tools.rules import RULES, Rule
+
+    def broken(ctx: object) -> Iterator[object]:
+        raise RuntimeError("simulated bug in a rule")
+
+    monkeypatch.setattr("build_tools.lint.RULES", (Rule(RULES[0].code, broken),))  # type: ignore[arg-type]
+    code = main(["lint", "--root", str(project.root), "--snapshots", str(project.snapshots)])
+    err = capsys.readouterr().err
+    assert code == 2
+    assert err.startswith("briefings: internal error: RuntimeError: simulated bug in a rule\n")
+    assert ".yaml" not in err.splitlines()[0]
 
 
 # --- atomic and reproducible builds -------------------------------------------------------

@@ -46,3 +46,26 @@ def test_new_fact_refuses_a_file_that_does_not_end_in_facts(tmp_path: Path,
     path.write_text(text + "extra: at the end\n", encoding="utf-8")
     assert main(["new", "fact", "demo", "--root", str(tmp_path)]) == 2
     assert path.read_text(encoding="utf-8") == text + "extra: at the end\n"
+
+
+@pytest.mark.parametrize("kind", ["source", "briefing"])
+def test_new_never_writes_through_a_planted_link(tmp_path: Path, kind: str,
+                                                 capsys: pytest.CaptureFixture[str]) -> None:
+    root, outside = tmp_path / "proj", tmp_path / "outside.yaml"
+    (root / f"{kind}s").mkdir(parents=True)
+    (root / f"{kind}s/demo.yaml").symlink_to(outside)  # dangling: following it would create `outside`
+    assert main(["new", kind, "demo", "--root", str(root)]) == 2
+    assert "already exists" in capsys.readouterr().err
+    assert not outside.exists()
+
+
+def test_new_fact_replaces_the_briefing_whole_and_keeps_its_permissions(tmp_path: Path) -> None:
+    assert main(["new", "briefing", "demo", "--root", str(tmp_path)]) == 0
+    path = tmp_path / "briefings/demo.yaml"
+    path.chmod(0o640)
+    inode = path.stat().st_ino
+    assert main(["new", "fact", "demo", "--root", str(tmp_path)]) == 0
+    assert path.read_text(encoding="utf-8").count("- id: demo-") == 2
+    assert path.stat().st_ino != inode  # a new file renamed into place, not rewritten in place
+    assert path.stat().st_mode & 0o777 == 0o640
+    assert [p.name for p in path.parent.iterdir()] == ["demo.yaml"]  # no temporary file left

@@ -1,0 +1,66 @@
+"""`make serve PORT=…`: the port is settable, a taken port is one line and exit 2, and the server serves."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+from tests.conftest import ROOT, MiniProject
+from tests.test_site_swap import write_tiny_site_config
+
+
+def _taken_port() -> tuple[socket.socket, int]:
+    holder = socket.socket()
+    holder.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    holder.bind(("127.0.0.1", 0))
+    holder.listen()
+    return holder, holder.getsockname()[1]
+
+
+def _serve(project: MiniProject, port: int) -> subprocess.Popen[str]:
+    env = {**os.environ, "BRIEFINGS_SNAPSHOTS": str(project.snapshots), "PYTHONPATH": str(ROOT)}
+    return subprocess.Popen([sys.executable, "-m", "build_tools", "serve", "--port", str(port)], cwd=project.root,
+                            env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+
+
+def test_make_serve_passes_the_port() -> None:
+    result = subprocess.run(["make", "-n", "serve", "PORT=8123"], cwd=ROOT, capture_output=True, text=True)
+    assert ".venv/bin/briefings serve --port 8123" in result.stdout.splitlines()[-1]
+
+
+def test_a_taken_port_is_one_line_and_exit_2(project: MiniProject) -> None:
+    write_tiny_site_config(project)
+    holder, port = _taken_port()
+    with holder:
+        process = _serve(project, port)
+        _, err = process.communicate(timeout=120)
+    assert process.returncode == 2
+    assert err == (f"briefings serve: cannot listen on 127.0.0.1:{port} (Address already in use); choose another "
+                   f"port: make serve PORT={port + 1}\n")
+
+
+def test_serve_builds_and_serves_on_the_port_given(project: MiniProject) -> None:
+    write_tiny_site_config(project)
+    holder, port = _taken_port()
+    holder.close()  # a port that was free a moment ago
+    process = _serve(project, port)
+    try:
+        deadline = time.monotonic() + 120  # liveness, not speed: the first build must finish
+        page = ""
+        while time.monotonic() < deadline and process.poll() is None:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/briefings/bridge/", timeout=5) as response:
+                    page = response.read().decode("utf-8")
+                break
+            except OSError:
+                time.sleep(0.3)
+        assert "The minister said the bridge would reopen in May." in page
+    finally:
+        process.terminate()
+        process.communicate(timeout=60)
+    assert not Path(project.root / "site").exists()  # mkdocs serve builds into a temporary folder

@@ -34,7 +34,12 @@ MAX_METADATA = 200
 
 
 class ArchiveError(Exception):
-    """The page could not be fetched or yielded no article text."""
+    """The page could not be fetched or yielded no article text. `status` is the HTTP status code when
+    the server answered with an error (404, 410, 500, ...), else None."""
+
+    def __init__(self, message: str, status: int | None = None) -> None:
+        super().__init__(message)
+        self.status = status
 
 
 @dataclass(frozen=True)
@@ -137,7 +142,8 @@ def fetch(url: str, deadline_s: float = DEADLINE_S, max_bytes: int = MAX_BYTES) 
     except (OSError, http.client.HTTPException, ValueError, EOFError, zlib.error) as error:
         if watchdog.expired or isinstance(error, TimeoutError):
             raise ArchiveError(f"gave up on {url} after {deadline_s:g} s: the server is too slow") from None
-        raise ArchiveError(f"could not fetch {url}: {_reason(error)}") from None
+        status = error.code if isinstance(error, urllib.error.HTTPError) else None
+        raise ArchiveError(f"could not fetch {url}: {_reason(error)}", status) from None
 
 
 def _page(response: http.client.HTTPResponse, data: bytes, max_bytes: int) -> Page:

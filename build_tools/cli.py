@@ -15,7 +15,7 @@ import os
 import socket
 import sys
 import traceback
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 from build_tools import __version__, scaffold, schema
@@ -35,6 +35,11 @@ from build_tools.config import Config, ConfigError, load_config
 from build_tools.export import export_json
 from build_tools.lint import LintResult, lint_project
 from build_tools.load import load_project
+from build_tools.model import Project, Source
+from build_tools.recheck import DEADLINE_S as RECHECK_DEADLINE_S
+from build_tools.recheck import Report, archive_to_record, recheck
+from build_tools.recheck_report import FORMATS as RECHECK_FORMATS
+from build_tools.recheck_report import format_report
 from build_tools.report import FORMATS, Repository, format_problems, format_rules, format_step_summary, summary
 from build_tools.rules import ALL_CODES, find_code
 from build_tools.safe_files import (
@@ -52,7 +57,7 @@ from build_tools.similarity import baseline, is_suspicious, rank
 from build_tools.site import MANIFEST, generate, write_files
 from build_tools.sitebuild import build_site
 from build_tools.snapshots import SnapshotStore
-from build_tools.source_edits import import_blocks, write_imported_source
+from build_tools.source_edits import import_blocks, write_imported_source, write_link_status
 from build_tools.yaml_edit import EditError
 from build_tools.zensical_prep import build_with_zensical, zensical_missing
 
@@ -195,6 +200,22 @@ def _parser() -> argparse.ArgumentParser:
     archive.add_argument("--timeout", type=float, default=DEADLINE_S, metavar="SECONDS",
                          help=f"give up after this long in all (default {DEADLINE_S})")
     archive.set_defaults(func=cmd_archive)
+
+    recheck = sub.add_parser("recheck", help="fetch each source's live page (and its newest archived copy) and "
+                             "check that every quote is still there")
+    _project_options(recheck)
+    recheck.add_argument("sources", nargs="*", metavar="SOURCE", help="source ids (default: every source with a url)")
+    recheck.add_argument("--format", choices=RECHECK_FORMATS, default="text", help="report format (default: text)")
+    recheck.add_argument("--out", type=Path, help="also write the report to this file")
+    recheck.add_argument("--write", action="store_true",
+                         help="record url_status and url_checked on each source checked (and archive_url and "
+                         "archive_date when the archived copy holds every quote and none is recorded); nothing "
+                         "else in the file changes")
+    recheck.add_argument("--timegate", help="a Memento TimeGate, e.g. https://web.archive.org/web/ (default: "
+                         "[recheck] timegate in briefings.toml)")
+    recheck.add_argument("--timeout", type=float, default=RECHECK_DEADLINE_S,
+                         help=f"seconds for each source, every fetch included (default {RECHECK_DEADLINE_S:g})")
+    recheck.set_defaults(func=cmd_recheck)
 
     new = sub.add_parser("new", help="write a commented starting file: source, briefing or fact")
     new_sub = new.add_subparsers(dest="new_command", metavar="KIND", required=True)
@@ -506,6 +527,56 @@ def cmd_archive(args: argparse.Namespace) -> int:
         _out(f"wrote {rel}; check its title, outlet and date against the page")
     _out(f"stored {len(article.text.split())} words as {stored.path}")
     return EXIT_OK
+
+
+def cmd_recheck(args: argparse.Namespace) -> int:
+    config = _config(args)
+    if not args.timeout > 0:
+        raise ConfigError("--timeout must be a positive number of seconds")
+    timegate = args.timegate if args.timegate is not None else config.timegate
+    if timegate and url_problem(timegate) is not None:
+        raise ConfigError(f"--timegate: {url_problem(timegate)}")
+    project, _ = load_project(config)
+    for source_id in args.sources:
+        if source_id not in project.sources:
+            raise ConfigError(f"no source '{source_id}' in sources/{_did_you_mean(source_id, project.sources)}")
+    store = SnapshotStore(config.snapshots)
+
+    def snapshot_text(source: Source) -> str | None:
+        snapshot = store.get(source.snapshot.sha256)
+        return snapshot.text if snapshot else None
+
+    report = recheck(project, snapshot_text, args.sources, timegate, args.timeout)
+    output = format_report(report, args.format)
+    print(output)
+    if args.out:
+        args.out.write_text(output + "\n", encoding="utf-8")
+    if args.write:
+        _record_rechecks(config.root, project, report)
+    return EXIT_OK if all(check.status == "live" for check in report.sources) else EXIT_PROBLEMS
+
+
+def _record_rechecks(root: Path, project: Project, report: Report) -> None:
+    for check in report.sources:
+        if check.status == "unknown":
+            print(f"{check.path}: not recorded (the page could not be checked)", file=sys.stderr)
+            continue
+        copy = archive_to_record(check, project.sources[check.source])
+        try:
+            write_link_status(root / check.path, check.status, report.checked, copy.url if copy else None,
+                              copy.date.iso() if copy and copy.date else None)
+        except EditError as error:
+            print(f"{check.path}: not recorded: {error}", file=sys.stderr)
+            continue
+        print(f"{check.path}: recorded url_status: {check.status}" + (", archive_url" if copy else ""),
+              file=sys.stderr)
+
+
+def _did_you_mean(name: str, known: Iterable[str]) -> str:
+    import difflib
+
+    close = difflib.get_close_matches(name, list(known), n=1)
+    return f"; did you mean '{close[0]}'?" if close else ""
 
 
 def cmd_new(args: argparse.Namespace) -> int:

@@ -67,6 +67,20 @@ PROJECT_SETTINGS: tuple[Option[Any], ...] = (
 DISABLE: Option[tuple[str, ...]] = Option("disable", (), "Rule codes or names to switch off project-wide.")
 
 
+def _timegate(value: str) -> str:
+    value = value.strip()
+    if value and not value.startswith(("http://", "https://")):
+        raise OptionError("must be an http(s) address, such as 'https://web.archive.org/web/'")
+    return value
+
+
+RECHECK_SETTINGS: tuple[Option[Any], ...] = (
+    Option("timegate", "", "A Memento TimeGate to ask for the newest archived copy of each source "
+           "(`briefings recheck`); the source's URL is appended, e.g. 'https://web.archive.org/web/'.",
+           check=_timegate),
+)
+
+
 @dataclass(frozen=True)
 class Config:
     root: Path
@@ -78,6 +92,7 @@ class Config:
     rule_options: Mapping[str, Mapping[str, Any]]  # validated, by rule name; unset options are absent
     disabled_rules: frozenset[str]
     cache_dir: Path | None = None
+    timegate: str = ""  # a Memento TimeGate for `briefings recheck`, or ""
 
 
 def load_config(root: Path, snapshots: str | None = None,
@@ -85,8 +100,9 @@ def load_config(root: Path, snapshots: str | None = None,
     root = root.resolve()
     text, data = _read_toml(root / CONFIG_FILE)
     reader = _Reader(text)
-    reader.unknown(data, ("project", "lint"), (), "table")
+    reader.unknown(data, ("project", "lint", "recheck"), (), "table")
     project = reader.settings(data.get("project", {}), ("project",), PROJECT_SETTINGS)
+    recheck = reader.settings(data.get("recheck", {}), ("recheck",), RECHECK_SETTINGS)
     disabled, rule_options = reader.lint(data.get("lint", {}))
     if reader.problems:
         raise ConfigError("\n".join(reader.problems), located=True)
@@ -101,6 +117,7 @@ def load_config(root: Path, snapshots: str | None = None,
         rule_options=rule_options,
         disabled_rules=disabled,
         cache_dir=root / project["cache"],
+        timegate=recheck["timegate"],
     )
 
 

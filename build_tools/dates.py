@@ -561,3 +561,21 @@ def _quiet_parse(text: str) -> EdtfDate | None:
         return _parse(text)
     except DateError:
         return None
+
+
+# A 14-digit (or 8-digit) timestamp as a path segment, as the Wayback Machine and other Memento
+# archives write it: /web/20240305101500/https://…
+_ARCHIVE_STAMP = re.compile(r"/(\d{4})(\d{2})(\d{2})(?:\d{6})?(?:[a-z]{2}_)?/")
+
+
+def archive_address_date(url: str) -> PartialDate | None:
+    """The day an archived copy was taken, when its address says so."""
+    stamp = _ARCHIVE_STAMP.search(url)
+    if stamp is None:
+        return None
+    year, month, day = (int(part) for part in stamp.groups())
+    try:
+        dt.date(year, month, day)
+    except ValueError:
+        return None
+    return PartialDate(year, month, day)

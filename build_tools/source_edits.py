@@ -55,9 +55,15 @@ def write_imported_source(path: Path, imported: Imported, url: str, today: dt.da
     return "updated"
 
 
-def write_link_status(path: Path, status: str, checked: dt.date) -> None:
-    """Record a recheck: `url_status` and `url_checked`, placed after `url` when new."""
+def write_link_status(path: Path, status: str, checked: dt.date, archive_url: str | None = None,
+                      archive_date: str | None = None) -> None:
+    """Record a recheck: `url_status` and `url_checked` (placed after `url` when new), and an archived copy
+    found for a source that has none."""
     text = path.read_text(encoding="utf-8")
     updates = [Update("url_status", status, after=("url",)),
                Update("url_checked", checked.isoformat(), after=("url_status", "url"))]
+    if archive_url:
+        updates.append(Update("archive_url", archive_url, after=("url_checked", "url_status", "url")))
+        if archive_date:
+            updates.append(Update("archive_date", archive_date, after=("archive_url",)))
     replace(path, update_fields(text, updates).encode("utf-8"))

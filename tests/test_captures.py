@@ -29,11 +29,11 @@ PARAGRAPHS = [
 QUOTE = "the bridge would reopen in May"
 
 
-def page_html(paragraphs: list[str] = PARAGRAPHS) -> bytes:
+def page_html(paragraphs: list[str] = PARAGRAPHS, title: str = "Bridge to reopen in May") -> bytes:
     body = "".join(f"<p>{p}</p>" for p in paragraphs)
-    return (f"<!doctype html><html><head><meta charset='utf-8'><title>Bridge to reopen in May</title>"
+    return (f"<!doctype html><html><head><meta charset='utf-8'><title>{title}</title>"
             f"<meta property='og:site_name' content='City Herald'></head><body><nav>Home · World</nav>"
-            f"<article><h1>Bridge to reopen in May</h1>{body}</article><footer>© City Herald</footer>"
+            f"<article><h1>{title}</h1>{body}</article><footer>© City Herald</footer>"
             f"</body></html>").encode()
 
 

@@ -10,19 +10,13 @@ to the other. An address that now serves something else (`url_status: usurped`) 
 
 from __future__ import annotations
 
-import datetime as dt
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from build_tools.dates import PartialDate
+from build_tools.dates import PartialDate, archive_address_date
 from build_tools.model import Source
 
 ORIGINAL, REPUBLISHED, ARCHIVED = "original", "republished", "archived"
-
-# A 14-digit (or 8-digit) timestamp as a path segment, as the Wayback Machine and its kin write it.
-_ARCHIVE_STAMP = re.compile(r"/(\d{4})(\d{2})(\d{2})(?:\d{6})?(?:[a-z]{2}_)?/")
-
 
 @dataclass(frozen=True)
 class SourceLink:
@@ -55,14 +49,7 @@ def version_date(source: Source) -> PartialDate | None:
     link = source.link
     if link.archive_date is not None or link.archive_url is None:
         return link.archive_date
-    stamp = _ARCHIVE_STAMP.search(link.archive_url)
-    if stamp is None:
-        return None
-    try:
-        day = dt.date(*(int(part) for part in stamp.groups()))
-    except ValueError:
-        return None
-    return PartialDate(day.year, day.month, day.day)
+    return archive_address_date(link.archive_url)
 
 
 def status_note(source: Source) -> str | None:

@@ -546,11 +546,13 @@ def cmd_recheck(args: argparse.Namespace) -> int:
         snapshot = store.get(source.snapshot.sha256)
         return snapshot.text if snapshot else None
 
+    if args.out:
+        check_place(args.out, config.root, config.snapshots)
     report = recheck(project, snapshot_text, args.sources, timegate, args.timeout)
     output = format_report(report, args.format)
-    print(output)
+    _out(output)
     if args.out:
-        args.out.write_text(output + "\n", encoding="utf-8")
+        _write_file(args.out, output + "\n", config)
     if args.write:
         _record_rechecks(config.root, project, report)
     return EXIT_OK if all(check.status == "live" for check in report.sources) else EXIT_PROBLEMS

@@ -8,6 +8,8 @@ with a `datapackage.json` listing every file's digest, and optionally a signed `
   there with its digest (hashed with the `wacz` package's `hash_stream`), nothing unlisted was added,
   `datapackage-digest.json` matches `datapackage.json`, and its signature, when present, verifies (an
   anonymous ECDSA signature with `cryptography`; a domain signature with `authsign` when installed).
+  The ZIP is read in place: py-wacz's own `Validation` unpacks the whole package to disk, prints its
+  findings, and does not notice a listed file that is missing.
 - `find_response` reads WARC records with `warcio` and returns the response for a URL (following
   captured redirects), or the record with a given `WARC-Record-ID`, decoded as text.
 

@@ -237,3 +237,13 @@ def test_wacz_manifest_problems_are_each_named(tmp_path: Path, warc: Path) -> No
                for p in problems)
     (tmp_path / "broken.wacz").write_bytes(b"PK not really")
     assert verify_wacz(tmp_path / "broken.wacz").problems[0].startswith("not a readable ZIP file")
+
+
+def test_a_package_too_large_to_unpack_is_refused(tmp_path: Path, warc: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from build_tools import captures
+
+    wacz = make_wacz(tmp_path, warc)
+    monkeypatch.setattr(captures, "MAX_UNCOMPRESSED", 100)
+    assert verify_wacz(wacz).problems == ("unpacks to more than 100 bytes; refused",)
+    with pytest.raises(CaptureError, match="fails its own checks: unpacks to more than 100 bytes"):
+        find_response(wacz, url=URL)

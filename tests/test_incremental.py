@@ -67,6 +67,22 @@ def test_a_source_edit_renders_every_page_that_shows_it(project: MiniProject, co
     assert "City Courier" in files["briefings/bridge.md"] and "City Courier" in files["briefings/tolls.md"]
 
 
+def test_a_recorded_recheck_renders_the_footnotes_and_source_page_again(project: MiniProject, counted: list[str],
+                                                                        tmp_path: Path) -> None:
+    """Footnotes read the source's link state (status, archived copy): recording it re-renders them."""
+    session, out = Session(), tmp_path / "pages"
+    rebuild(project, session, out)
+    source = project.root / "sources/city-herald-2024.yaml"
+    source.write_text(source.read_text(encoding="utf-8") + "url_status: deviated\nurl_checked: 2026-11-20\n"
+                      "archive_url: https://web.archive.org/web/20240305000000/https://example.org/bridge\n",
+                      encoding="utf-8")
+    files, written = rebuild(project, session, out, counted)
+    assert counted == ["bridge"]
+    assert "original changed on 20 November 2026" in files["briefings/bridge.md"]
+    assert "Archived copy" in files["sources/city-herald-2024.md"]
+    assert {"briefings/bridge.md", "sources/city-herald-2024.md"} <= set(written)
+
+
 def test_a_generated_file_changed_on_disk_is_written_again(project: MiniProject, tmp_path: Path) -> None:
     session, out = Session(), tmp_path / "pages"
     rebuild(project, session, out)

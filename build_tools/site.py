@@ -72,7 +72,8 @@ MANIFEST = ".briefings-generated"
 Written = dict[str, tuple[str, int, int]]
 
 
-def write_files(files: Mapping[str, str], out_dir: Path, written: Written | None = None) -> WriteReport:
+def write_files(files: Mapping[str, str], out_dir: Path, written: Written | None = None,
+                staging: Path | None = None) -> WriteReport:
     """Write `files` into `out_dir`; unchanged files keep their bytes and mtime.
 
     Files this function wrote before (listed in a manifest) and no longer generates
@@ -99,7 +100,7 @@ def write_files(files: Mapping[str, str], out_dir: Path, written: Written | None
             elif written is not None:
                 written[str(target)] = (content, *_stamp(target))
 
-    changed = _swap_in(out_dir, changes())
+    changed = _swap_in(out_dir, changes(), staging)
     if written is not None:
         for rel in changed:
             written[str(out_dir / rel)] = (files[rel], *_stamp(out_dir / rel))
@@ -107,7 +108,7 @@ def write_files(files: Mapping[str, str], out_dir: Path, written: Written | None
     removed = _remove_stale(out_dir, set(files))
     manifest = "".join(f"{rel}\n" for rel in sorted(files))
     if _read(out_dir / MANIFEST) != manifest:
-        _swap_in(out_dir, [(MANIFEST, manifest.encode("utf-8"))])
+        _swap_in(out_dir, [(MANIFEST, manifest.encode("utf-8"))], staging)
     return WriteReport(tuple(changed), unchanged, tuple(removed))
 
 
@@ -129,9 +130,12 @@ class Rebuild:
 class Session:
     """What a long-lived process keeps between builds: rendered outputs and what is on disk."""
 
-    def __init__(self) -> None:
+    def __init__(self, staging: Path | None = None) -> None:
+        """`staging`: where new files are written before being renamed into place (same file system), when not
+        beside them; for a folder another program watches (Zensical's docs), so it sees only finished files."""
         self.memo = Memo()
         self.written: Written = {}
+        self.staging = staging
 
     def rebuild(self, config: Config, links: Links = Links.DIRECTORY) -> Rebuild:
         """Lint, and unless there are errors, generate what changed and write it to `config.output`."""
@@ -140,7 +144,7 @@ class Session:
         if result.errors:
             return Rebuild(result, {}, None)
         files = generate(result.project, result.store, links, self.memo)
-        return Rebuild(result, files, write_files(files, config.output, self.written))
+        return Rebuild(result, files, write_files(files, config.output, self.written, self.staging))
 
 
 # `mkdocs serve` re-executes the hook module on every rebuild; this module stays imported.
@@ -151,7 +155,7 @@ def _read(path: Path) -> str:
     return path.read_text(encoding="utf-8") if path.is_file() else ""
 
 
-def _swap_in(out_dir: Path, changed: Iterable[tuple[str, bytes]]) -> list[str]:
+def _swap_in(out_dir: Path, changed: Iterable[tuple[str, bytes]], staging: Path | None = None) -> list[str]:
     """Stage every changed file first, then rename them all into place: a failure while staging
     (a full disk, say) leaves the previous output exactly as it was. Files get the permissions the
     umask allows; a folder that leads out of `out_dir` (a planted link) is refused."""
@@ -166,7 +170,9 @@ def _swap_in(out_dir: Path, changed: Iterable[tuple[str, bytes]]) -> list[str]:
                 target.parent.mkdir(parents=True, exist_ok=True)
                 check_inside(target.parent, out_dir, f"the output folder {out_dir}")
                 checked.add(target.parent)
-            staged.append((temporary_file(target.parent, data, target.suffix), target))
+            if staging is not None:
+                staging.mkdir(parents=True, exist_ok=True)
+            staged.append((temporary_file(staging or target.parent, data, target.suffix), target))
     except BaseException:
         for tmp_path, _ in staged:
             tmp_path.unlink(missing_ok=True)

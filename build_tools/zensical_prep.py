@@ -113,7 +113,8 @@ class Generator:
     def __init__(self, sources: Sources, out_docs: Path) -> None:
         self.sources = sources
         self.out_docs = out_docs
-        self.session = Session()
+        self.staging = out_docs.parent / ".staging"  # Zensical watches out_docs: it sees only finished files
+        self.session = Session(self.staging)
 
     def current(self) -> bool:
         return _read(self.out_docs / STAMP) == input_stamp(self.sources)
@@ -127,10 +128,10 @@ class Generator:
         config = self.sources.config(self.out_docs)
         rebuild = self.session.rebuild(config, Links.SOURCE)
         if rebuild.report is None:
-            _replace_file(self.out_docs / STAMP, stamp.encode())  # not again until an input changes
+            _replace_file(self.out_docs / STAMP, stamp.encode(), self.staging)  # not again until an input changes
             return rebuild.lint, None
-        copied = copy_hand_written(self.sources.docs, self.out_docs, set(rebuild.files))
-        _replace_file(self.out_docs / STAMP, stamp.encode())
+        copied = copy_hand_written(self.sources.docs, self.out_docs, set(rebuild.files), self.staging)
+        _replace_file(self.out_docs / STAMP, stamp.encode(), self.staging)
         report = rebuild.report
         return rebuild.lint, WriteReport(report.written + tuple(copied), report.unchanged, report.removed)
 
@@ -164,7 +165,7 @@ def _files(folder: Path) -> Iterator[Path]:
             yield Path(dirpath, name)
 
 
-def copy_hand_written(src: Path, dst: Path, generated: set[str]) -> list[str]:
+def copy_hand_written(src: Path, dst: Path, generated: set[str], staging: Path | None = None) -> list[str]:
     """Copy docs/ into the Zensical docs folder (only files whose bytes differ) and remove the ones copied
     before that are gone from docs/. A hand-written file at a generated path is a configuration error."""
     files = {p.relative_to(src).as_posix(): p for p in _files(src)}
@@ -176,19 +177,22 @@ def copy_hand_written(src: Path, dst: Path, generated: set[str]) -> list[str]:
         data = path.read_bytes()
         target = dst / rel
         if not (target.is_file() and target.read_bytes() == data):
-            _replace_file(target, data)
+            _replace_file(target, data, staging)
             copied.append(rel)
     for rel in _read(dst / HAND_WRITTEN).splitlines():
         if rel and rel not in files and rel not in generated:
             (dst / rel).unlink(missing_ok=True)
-    _replace_file(dst / HAND_WRITTEN, "".join(f"{rel}\n" for rel in sorted(files)).encode())
+    _replace_file(dst / HAND_WRITTEN, "".join(f"{rel}\n" for rel in sorted(files)).encode(), staging)
     return copied
 
 
-def _replace_file(path: Path, data: bytes) -> None:
-    """Write `path` atomically (a reader sees the old bytes or the new, never half)."""
+def _replace_file(path: Path, data: bytes, staging: Path | None = None) -> None:
+    """Write `path` atomically (a reader sees the old bytes or the new, never half), staged in `staging`
+    (on the same file system) when given, else beside it."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=path.suffix)
+    if staging is not None:
+        staging.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=staging or path.parent, prefix=".tmp-", suffix=path.suffix)
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)

@@ -368,3 +368,12 @@ def test_zensical_serve_shows_every_kind_of_edit(zensical_project: MiniProject, 
     print("\nzensical serve, file saved → page shows it: " +
           ", ".join(f"{what} {value:.2f} s" for what, value in seconds.items()))
 
+
+
+def test_prep_refuses_a_hand_written_page_at_a_generated_path(project: MiniProject) -> None:
+    shutil.copy(ROOT / "mkdocs.yml", project.root / "mkdocs.yml")
+    project.write("docs/timeline.md", "# My own timeline\n")
+    result = prepare(project)
+    assert result.returncode == 2
+    assert result.stderr == ("briefings: configuration error: docs/timeline.md is hand-written but the generator "
+                             "owns that path; rename or remove it\n")

@@ -222,6 +222,10 @@ class _Reader:
             elif code.name not in _RULE_CODES:
                 self.report(("lint",), DISABLE.name, f"[lint] disable: {code.code} ({code.name}) is found while "
                             "reading files and cannot be disabled; fix the file instead")
+            elif not code.waivable:
+                self.report(("lint",), DISABLE.name, f"[lint] disable: {code.code} ({code.name}) is an evidence "
+                            "check, what proves that a quote is in its snapshot, and cannot be disabled; fix the "
+                            "citations instead")
         return frozenset(names)
 
     def _rule_table(self, name: str, value: object) -> Code | None:

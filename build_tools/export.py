@@ -27,7 +27,7 @@ CSL_PATH = "data/sources.csl.json"  # briefing ids have no dots, so no data/<id>
 
 class Anchors:
     """Every quote's place in its snapshot, looked up through the store (which computes them one
-    snapshot at a time, and keeps them in its cache)."""
+    snapshot at a time, and keeps them in its cache), and what readers are shown of it."""
 
     def __init__(self, project: Project, store: SnapshotStore | None) -> None:
         self.store = store
@@ -39,9 +39,17 @@ class Anchors:
         if store is not None:
             store.prepare(project.quotes())
 
-    def get(self, citation: Citation) -> Anchor | None:
+    def get(self, citation: Citation) -> tuple[Anchor, ...]:
+        """One anchor per piece of the quote; () when its snapshot is absent or the quote is not placed."""
         sha256 = self.sha256.get(citation.source)
-        return None if self.store is None or sha256 is None else self.store.anchor(sha256, citation.quote)
+        return () if self.store is None or sha256 is None else self.store.anchors(sha256, citation.quote)
+
+    def shown(self, citation: Citation) -> str:
+        """What readers see of the quote: the snapshot's own characters for each piece, joined by an
+        ellipsis (the quote as written when its snapshot is absent)."""
+        sha256 = self.sha256.get(citation.source)
+        pieces = self.store.shown(sha256, citation.quote) if self.store is not None and sha256 else None
+        return " … ".join(pieces) if pieces else citation.quote
 
 
 def export_data(project: Project, store: SnapshotStore | None = None,
@@ -72,16 +80,18 @@ def _fact(fact: Fact, groups: dict[str, str], anchors: Anchors) -> dict[str, Any
         "kind": fact.kind,
         "status": ({"value": fact.status.value, "by": list(fact.status.by), "reason": fact.status.reason}
                    if fact.status else {"value": "current", "by": [], "reason": None}),
-        "citations": [_citation(c, anchors.get(c)) for c in fact.citations],
+        "citations": [_citation(c, anchors) for c in fact.citations],
         "independent_sources": independent_count({c.source for c in fact.citations}, groups),
     }
 
 
-def _citation(citation: Citation, anchor: Anchor | None) -> dict[str, Any]:
-    data: dict[str, Any] = {"source": citation.source, "quote": citation.quote}
-    if anchor is not None:
-        data["position"] = {"start": anchor.start, "end": anchor.end}
-        data["selector"] = _quote_selector(anchor)
+def _citation(citation: Citation, anchors: Anchors) -> dict[str, Any]:
+    """The quote as readers see it, and one position and selector per piece: never the skipped text."""
+    pieces = anchors.get(citation)
+    data: dict[str, Any] = {"source": citation.source, "quote": anchors.shown(citation)}
+    if pieces:
+        data["pieces"] = [{"position": {"start": a.start, "end": a.end}, "selector": _quote_selector(a)}
+                          for a in pieces]
     return data
 
 
@@ -212,19 +222,25 @@ def _annotations_head(total: int) -> dict[str, Any]:
 
 
 def _fact_annotations(fact: Fact, project: Project, anchors: Anchors) -> list[dict[str, Any]]:
-    return [_annotation(fact, index, project.sources[citation.source], anchors.get(citation), citation)
+    return [_annotation(fact, index, project.sources[citation.source], anchors, citation)
             for index, citation in enumerate(fact.citations, start=1)]
 
 
-def _annotation(fact: Fact, index: int, source: Source, anchor: Anchor | None, citation: Citation) -> dict[str, Any]:
-    quote_selector = _quote_selector(anchor) if anchor else {"type": "TextQuoteSelector", "exact": citation.quote}
+def _annotation(fact: Fact, index: int, source: Source, anchors: Anchors, citation: Citation) -> dict[str, Any]:
+    """The fact quotes its source: one target per piece of the quote (the pieces of a quote with
+    omissions are separate passages), in the original article and in the archived copy."""
+    pieces = anchors.get(citation)
     targets: list[dict[str, Any]] = []
-    if source.url:
-        targets.append({"source": source.url, "selector": quote_selector})
-    snapshot_target: dict[str, Any] = {"source": snapshot_uri(source.snapshot.sha256), "selector": [quote_selector]}
-    if anchor:
-        snapshot_target["selector"].append({"type": "TextPositionSelector", "start": anchor.start, "end": anchor.end})
-    targets.append(snapshot_target)
+    if not pieces:
+        selector = {"type": "TextQuoteSelector", "exact": citation.quote}
+        if source.url:
+            targets.append({"source": source.url, "selector": selector})
+        targets.append({"source": snapshot_uri(source.snapshot.sha256), "selector": [selector]})
+    for anchor in pieces:
+        if source.url:
+            targets.append({"source": source.url, "selector": _quote_selector(anchor)})
+        targets.append({"source": snapshot_uri(source.snapshot.sha256), "selector": [
+            _quote_selector(anchor), {"type": "TextPositionSelector", "start": anchor.start, "end": anchor.end}]})
     return {
         "id": f"briefings/{fact.briefing}/#fact-{fact.id}/citation-{index}",
         "type": "Annotation",

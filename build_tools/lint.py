@@ -10,8 +10,8 @@ from build_tools.config import Config
 from build_tools.load import load_project
 from build_tools.model import Project, Suppression
 from build_tools.problems import Problem, Severity
-from build_tools.rules import RULES
-from build_tools.rules.context import Context
+from build_tools.rules import ALL_CODES, RULES, Rule
+from build_tools.rules.context import Context, place_passages
 from build_tools.snapshots import SnapshotStore
 
 
@@ -52,12 +52,11 @@ def _lint(config: Config, only: Iterable[str]) -> LintResult:
     wanted = set(only)
     focus = frozenset(wanted) if wanted else None
     store.prepare(project.quotes(focus))  # placed in one pass, one snapshot at a time
-    for rule in RULES:
-        if rule.code.code in config.disabled_rules or rule.code.name in config.disabled_rules:
-            continue
+    passages = place_passages(project, store, focus)
+    for rule in _enabled_rules(config):
         options = config.rule_options.get(rule.code.name, {})
         problems.extend(rule.check(Context(project, store, config.snapshots_origin, options, config.cache_dir,
-                                           focus)))
+                                           focus, passages, _CODES)))
     store.save(prune=focus is None and project.briefings_complete)
     if wanted:
         problems = [p for p in problems if p.where.path in wanted]
@@ -66,7 +65,18 @@ def _lint(config: Config, only: Iterable[str]) -> LintResult:
                       tuple(sorted(suppressed, key=Problem.sort_key)), store)
 
 
+_CODES = {code.code: code for code in ALL_CODES}
+_EVIDENCE = frozenset(code.code for code in ALL_CODES if not code.waivable)
+
+
+def _enabled_rules(config: Config) -> list[Rule]:
+    """The rules not disabled in briefings.toml (which refuses to disable an evidence rule)."""
+    disabled = config.disabled_rules
+    return [rule for rule in RULES if rule.code.code not in disabled and rule.code.name not in disabled]
+
+
 def _apply_suppressions(project: Project, problems: list[Problem]) -> tuple[list[Problem], list[Problem]]:
+    """Move the problems that `lint: ignore` accepts aside; an evidence error is never accepted."""
     by_subject: dict[str, Suppression] = {}
     for source in project.sources.values():
         if source.suppression:
@@ -78,5 +88,6 @@ def _apply_suppressions(project: Project, problems: list[Problem]) -> tuple[list
     suppressed: list[Problem] = []
     for problem in problems:
         rule = by_subject.get(problem.subject)
-        (suppressed if rule and problem.code in rule.codes else kept).append(problem)
+        accepted = rule is not None and problem.code in rule.codes and problem.code not in _EVIDENCE
+        (suppressed if accepted else kept).append(problem)
     return kept, suppressed

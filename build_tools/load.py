@@ -65,10 +65,12 @@ def load_project(config: Config) -> tuple[Project, list[Problem]]:
     sources: dict[str, Source] = {}
     broken: set[str] = set()
     files: list[str] = []
+    checked = file_cache.Checked()
     inside = _folder_inside(root, SOURCES_DIR)
     for path in project_files(root, SOURCES_DIR, problems):
         files.append(_relative(root, path))
-        source = _load(root, path, files[-1], inside, schema.SOURCE, _source, problems, config.cache_dir, seen)
+        source = _load(root, path, files[-1], inside, schema.SOURCE, _source, problems, config.cache_dir, seen,
+                       checked)
         if source is None:
             broken.add(path.stem)
         else:
@@ -79,7 +81,7 @@ def load_project(config: Config) -> tuple[Project, list[Problem]]:
     for path in project_files(root, BRIEFINGS_DIR, problems):
         files.append(_relative(root, path))
         briefing = _load(root, path, files[-1], inside, schema.BRIEFING, _briefing, problems, config.cache_dir,
-                         seen)
+                         seen, checked)
         if briefing is not None:
             briefings.append(briefing)
     complete = len(problems) == before
@@ -96,10 +98,11 @@ def _relative(root: Path, path: Path) -> str:
 
 def _load(root: Path, path: Path, rel: str, folder_inside: bool, record: schema.Record,
           build: Callable[[str, Fields, list[Problem]], Any], problems: list[Problem], cache_dir: Path | None,
-          seen: dict[tuple[Path, str, str, bytes], tuple[Any, tuple[Problem, ...]]]) -> Any:
+          seen: dict[tuple[Path, str, str, bytes], tuple[Any, tuple[Problem, ...]]],
+          checked: file_cache.Checked) -> Any:
     """One file → its model object (or None), from memory, the file cache, or validation."""
     try:
-        return _load_file(root, path, rel, folder_inside, record, build, problems, cache_dir, seen)
+        return _load_file(root, path, rel, folder_inside, record, build, problems, cache_dir, seen, checked)
     except Exception as error:  # a bug: say which file it happened on (the CLI prints the note)
         error.add_note(f"while reading {rel}")
         raise
@@ -107,7 +110,8 @@ def _load(root: Path, path: Path, rel: str, folder_inside: bool, record: schema.
 
 def _load_file(root: Path, path: Path, rel: str, folder_inside: bool, record: schema.Record,
                build: Callable[[str, Fields, list[Problem]], Any], problems: list[Problem], cache_dir: Path | None,
-               seen: dict[tuple[Path, str, str, bytes], tuple[Any, tuple[Problem, ...]]]) -> Any:
+               seen: dict[tuple[Path, str, str, bytes], tuple[Any, tuple[Problem, ...]]],
+               checked: file_cache.Checked) -> Any:
     data, problem = _read_inside(root, path, rel, folder_inside)
     if problem is not None:
         problems.append(problem)
@@ -116,7 +120,7 @@ def _load_file(root: Path, path: Path, rel: str, folder_inside: bool, record: sc
     loaded = _recent.get(key)
     if loaded is None:
         found: list[Problem] = []
-        fields = _read_fields(rel, data, record, found, cache_dir)
+        fields = _read_fields(rel, data, record, found, cache_dir, checked)
         loaded = (None if fields is None else build(rel, fields, found), tuple(found))
     seen[key] = loaded
     problems.extend(loaded[1])
@@ -124,11 +128,11 @@ def _load_file(root: Path, path: Path, rel: str, folder_inside: bool, record: sc
 
 
 def _read_fields(rel: str, data: bytes, record: schema.Record, problems: list[Problem],
-                 cache_dir: Path | None) -> Fields | None:
-    cached = file_cache.load(cache_dir, record.name, data, rel)
+                 cache_dir: Path | None, checked: file_cache.Checked) -> Fields | None:
+    cached = file_cache.load(cache_dir, record, data, rel, checked)
     if cached is None:
         cached = _validate(rel, data, record)
-        file_cache.store(cache_dir, record.name, data, *cached)
+        file_cache.store(cache_dir, record, data, *cached)
     fields: Fields | None = cached[0]
     problems.extend(cached[1])
     if fields is None:
@@ -242,8 +246,9 @@ def _suppression(fields: Fields) -> Suppression | None:
     value = fields.get("lint")
     if value is None or not _valid(value.data, "ignore", "reason"):
         return None
-    ignore = frozenset(item.data for item in value.data["ignore"].data)
-    return Suppression(ignore, value.data["reason"].data, value.at)
+    items = [item for item in value.data["ignore"].data if item.data is not None]
+    return Suppression(frozenset(item.data for item in items), value.data["reason"].data, value.at,
+                       {item.data: item.at for item in items})
 
 
 def _source(rel: str, fields: Fields, problems: list[Problem]) -> Source | None:
@@ -354,4 +359,6 @@ def _citations(values: Iterable[Value]) -> Iterable[Citation]:
         if _valid(fields, "source"):
             quote = fields.get("quote")
             text = quote.data if quote is not None and quote.data is not None else ""
-            yield Citation(fields["source"].data, text, fields["source"].at, quote.at if quote else value.at)
+            context = fields.get("context")
+            yield Citation(fields["source"].data, text, fields["source"].at, quote.at if quote else value.at,
+                           context.data if context is not None else None, context.at if context else None)

@@ -17,6 +17,7 @@ class Suppression:
     codes: frozenset[str]
     reason: str
     at: Location
+    code_at: Mapping[str, Location] = field(default_factory=dict)  # where each code is written
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,6 +33,9 @@ class Citation:
     quote: str
     at: Location
     quote_at: Location
+    # Verbatim words near the quote that say who is speaking or when; read by the checks, never shown.
+    context: str | None = None
+    context_at: Location | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -173,13 +177,16 @@ class Project:
             yield from briefing.facts
 
     def quotes(self, paths: frozenset[str] | None = None) -> Iterator[tuple[str, str]]:
-        """(snapshot hash, quote) of every citation of a known source; only in `paths` when given."""
+        """(snapshot hash, quote) of every quote and context quote of a citation of a known source; only
+        in `paths` when given."""
         for fact in self.facts:
             if paths is None or fact.at.path in paths:
                 for citation in fact.citations:
                     source = self.sources.get(citation.source)
                     if source is not None:
                         yield source.snapshot.sha256, citation.quote
+                        if citation.context:
+                            yield source.snapshot.sha256, citation.context
 
     def suppressions(self) -> Iterator[Suppression]:
         for source in self.sources.values():

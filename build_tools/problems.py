@@ -141,6 +141,8 @@ class Code:
     severity: Severity
     doc: str
     options: tuple[Option[Any], ...] = ()
+    # False for the evidence errors (a quote not proven by its snapshot): `lint: ignore` cannot accept them.
+    waivable: bool = True
 
     @property
     def summary(self) -> str:

@@ -155,6 +155,8 @@ CITATION = Record("citation", "A source id and a short verbatim quote from its s
           required=True),
     Field("quote", Kind.LINE, "Verbatim words from the snapshot, at most 40; `...` marks omitted words.",
           required=True),
+    Field("context", Kind.LINE, "Verbatim words from the quote's paragraph that say who is speaking or when, "
+          "e.g. \"Lopez Oliva said\"; checked like the quote, never shown as evidence."),
 ))
 
 FACT_KINDS = ("event", "statement", "state", "plan")
@@ -426,6 +428,58 @@ def _exact_date_problem(text: str, spec: Field) -> tuple[Any, str] | None:
         problem = (f"'{spec.name}' takes an exact date (YYYY, YYYY-MM or YYYY-MM-DD), not '{_clip(text)}'; "
                    "seasons, qualifiers and intervals are for a fact's date and as_of and a source's published")
     return (codes.INVALID_DATE, problem)
+
+
+_ID_LINES = re.compile(f"(?:{ID_PATTERN.pattern}\n)*{ID_PATTERN.pattern}")
+_LINES = frozenset({Kind.LINE, Kind.LINE_OR_UNKNOWN})
+
+
+def accepts(text: str, kind: Kind, spec: Field) -> bool:
+    """Whether validating a string scalar holding `text` gives back exactly `text` as a value of `kind`.
+
+    What a value read back from a cache must satisfy before it is believed (`file_cache`); a test
+    checks it against `check_file` on random strings, so the two cannot drift apart."""
+    if unsafe_character(text) is not None or len(text) > MAX_LENGTH.get(kind, len(text)):
+        return False
+    if kind is not Kind.URL and text != text.strip():
+        return False
+    if kind is not Kind.TEXT and "\n" in text:
+        return False
+    return _kind_problem(text, kind, spec, explain=False) is None
+
+
+def accepts_all(texts: list[str], kind: Kind, spec: Field) -> bool:
+    """`accepts` for many values at once: one scan of the joined text for one-line kinds and ids."""
+    if not texts:
+        return True
+    if kind in _LINES or kind is Kind.ID:
+        joined = "\n".join(texts)
+        if joined.count("\n") != len(texts) - 1 or not _safe(joined) \
+                or (kind in MAX_LENGTH and max(map(len, texts)) > MAX_LENGTH[kind]):
+            return False
+        if kind is Kind.ID:
+            return _ID_LINES.fullmatch(joined) is not None and RESERVED_IDS.isdisjoint(texts)
+        return _stripped_lines(joined, texts)
+    return all(accepts(text, kind, spec) for text in texts)
+
+
+_SAFE_ASCII = bytes(range(0x20, 0x7f)) + b"\t\n"
+
+
+def _safe(text: str) -> bool:
+    """No character a text field refuses: for ASCII text, one C-level pass over its bytes."""
+    if text.isascii():
+        return not text.encode().translate(None, _SAFE_ASCII)
+    return unsafe_character(text) is None
+
+
+def _stripped_lines(joined: str, texts: list[str]) -> bool:
+    """No line of `joined` (the texts joined by newlines) is empty or starts or ends with whitespace."""
+    if joined.isascii():  # its only whitespace is space, tab and newline: the rest was refused as unsafe
+        return not (joined[0] in " \t\n" or joined[-1] in " \t\n" or "\n\n" in joined or " \n" in joined
+                    or "\n " in joined or "\t\n" in joined or "\n\t" in joined)
+    return not any(not text or text != text.strip() for text in texts)
+
 
 
 def id_problem(text: str) -> tuple[Any, str] | None:

@@ -47,9 +47,9 @@ def generate(project: Project, store: SnapshotStore | None = None, links: Links 
     gc.disable()  # as in lint: many small objects, all alive until the end; collections find nothing
     try:
         started = time.perf_counter()
-        files = render_pages(project, links, memo)
-        pages_done = time.perf_counter()
         anchors = Anchors(project, store)
+        files = render_pages(project, links, memo, anchors)
+        pages_done = time.perf_counter()
         files.update(export_files(project, anchors, memo))
         files[ANNOTATIONS_PATH] = annotations_json(project, anchors, memo)
         files[CSL_PATH] = memo.get("csl", (memo.token("sources", project.sources.values()),),

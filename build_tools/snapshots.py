@@ -1,9 +1,21 @@
-"""The snapshot store, text normalisation, and locating a quote in a snapshot.
+"""The snapshot store, text normalisation, and placing a quote in a snapshot.
 
 Snapshots are found by the SHA-256 of their bytes: file names do not matter.
-Quotes match after Unicode NFKC, folding typographic quotes, apostrophes and
-dashes to ASCII, and collapsing whitespace; case is kept. An ellipsis marks
-omitted words: the pieces must then appear in order.
+
+What "verbatim" means (docs/method.md says the same to readers):
+
+- A quote matches the snapshot character for character, case included, after folding only:
+  typographic quotes and apostrophes to ASCII ' and "; dashes and the minus sign to "-"; any
+  run of whitespace (line breaks, no-break and other Unicode spaces) to one space; and
+  canonically equivalent forms (NFC: "é" as one character or as "e" plus an accent) to one.
+  Compatibility forms are *not* folded: "10⁶" is not "106", "ﬁ" is not "fi", "１" is not "1".
+- "..." or "…" in a quote marks omitted words and splits it into pieces, which must stand
+  in the snapshot in that order. Every piece must hold at least one word (a letter or digit).
+- Every piece starts and ends on a token boundary: no letter or digit of the snapshot
+  directly before its first or after its last character, and a figure is one token
+  (`1,204`, `3.2`, `$956`, `20%`), so "legal" is not found in "illegal" nor "56" in "$956".
+- What readers see is the snapshot's own characters for each piece, never the editor's
+  typing and never the words an ellipsis skipped.
 """
 
 from __future__ import annotations
@@ -19,7 +31,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from difflib import SequenceMatcher
 from pathlib import Path
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from build_tools.cache_files import read_json, write_json
 
@@ -31,107 +43,105 @@ _FOLD = str.maketrans({
     "\u2212": "-",
 })
 ELLIPSIS = "..."
+_OMISSION = re.compile(r"\.\.\.|…")
+_ALNUM = re.compile(r"[^\W_]")
+# An ASCII chunk of punctuation only ("-", "--", "&"), which is not a word; found after a space.
+_ASCII_NON_WORD = re.compile(r" [!-/:-@\[-`{-~]+(?= |$)")
+_WORD = re.compile(r"\S*?[^\W_]\S*")
+
+
+def _fold(text: str) -> str:
+    if not unicodedata.is_normalized("NFC", text):
+        text = unicodedata.normalize("NFC", text)
+    return text.translate(_FOLD)
 
 
 def normalize(text: str) -> str:
-    """The form quotes are compared in (NFKC turns '…' into '...')."""
-    if text.isascii():  # NFKC and the folds leave ASCII unchanged
+    """The form quotes are compared in: the documented folds, whitespace runs as one space."""
+    if text.isascii():  # the folds leave ASCII unchanged
         return " ".join(text.split())
-    folded = unicodedata.normalize("NFKC", text).translate(_FOLD)
-    return " ".join(folded.split())
+    return " ".join(_fold(text).split())
 
 
 @functools.lru_cache(maxsize=1 << 18)
 def quote_pieces(quote: str) -> tuple[str, ...]:
-    """A normalised quote split at ellipses into the pieces that must appear in order."""
-    return tuple(piece.strip() for piece in normalize(quote).split(ELLIPSIS) if piece.strip())
+    """A normalised quote split at omission marks ("..." or "…") into the pieces that must appear
+    in order. Empty pieces (a leading or trailing mark, two marks in a row) are dropped."""
+    if quote.isascii() and ELLIPSIS not in quote:
+        piece = " ".join(quote.split())
+        return (piece,) if piece else ()
+    return tuple(p for p in (" ".join(part.split()) for part in _OMISSION.split(_fold(quote))) if p)
+
+
+def has_word(text: str) -> bool:
+    """Whether `text` holds a letter or a digit."""
+    return _ALNUM.search(text) is not None
+
+
+def piece_words(piece: str) -> int:
+    """Words in a normalised piece: chunks between spaces that hold a letter or digit."""
+    if piece.isascii() and _ASCII_NON_WORD.search(" " + piece) is None:
+        return piece.count(" ") + 1  # every chunk holds a letter or digit (pieces are not empty)
+    return len(_WORD.findall(piece))
 
 
 def word_count(quote: str) -> int:
-    if quote.isascii() and ELLIPSIS not in quote:  # one piece, and splitting is all normalising does
-        return len(quote.split())
-    return sum(len(piece.split()) for piece in quote_pieces(quote))
+    """The words a reader is shown: those of every piece, none of what an ellipsis skips."""
+    return sum(piece_words(piece) for piece in quote_pieces(quote))
 
 
-def find_pieces(normalized: str, quote: str) -> list[tuple[int, int]] | None:
-    """Spans of the quote's pieces in a normalised text, each after the one before, or None."""
-    spans: list[tuple[int, int]] = []
-    start = 0
-    for piece in quote_pieces(quote):
-        found = normalized.find(piece, start)
-        if found < 0:
-            return None
-        spans.append((found, found + len(piece)))
-        start = found + len(piece)
-    return spans
+def _is_word_char(char: str) -> bool:
+    return char.isalnum() or (not char.isascii() and unicodedata.category(char)[0] == "M")
 
 
-@dataclass(frozen=True)
-class Snapshot:
-    sha256: str
-    path: Path
-    text: str
-
-    @functools.cached_property
-    def normalized(self) -> str:
-        return normalize(self.text)
-
-    def locate(self, quote: str) -> list[tuple[int, int]] | None:
-        """Spans of the quote's pieces in `normalized`, in order, or None when absent."""
-        return find_pieces(self.normalized, quote)
-
-    def count(self, quote: str) -> int:
-        """How many places the quote's first piece stands in the snapshot."""
-        pieces = quote_pieces(quote)
-        return self.normalized.count(pieces[0]) if pieces else 0
+def cuts_token(text: str, index: int) -> bool:
+    """Whether the boundary before `text[index]` falls inside a token: a word, or a figure such as
+    `1,204`, `3.2`, `$956` or `20%`."""
+    if index <= 0 or index >= len(text):
+        return False
+    before, after = text[index - 1], text[index]
+    if before.isalnum() or (not before.isascii() and _is_word_char(before)):
+        if after.isalnum() or (not after.isascii() and _is_word_char(after)):
+            return True
+        return before.isdigit() and (after == "%" or (after in ",." and text[index + 1:index + 2].isdigit()))
+    if not after.isdigit() or before.isspace():
+        return False
+    if before in ",.":  # 1,|204 or 3.|2
+        return index >= 2 and text[index - 2].isdigit()
+    return unicodedata.category(before) == "Sc"  # a currency sign: $|956
 
 
-CONTEXT = 32  # characters of prefix and suffix kept around an anchored quote
+def token_at(text: str, index: int) -> str:
+    """The whole token that the boundary before `text[index]` falls inside (for messages)."""
+    start, end = index - 1, index + 1
+    while start > 0 and cuts_token(text, start):
+        start -= 1
+    while end < len(text) and cuts_token(text, end):
+        end += 1
+    return text[start:end]
 
 
-@dataclass(frozen=True)
-class Anchor:
-    """Where a quote stands in the snapshot's original text: offsets and a W3C TextQuoteSelector."""
-
-    start: int
-    end: int
-    exact: str
-    prefix: str
-    suffix: str
-
-    @classmethod
-    def at(cls, text: str, begin: int, end: int) -> Anchor:
-        """The span `begin:end` of `text`, with up to CONTEXT characters either side."""
-        return cls(begin, end, text[begin:end], text[max(0, begin - CONTEXT):begin], text[end:end + CONTEXT])
-
-
-def anchor_quote(text: str, quote: str, mapped: OffsetMap | None = None) -> Anchor | None:
-    """Locate `quote` in the original `text` (not the normalised form) and return its place.
-
-    The span runs from the first piece's start to the last piece's end. Pass `mapped`
-    (an `OffsetMap` of `text`) to reuse it across the quotes of one snapshot.
-    """
-    mapped = mapped or OffsetMap(text)
-    spans = find_pieces(mapped.normalized, quote)
-    if not spans:
-        return None
-    return Anchor.at(text, mapped.origin(spans[0][0]), mapped.origin(spans[-1][1] - 1) + 1)
-
-
-_RUN = re.compile(r"\S+")
+def _widen(text: str, start: int, end: int) -> str:
+    """The span `start:end` widened to whole tokens either side."""
+    while start > 0 and cuts_token(text, start):
+        start -= 1
+    while end < len(text) and cuts_token(text, end):
+        end += 1
+    return text[start:end]
 
 
 class OffsetMap:
     """A text's normalised form, and where each normalised character came from in the text.
 
     Kept per run of non-space characters rather than per character: an ASCII run maps
-    one to one, so only runs with other characters (folded by NFKC) keep a table.
+    one to one, so only runs with other characters (folded, or composed by NFC) keep a table
+    of the original start and end of each normalised character.
     """
 
     normalized: str
     run_starts: list[int]  # normalised offset where each run starts
     run_origins: list[int]  # original offset of that run
-    tables: dict[int, list[int]]  # run number → original offset of each normalised char
+    tables: dict[int, tuple[list[int], list[int]]]  # run number → original start and end of each char
 
     def __init__(self, text: str) -> None:
         if text.isascii():  # the common case: runs map one to one, found by C-level splitting
@@ -159,28 +169,220 @@ class OffsetMap:
             length += len(run)
         self.normalized = "".join(chars)
 
-    def origin(self, index: int) -> int:
-        """The original offset of normalised character `index` (a space maps to the next run)."""
+    def _locate(self, index: int) -> tuple[int, int]:
         run = max(0, bisect.bisect_right(self.run_starts, index) - 1)
-        within = index - self.run_starts[run]
-        if within < 0:
-            return self.run_origins[run]
+        return run, index - self.run_starts[run]
+
+    def start(self, index: int) -> int:
+        """The original offset where normalised character `index` begins."""
+        run, within = self._locate(index)
         table = self.tables.get(run)
-        if table is not None:
-            return table[min(within, len(table) - 1)]
-        return self.run_origins[run] + within
+        return table[0][within] if table is not None else self.run_origins[run] + within
+
+    def end(self, index: int) -> int:
+        """The original offset just after normalised character `index`."""
+        run, within = self._locate(index)
+        table = self.tables.get(run)
+        return table[1][within] if table is not None else self.run_origins[run] + within + 1
+
+    def splits_character(self, index: int) -> bool:
+        """Whether normalised offset `index` falls inside what one original character became."""
+        if index <= 0 or index >= len(self.normalized) or self.normalized[index] == " " \
+                or self.normalized[index - 1] == " ":
+            return False
+        return self.start(index) == self.start(index - 1)
 
 
-def _fold_run(run: str, start: int) -> tuple[str, list[int]]:
+_RUN = re.compile(r"\S+")
+
+
+def _fold_run(run: str, start: int) -> tuple[str, tuple[list[int], list[int]]]:
+    """A run folded cluster by cluster (a character and the combining marks after it)."""
     out: list[str] = []
-    table: list[int] = []
-    for index, char in enumerate(run, start):
-        for folded in unicodedata.normalize("NFKC", char).translate(_FOLD):
-            if not folded.isspace():
-                out.append(folded)
-                table.append(index)
-    return "".join(out), table
+    starts: list[int] = []
+    ends: list[int] = []
+    cluster = 0
+    for index in range(1, len(run) + 1):
+        if index < len(run) and unicodedata.combining(run[index]):
+            continue
+        folded = unicodedata.normalize("NFC", run[cluster:index]).translate(_FOLD)
+        for char in folded:
+            if not char.isspace():
+                out.append(char)
+                starts.append(start + cluster)
+                ends.append(start + index)
+        cluster = index
+    return "".join(out), (starts, ends)
 
+
+Span = tuple[int, int]
+
+
+class Placement(NamedTuple):
+    """Where a quote stands in a snapshot's original text, as the checks and the exports need it."""
+
+    spans: tuple[Span, ...]  # each piece's span in the original text, in order; () when not placed
+    others: tuple[Span, ...] = ()  # every other aligned occurrence of the first piece
+
+    @property
+    def found(self) -> bool:
+        return bool(self.spans)
+
+    @property
+    def occurrences(self) -> int:
+        """How many places the first piece stands (0 when the quote is not placed)."""
+        return 1 + len(self.others) if self.spans else 0
+
+
+NOT_FOUND = Placement(())
+
+
+def _aligned_find(mapped: OffsetMap, piece: str, start: int) -> int:
+    """The first place at or after `start` where `piece` stands on token boundaries, or -1."""
+    text = mapped.normalized
+    found = text.find(piece, start)
+    while found >= 0:
+        end = found + len(piece)
+        if not (cuts_token(text, found) or cuts_token(text, end) or mapped.splits_character(found)
+                or mapped.splits_character(end)):
+            return found
+        found = text.find(piece, found + 1)
+    return -1
+
+
+def find_pieces(mapped: OffsetMap, quote: str) -> list[Span] | None:
+    """Normalised spans of the quote's pieces, each on token boundaries and after the one before."""
+    pieces = quote_pieces(quote)
+    if not pieces:
+        return None
+    spans: list[Span] = []
+    start = 0
+    for piece in pieces:
+        found = _aligned_find(mapped, piece, start)
+        if found < 0:
+            return None
+        spans.append((found, found + len(piece)))
+        start = found + len(piece)
+    return spans
+
+
+def place(text: str, quote: str, mapped: OffsetMap | None = None) -> Placement:
+    """The quote's placement in the snapshot `text` (pass `mapped`, its `OffsetMap`, to reuse it)."""
+    mapped = mapped or OffsetMap(text)
+    spans = find_pieces(mapped, quote)
+    if spans is None:
+        return NOT_FOUND
+    first = quote_pieces(quote)[0]
+    others = []
+    found = _aligned_find(mapped, first, 0)
+    while found >= 0:
+        if found != spans[0][0]:
+            others.append(_original(mapped, found, found + len(first)))
+        found = _aligned_find(mapped, first, found + 1)
+    return Placement(tuple(_original(mapped, a, b) for a, b in spans), tuple(others))
+
+
+def _original(mapped: OffsetMap, start: int, end: int) -> Span:
+    return mapped.start(start), mapped.end(end - 1)
+
+
+def confirm(text: str, quote: str, placement: Placement) -> bool:
+    """Whether a placement read from a cache holds for this snapshot text: each span is its piece of
+    the quote, on token boundaries, in order, and each other occurrence is the first piece too."""
+    pieces = quote_pieces(quote)
+    spans = placement.spans
+    if len(spans) != len(pieces):
+        return False
+    previous = 0
+    for index, piece in enumerate(pieces):
+        start, end = spans[index]
+        if not (previous <= start < end <= len(text) and _holds(text, start, end, piece)):
+            return False
+        previous = end
+    first = pieces[0]
+    return all(0 <= start < end <= len(text) and _holds(text, start, end, first) for start, end in placement.others)
+
+
+def _holds(text: str, start: int, end: int, piece: str) -> bool:
+    """Whether `text[start:end]` is `piece` (after the folds) and stands on token boundaries."""
+    if not text.startswith(piece, start) or end - start != len(piece):
+        shown = text[start:end]
+        if normalize(shown) != piece or shown[0].isspace() or shown[-1].isspace():
+            return False
+    return not (cuts_token(text, start) or cuts_token(text, end))
+
+
+def shown_pieces(text: str, placement: Placement) -> tuple[str, ...]:
+    """The snapshot's own characters for each piece (whitespace runs as one space)."""
+    return tuple(" ".join(text[start:end].split()) for start, end in placement.spans)
+
+
+@dataclass(frozen=True)
+class Gap:
+    """What an ellipsis skips between two pieces."""
+
+    words: int
+    line_breaks: int  # a snapshot holds one paragraph per line: each break is a paragraph crossed
+
+
+def gaps(text: str, placement: Placement) -> list[Gap]:
+    return [Gap(len(_WORD.findall(text, a[1], b[0])), text.count("\n", a[1], b[0]))
+            for a, b in itertools.pairwise(placement.spans)]
+
+
+CONTEXT = 32  # characters of prefix and suffix kept around each piece
+
+
+@dataclass(frozen=True)
+class Anchor:
+    """Where one piece of a quote stands in the snapshot's original text: offsets and a W3C
+    TextQuoteSelector (its exact characters, and up to CONTEXT characters either side)."""
+
+    start: int
+    end: int
+    exact: str
+    prefix: str
+    suffix: str
+
+    @classmethod
+    def at(cls, text: str, begin: int, end: int) -> Anchor:
+        return cls(begin, end, text[begin:end], text[max(0, begin - CONTEXT):begin], text[end:end + CONTEXT])
+
+
+def anchors_of(text: str, placement: Placement) -> tuple[Anchor, ...]:
+    """One anchor per piece. Context is kept only outside the quote: a piece's prefix or suffix that
+    faces an omission is empty, so no selector carries a word the quote skipped."""
+    spans = placement.spans
+    anchors = []
+    for number, (start, end) in enumerate(spans):
+        anchor = Anchor.at(text, start, end)
+        prefix = anchor.prefix if number == 0 else ""
+        suffix = anchor.suffix if number == len(spans) - 1 else ""
+        anchors.append(Anchor(start, end, anchor.exact, prefix, suffix))
+    return tuple(anchors)
+
+
+def anchor_quote(text: str, quote: str) -> tuple[Anchor, ...]:
+    """One anchor per piece of `quote` in the original `text`; () when the quote is not in it."""
+    return anchors_of(text, place(text, quote))
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    sha256: str
+    path: Path
+    text: str
+
+    @functools.cached_property
+    def normalized(self) -> str:
+        return normalize(self.text)
+
+    def locate(self, quote: str) -> tuple[Span, ...] | None:
+        """The spans of the quote's pieces in this text, by the same rules as a lint, or None."""
+        return place(self.text, quote).spans or None
+
+
+# --- why a quote is not placed -------------------------------------------------------------
 
 @dataclass(frozen=True)
 class Closest:
@@ -190,16 +392,65 @@ class Closest:
     differences: tuple[str, ...]
 
 
+def explain_missing(snapshot: Snapshot, quote: str) -> str:
+    """Why `quote` is not placed in `snapshot`, to follow "quote not found in snapshot of 'x'": the
+    word or figure that its first unplaced piece cuts, or the closest passage and its differences."""
+    mapped = OffsetMap(snapshot.text)
+    start = 0
+    for piece in quote_pieces(quote):
+        found = _aligned_find(mapped, piece, start)
+        if found >= 0:
+            start = found + len(piece)
+            continue
+        cut = _cut_detail(mapped.normalized, piece, start)
+        if cut is not None:
+            return cut
+        closest = _closest(mapped.normalized, piece)
+        if closest is None:
+            return "; no passage of it comes close"
+        return f'; closest passage: "{closest.passage}" ({"; ".join(closest.differences)})'
+    return ""
+
+
+def _cut_detail(text: str, piece: str, start: int) -> str | None:
+    """When the piece stands in the text only by cutting a token: which token, and where."""
+    found = text.find(piece, start)
+    if found < 0:
+        return None
+    end = found + len(piece)
+    if not (cuts_token(text, found) or cuts_token(text, end)):
+        return f'; "{_clip(piece)}" stands there only by splitting a character of the snapshot'
+    if cuts_token(text, found):
+        token, side = token_at(text, found), "starts"
+        shown, snapshot = _clip(piece), _clip(_widen(text, found, end))
+    else:
+        token, side = token_at(text, end), "ends"
+        shown, snapshot = _clip(piece, from_end=True), _clip(_widen(text, found, end), from_end=True)
+    kind = "figure" if any(char.isdigit() for char in token) else "word"
+    return (f'; "{shown}" {side} inside the {kind} "{token}" (the snapshot has "{snapshot}"); '
+            "quote whole words and figures")
+
+
+def _clip(text: str, from_end: bool = False, limit: int = 40) -> str:
+    """At most `limit` characters of `text`, cut at a space, from its start (or its end)."""
+    if len(text) <= limit:
+        return text
+    if from_end:
+        return "…" + text[-limit:].split(" ", 1)[-1]
+    return text[:limit].rsplit(" ", 1)[0] + "…"
+
+
 _TOKEN = re.compile(r"\w+|[^\w\s]")
 
 
 def closest_passage(snapshot: Snapshot, quote: str) -> Closest | None:
-    """The first missing piece of `quote`, aligned word by word with its nearest passage."""
+    """The first piece of `quote` that is not placed, aligned word by word with its nearest passage."""
+    mapped = OffsetMap(snapshot.text)
     start = 0
     for piece in quote_pieces(quote):
-        found = snapshot.normalized.find(piece, start)
+        found = _aligned_find(mapped, piece, start)
         if found < 0:
-            return _closest(snapshot.normalized, piece)
+            return _closest(mapped.normalized, piece)
         start = found + len(piece)
     return None
 
@@ -240,36 +491,34 @@ def _describe(tag: str, theirs: str, ours: str) -> str:
     return f'quote adds "{ours}"'
 
 
-class Placement(NamedTuple):
-    """Where a quote stands in a snapshot: what the quote checks and the exports need."""
-
-    found: bool  # every piece, in order, in the normalised text
-    occurrences: int  # how many places the first piece stands (0 when not found)
-    start: int | None  # the quote's span in the original text, when it can be anchored there
-    end: int | None
-
+# --- the store ------------------------------------------------------------------------------
 
 # Placements depend only on a snapshot's bytes (named by its hash), the quote and this code.
 _PLACES_VERSION = hashlib.sha256(Path(__file__).read_bytes()).hexdigest()[:12]
 
 
-# Placements are facts about immutable snapshots, so a process may keep them between lints.
+# Placements this process computed or confirmed, by cache file, so a long-lived process (`mkdocs
+# serve`) neither reads the file nor confirms an entry again.
 _remembered: dict[Path, dict[str, dict[str, Placement]]] = {}
 
 
 class SnapshotStore:
     """A directory of plain-text snapshots, indexed by the SHA-256 of each file's bytes.
 
-    With a `cache_dir`, each quote's placement is kept there by snapshot hash and quote, so a
-    repeat lint checks only new quotes and never normalises a snapshot it has seen.
+    With a `cache_dir`, each found quote's placement is kept there by snapshot hash and quote, so a
+    repeat lint never searches a snapshot for a quote it has placed. An entry read back is a hint:
+    it is used only once `confirm` has checked it against the snapshot's text (a slice comparison).
     """
 
     def __init__(self, directory: Path, cache_dir: Path | None = None) -> None:
         self.directory = directory
         self.cache_dir = cache_dir
         self._index: dict[str, Path] | None = None
+        self._read: dict[str, bytes] = {}  # bytes read while hashing, until their snapshot is placed
         self._cache: dict[str, Snapshot] = {}
-        self._places: dict[str, dict[str, Placement]] | None = None
+        self._places: dict[str, dict[str, Placement]] | None = None  # computed or confirmed
+        self._hints: dict[str, dict[str, Any]] = {}  # read from the cache file, not yet confirmed
+        self._stored: int | None = None  # how many entries the cache file held, when this store read it
         self._used: dict[str, set[str]] = {}
         self._computed = False
 
@@ -277,15 +526,16 @@ class SnapshotStore:
         """The quote's placement in the snapshot with this hash, or None when there is no such snapshot."""
         if sha256 not in self.index():
             return None
-        placement = self._known().get(sha256, {}).get(quote)
-        if placement is None:
-            self.prepare([(sha256, quote)])
-            placement = self._known()[sha256][quote]
-        return placement
+        places = self._known().get(sha256)
+        placement = places.get(quote) if places is not None else None
+        if placement is not None:
+            return placement
+        self.prepare([(sha256, quote)])
+        return self._known()[sha256][quote]
 
     def prepare(self, wanted: Iterable[tuple[str, str]]) -> None:
-        """Compute the placements not yet known, one snapshot at a time (so that only one offset
-        map, a list as long as the snapshot, is alive at once)."""
+        """Place every wanted quote not yet placed, one snapshot at a time (so that only one offset
+        map, a list as long as the snapshot, is alive at once), confirming cached entries first."""
         known, index, used = self._known(), self.index(), self._used
         missing: dict[str, set[str]] = {}
         for sha256, quote in wanted:
@@ -294,19 +544,27 @@ class SnapshotStore:
                 if quote not in known.get(sha256, ()):
                     missing.setdefault(sha256, set()).add(quote)
         for sha256, quotes in sorted(missing.items()):
-            snapshot = self.get(sha256)
-            assert snapshot is not None
-            mapped: OffsetMap | None = None
+            text = self.text(sha256)
             places = known.setdefault(sha256, {})
+            hints = self._hints.get(sha256, {})
+            mapped: OffsetMap | None = None
             for quote in quotes:
-                if snapshot.locate(quote) is None:
-                    places[quote] = Placement(False, 0, None, None)
-                    continue
-                mapped = mapped or OffsetMap(snapshot.text)
-                anchor = anchor_quote(snapshot.text, quote, mapped)
-                places[quote] = Placement(True, snapshot.count(quote), anchor.start if anchor else None,
-                                          anchor.end if anchor else None)
-            self._computed = True
+                hint = hints.get(quote)
+                placement = _confirmed_simple(text, quote, hint)
+                if placement is None:
+                    cached = _placement_from(hint)
+                    placement = cached if cached is not None and confirm(text, quote, cached) else None
+                if placement is None:
+                    mapped = mapped or OffsetMap(text)
+                    placement = place(text, quote, mapped)
+                    self._computed = True
+                places[quote] = placement
+            self._read.pop(sha256, None)
+
+    def placements(self) -> dict[str, dict[str, Placement]]:
+        """What `prepare` placed, by snapshot hash and quote (snapshots no longer in the store left out)."""
+        index = self.index()
+        return {sha: places for sha, places in self._known().items() if sha in index}
 
     def text(self, sha256: str) -> str:
         """The text of a snapshot known to be in the store."""
@@ -314,12 +572,17 @@ class SnapshotStore:
         assert snapshot is not None
         return snapshot.text
 
-    def anchor(self, sha256: str, quote: str) -> Anchor | None:
-        """The quote's offsets and W3C TextQuoteSelector in the snapshot's original text."""
+    def shown(self, sha256: str, quote: str) -> tuple[str, ...] | None:
+        """The snapshot's own characters for each piece of the quote, or None when it is not placed."""
         placement = self.place(sha256, quote)
-        if placement is None or placement.start is None or placement.end is None:
+        if placement is None or not placement.found:
             return None
-        return Anchor.at(self.text(sha256), placement.start, placement.end)
+        return shown_pieces(self.text(sha256), placement)
+
+    def anchors(self, sha256: str, quote: str) -> tuple[Anchor, ...]:
+        """Each piece's offsets and W3C TextQuoteSelector in the snapshot's original text."""
+        placement = self.place(sha256, quote)
+        return () if placement is None else anchors_of(self.text(sha256), placement)
 
     def _places_file(self) -> Path | None:
         return None if self.cache_dir is None else self.cache_dir / f"quote-places-{_PLACES_VERSION}.json"
@@ -328,32 +591,37 @@ class SnapshotStore:
         if self._places is None:
             path = self._places_file()
             remembered = _remembered.get(path) if path else None
-            if remembered is not None:  # a long-lived process: no need to read the file again
+            if remembered is not None:  # a long-lived process: what it computed or confirmed
                 self._places = remembered
                 return remembered
-            raw = read_json(path) if path else {}
-            try:
-                self._places = {sha: {quote: Placement(bool(found), int(count), start, end)
-                                      for quote, (found, count, start, end) in quotes.items()}
-                                for sha, quotes in raw.items()}
-            except (ValueError, TypeError, AttributeError):
-                self._places = {}  # absent (None) or damaged: recomputed
+            raw = read_json(path) if path else None
+            self._hints = {sha: quotes for sha, quotes in raw.items() if type(quotes) is dict} \
+                if type(raw) is dict else {}
+            self._stored = sum(map(len, self._hints.values()))
+            self._places = {}
             if path is not None:
                 _remembered.clear()
                 _remembered[path] = self._places
         return self._places
 
     def save(self, prune: bool) -> None:
-        """Keep what was computed for the next run; `prune` keeps only the quotes prepared in this
+        """Keep the found placements for the next run; `prune` keeps only the quotes prepared in this
         run (pass it after a whole-project lint, never after a lint of some files only)."""
         path = self._places_file()
         known = self._known()
-        unused = prune and sum(map(len, known.values())) != sum(map(len, self._used.values()))
+        unused = prune and self._stored is not None and self._stored != sum(map(len, self._used.values()))
         if path is None or not (self._computed or unused):
             return
-        keep = self._used if prune else {sha: set(quotes) for sha, quotes in known.items()}
-        write_json(path, {sha: {quote: list(known[sha][quote]) for quote in sorted(quotes)}
-                          for sha, quotes in sorted(keep.items()) if sha in known})
+        keep = self._used if prune else {sha: set(quotes) | set(self._hints.get(sha, ())) for sha, quotes
+                                         in known.items()}
+        entries: dict[str, dict[str, Any]] = {}
+        for sha, quotes in sorted(keep.items()):
+            for quote in sorted(quotes):
+                placement = known.get(sha, {}).get(quote)
+                entry = _entry(placement) if placement is not None else self._hints.get(sha, {}).get(quote)
+                if entry is not None:
+                    entries.setdefault(sha, {})[quote] = entry
+        write_json(path, entries)
 
     @property
     def exists(self) -> bool:
@@ -365,7 +633,11 @@ class SnapshotStore:
             if self.exists:
                 for path in sorted(self.directory.iterdir()):
                     if path.is_file():
-                        self._index.setdefault(_hash_of(path), path)
+                        digest, data = _hash_of(path)
+                        if digest not in self._index:
+                            self._index[digest] = path
+                            if data is not None:
+                                self._read[digest] = data
         return self._index
 
     def get(self, sha256: str) -> Snapshot | None:
@@ -374,7 +646,10 @@ class SnapshotStore:
         path = self.index().get(sha256)
         if path is None:
             return None
-        snapshot = Snapshot(sha256, path, path.read_bytes().decode("utf-8", "replace"))
+        data = self._read.get(sha256)
+        if data is None:
+            data = path.read_bytes()
+        snapshot = Snapshot(sha256, path, data.decode("utf-8", "replace"))
         self._cache[sha256] = snapshot
         return snapshot
 
@@ -391,24 +666,71 @@ class SnapshotStore:
         return actual if actual != sha256 else None
 
 
+def _entry(placement: Placement) -> list[list[int]] | None:
+    """A found placement as cached: [[start, end, ...] of each piece, [start, end, ...] of other places]."""
+    if not placement.found:
+        return None  # not found is never cached: it is searched for, and reported, every time
+    return [[offset for span in placement.spans for offset in span],
+            [offset for span in placement.others for offset in span]]
+
+
+def _confirmed_simple(text: str, quote: str, raw: Any) -> Placement | None:
+    """`confirm` for the common entry, [[start, end], []] for a quote of one piece that stands once and
+    whose characters are the snapshot's: a slice comparison and a look at the characters either side."""
+    if type(raw) is not list or len(raw) != 2 or raw[1] != [] or type(raw[0]) is not list or len(raw[0]) != 2:
+        return None
+    start, end = raw[0]
+    if type(start) is not int or type(end) is not int or not 0 <= start < end <= len(text):
+        return None
+    pieces = quote_pieces(quote)
+    if len(pieces) != 1 or end - start != len(pieces[0]) or not text.startswith(pieces[0], start):
+        return None
+    if not (start == 0 or text[start - 1].isspace() or not cuts_token(text, start)):
+        return None
+    if not (end == len(text) or text[end].isspace() or not cuts_token(text, end)):
+        return None
+    return Placement(((start, end),))
+
+
+def _placement_from(raw: Any) -> Placement | None:
+    """A cached entry as a Placement, or None when it is absent or malformed (then recomputed)."""
+    if type(raw) is not list or len(raw) != 2:
+        return None
+    spans, others = raw
+    if type(spans) is not list or type(others) is not list or not spans or len(spans) % 2 or len(others) % 2:
+        return None
+    try:
+        if type(sum(spans) + sum(others)) is not int:  # every offset an integer (a float, a string: damaged)
+            return None
+    except TypeError:
+        return None
+    return Placement(tuple(zip(spans[::2], spans[1::2])), tuple(zip(others[::2], others[1::2])))  # noqa: B905
+
+
 # Hashes of snapshot files by path, size, mtime and inode, for a long-lived process (`mkdocs serve`).
 _hashes: dict[str, tuple[tuple[int, int, int], str]] = {}
 _RACY_NS = 2_000_000_000
 
 
-def _hash_of(path: Path) -> str:
-    """`sha256_file`, reused while the file's size, mtime and inode stay the same. As in git, a file
-    modified within the last two seconds is hashed every time: its mtime may not show a second edit."""
+def _hash_of(path: Path) -> tuple[str, bytes | None]:
+    """The file's SHA-256, reused while its size, mtime and inode stay the same, and its bytes when they
+    were read to hash them. As in git, a file modified within the last two seconds is hashed every
+    time: its mtime may not show a second edit."""
     stat = path.stat()
     stamp = (stat.st_size, stat.st_mtime_ns, stat.st_ino)
     known = _hashes.get(str(path))
     if known is not None and known[0] == stamp:
-        return known[1]
-    digest = sha256_file(path)
+        return known[1], None
+    data = path.read_bytes()
+    digest = sha256_bytes(data)
     if time.time_ns() - stat.st_mtime_ns > _RACY_NS:
         _hashes[str(path)] = (stamp, digest)
-    return digest
+    return digest, data
+
+
+def sha256_bytes(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
 
 
 def sha256_file(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
+    return sha256_bytes(path.read_bytes())

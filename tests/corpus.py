@@ -23,6 +23,7 @@ B = "briefings/bridge.yaml"
 S = "sources/city-herald-2024.yaml"
 FACT_TEXT = "text: The minister said the bridge would reopen in May."
 SOURCE_KEYS = ", ".join(SOURCE.by_name)  # the keys a source file may hold, as the message lists them
+QUOTE = '"the bridge would reopen in May"'
 
 
 @dataclass(frozen=True)
@@ -314,6 +315,41 @@ CASES: tuple[Case, ...] = (
           "briefings/bridge.yaml:3:10: error SCH005 'updated' takes an exact date (YYYY, YYYY-MM or "
           "YYYY-MM-DD), not '2024-21'; seasons, qualifiers and intervals are for a fact's date and as_of and a "
           "source's published (invalid-date)",)),
+    # Evidence: quotes that are not these words, here
+    Case("quote-cuts-a-word", "Evidence", B, briefing(QUOTE, '"he bridge would reopen in May"'),
+         ("briefings/bridge.yaml:12:20: error CIT003 quote not found in snapshot of 'city-herald-2024'; \"he bridge "
+          "would reopen in May\" starts inside the word \"the\" (the snapshot has \"the bridge would reopen in "
+          "May\"); quote whole words and figures (quote-not-in-snapshot)",)),
+    Case("quote-cuts-a-figure", "Evidence", B, briefing(QUOTE, '"204 vehicles on the first day"'),
+         ("briefings/bridge.yaml:12:20: error CIT003 quote not found in snapshot of 'city-herald-2024'; \"204 "
+          "vehicles on the first day\" starts inside the figure \"1,204\" (the snapshot has \"1,204 vehicles on the "
+          "first day\"); quote whole words and figures (quote-not-in-snapshot)",)),
+    Case("compatibility-look-alike", "Evidence", B, briefing(QUOTE, '"Officials counted １,２０４ vehicles"'),
+         ("briefings/bridge.yaml:12:20: error CIT003 quote not found in snapshot of 'city-herald-2024'; closest "
+          "passage: \"Officials counted 1,204 vehicles\" (quote has \"１\" where the snapshot has \"1\"; quote has "
+          "\"２０４\" where the snapshot has \"204\") (quote-not-in-snapshot)",)),
+    Case("ellipsis-only", "Evidence", B, briefing(QUOTE, '"…"'),
+         ("briefings/bridge.yaml:12:20: error CIT008 quote \"…\" holds no word; quote the words that carry the fact "
+          "(quote-without-words)",)),
+    Case("punctuation-only", "Evidence", B, briefing(QUOTE, '"—"'),
+         ("briefings/bridge.yaml:12:20: error CIT008 quote \"—\" holds no word; quote the words that carry the fact "
+          "(quote-without-words)",)),
+    Case("stitched-paragraphs", "Evidence", B, briefing(QUOTE, '"The minister said ... the council agreed."'),
+         ("briefings/bridge.yaml:12:20: error CIT010 the omission in the quote skips 29 words of the snapshot and "
+          "crosses a paragraph break; an omission may skip at most 60 words within one paragraph: quote the "
+          "passages in separate citations (ellipsis-gap-too-long)",)),
+    Case("waived-evidence-error", "Evidence", B,
+         briefing(QUOTE, '"the bridge would reopen in June"\n        lint:\n          ignore: [CIT003]\n'
+                         '          reason: Trust me.'),
+         ("briefings/bridge.yaml:12:20: error CIT003 quote not found in snapshot of 'city-herald-2024'; closest "
+          "passage: \"the bridge would reopen in May. Officials\" (quote has \"June\" where the snapshot has \"May. "
+          "Officials\") (quote-not-in-snapshot)",
+          "briefings/bridge.yaml:14:20: error CIT011 'lint: ignore' cannot accept CIT003 (quote-not-in-snapshot): "
+          "it means the quote is not proven by its snapshot, so it stays an error; fix the citation and remove "
+          "CIT003 from the list (evidence-error-ignored)",)),
+    Case("one-word-quote", "Evidence", B, briefing(QUOTE, '"May"'),
+         ("briefings/bridge.yaml:12:20: warning CIT009 quote has 1 word, under the minimum of 4; a short quote can "
+          "match by accident and says little: quote the words around it (quote-too-short)",)),
     # Ids
     Case("id-with-capitals", "Ids", B, briefing("id: bridge-reopens", "id: Bridge-Reopens"),
          ("briefings/bridge.yaml:7:13: error SCH004 id 'Bridge-Reopens' must be lower-case letters, digits and "
@@ -690,6 +726,12 @@ def render_page() -> str:
         "or hovered, and has no `javascript:` link (`tests/test_browser.py`).",
         "- Random bytes and mutated source and briefing files never crash the reader, each in under a "
         "second, and the command exits 0 or 1, never with a traceback.",
+        "- For random snapshots, a quote that starts and ends on whole words (retyped with plain quotes, dashes "
+        "and spaces) is found, and readers are shown the snapshot's own characters for it; a quote that cuts a "
+        "word or a figure is never found at the cut (Hypothesis, `tests/test_snapshots.py`).",
+        "- A damaged or tampered cache entry (a quote placement, a validated file) is recomputed: never a crash, "
+        "never a pass (`tests/test_file_cache.py`); a value read back from the cache must pass exactly the checks "
+        "a freshly validated one passes (Hypothesis, `tests/test_schema.py`).",
         "- HTML, Markdown links and images, `javascript:` links, footnote syntax, attribute lists, "
         "snippet and macro syntax, headings, block quotes, list markers, table pipes, entities and the "
         "footnote placeholder in fact text render as literal characters (`tests/test_site.py`); page "

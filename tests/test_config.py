@@ -68,12 +68,16 @@ def test_a_rule_reads_the_default_when_unset(project: MiniProject) -> None:
 
 
 def test_disable_by_code_or_name(project: MiniProject) -> None:
-    project.write("briefings/bridge.yaml", BRIEFING_YAML.replace("would reopen", "will reopen"))
-    assert [c[3] for c in project.codes()] == ["CIT003"]
-    project.write("briefings.toml", '[lint]\ndisable = ["quote-not-in-snapshot"]\n')
+    project.write("briefings/bridge.yaml", BRIEFING_YAML.replace('"the bridge would reopen in May"', '"in May"'))
+    assert [c[3] for c in project.codes()] == ["CIT009"]
+    project.write("briefings.toml", '[lint]\ndisable = ["quote-too-short"]\n')
     assert project.codes() == []
-    project.write("briefings.toml", '[lint]\ndisable = ["CIT003"]\n')
+    project.write("briefings.toml", '[lint]\ndisable = ["CIT009"]\n')
     assert project.codes() == []
+    project.write("briefings.toml", '[lint]\ndisable = ["CIT003"]\n')  # an evidence check cannot be disabled
+    with pytest.raises(ConfigError, match=r"^briefings.toml:2: \[lint\] disable: CIT003 \(quote-not-in-snapshot\) "
+                       "is an evidence check"):
+        project.codes()
 
 
 def test_every_problem_is_reported_at_once(project: MiniProject) -> None:

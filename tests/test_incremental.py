@@ -93,16 +93,24 @@ def test_a_generated_file_changed_on_disk_is_written_again(project: MiniProject,
     assert rebuild(project, session, out)[1] == ("index.md",)
 
 
-def test_a_snapshot_leaving_the_store_changes_the_exports(project: MiniProject, tmp_path: Path) -> None:
-    """With CIT002 disabled a build may go on without the snapshot: the quote's position must go too."""
-    project.write("briefings.toml", '[lint]\ndisable = ["CIT002"]\n')
-    session, out = Session(), tmp_path / "pages"
-    files, _ = rebuild(project, session, out)
-    assert '"position":' in files["data/briefings.json"]
+def test_a_snapshot_leaving_the_store_changes_the_pages_and_exports(project: MiniProject, tmp_path: Path) -> None:
+    """What readers see of a quote comes from its snapshot: when the snapshot goes (a build is then
+    refused by CIT002, but generation must still not serve stale text), memoised outputs must change."""
+    from build_tools.memo import Memo
+    from build_tools.snapshots import SnapshotStore
+
+    project.write("briefings/bridge.yaml", BRIEFING_YAML.replace('"the bridge would reopen in May"',
+                                                                 '"the bridge would reopen in May."'))
+    result = project.lint()
+    memo = Memo()
+    files = generate(result.project, result.store, memo=memo)
+    assert '"pieces":' in files["data/briefings.json"]
     (project.snapshots / "bridge.txt").rename(tmp_path / "elsewhere.txt")
-    files, written = rebuild(project, session, out)
-    assert '"position":' not in files["data/briefings.json"]
-    assert "data/annotations.jsonld" in written
+    store = SnapshotStore(project.snapshots)
+    again = generate(result.project, store, memo=memo)
+    assert again == generate(result.project, store)
+    assert '"pieces":' not in again["data/briefings.json"]
+    assert again["data/annotations.jsonld"] != files["data/annotations.jsonld"]
 
 
 def test_a_page_is_rendered_again_when_a_fact_it_links_to_changes(project: MiniProject, counted: list[str],

@@ -86,9 +86,120 @@ def test_quote_over_forty_words(lint: Lint) -> None:
 
 def test_quote_that_occurs_twice_is_a_warning(project: MiniProject) -> None:
     project.write(BRIEFING, with_quote('"the"'))
-    [problem] = project.lint().problems
-    assert (problem.code, problem.severity.value) == ("CIT006", "warning")
-    assert "occurs 5 times" in problem.message
+    problems = {p.code: p for p in project.lint().problems}
+    assert (problems["CIT006"].severity.value, problems["CIT009"].severity.value) == ("warning", "warning")
+    assert "occurs 5 times" in problems["CIT006"].message  # on whole words only: not in "there", "other"
+
+
+# --- what "verbatim" means: whole words, the snapshot's own characters ----------------------
+
+def message_of(project: MiniProject, quote: str, code: str = "CIT003") -> str:
+    project.write(BRIEFING, with_quote(quote))
+    problems = [p for p in project.lint().problems if p.code == code]
+    assert [(p.where.line, p.where.column) for p in problems] == [(12, 20)], project.lint().problems
+    return problems[0].message
+
+
+def lint_citing(project: MiniProject, source: str, quote: str) -> list[tuple[int, int, str]]:
+    """Lint with the one citation of the fact on `source` (the unused default source is left out)."""
+    project.write(BRIEFING, BRIEFING_YAML.replace("source: city-herald-2024", f"source: {source}")
+                  .replace(QUOTE, quote))
+    return [(p.where.line, p.where.column, p.code) for p in project.lint().problems if p.code != "SRC001"]
+
+
+def test_a_quote_that_cuts_a_word_at_its_start_is_not_found(project: MiniProject, lint: Lint) -> None:
+    assert message_of(project, '"he bridge would reopen in May"') == (
+        "quote not found in snapshot of 'city-herald-2024'; \"he bridge would reopen in May\" starts inside the "
+        "word \"the\" (the snapshot has \"the bridge would reopen in May\"); quote whole words and figures")
+    assert lint({BRIEFING: with_quote('"the bridge would reopen in May"')}) == []
+
+
+def test_a_quote_that_cuts_a_word_at_its_end_is_not_found(project: MiniProject, lint: Lint) -> None:
+    assert 'ends inside the word "May"' in message_of(project, '"the bridge would reopen in Ma"')
+    assert 'ends inside the word "pleased"' in message_of(project, '"We are very please"')
+    assert lint({BRIEFING: with_quote('"the bridge would reopen in May."')}) == []
+
+
+def test_a_figure_is_one_token(project: MiniProject, lint: Lint) -> None:
+    assert 'starts inside the figure "1,204"' in message_of(project, '"204 vehicles on the first day"')
+    assert 'ends inside the figure "1,204"' in message_of(project, '"Officials counted 1"')
+    assert lint({BRIEFING: with_quote('"Officials counted 1,204 vehicles"')}) == []
+
+
+def test_money_percentages_and_decimals_are_whole_figures(project: MiniProject) -> None:
+    project.add_source("budget", "The plan costs $956 million, up from 20% on the 3.2 billion spent in 2023.\n")
+    for quote, figure in (("56 million, up from", "$956"), ("The plan costs $956 million, up from 20", "20%"),
+                          ("2 billion spent in 2023", "3.2")):
+        assert lint_citing(project, "budget", f'"{quote}"') == [(12, 20, "CIT003")]
+        [problem] = [p for p in project.lint().problems if p.code == "CIT003"]
+        assert f'inside the figure "{figure}"' in problem.message, problem.message
+    assert lint_citing(project, "budget", '"The plan costs $956 million, up from 20% on the 3.2 billion"') == []
+
+
+def test_a_quote_without_words_is_an_error(project: MiniProject, lint: Lint) -> None:
+    for empty in ('"..."', '"…"', '"—"', '","', '"… — …"'):
+        message = message_of(project, empty, "CIT008")
+        assert message.endswith("holds no word; quote the words that carry the fact"), message
+    assert lint({BRIEFING: with_quote('"the bridge would reopen in May"')}) == []
+
+
+def test_every_piece_of_a_quote_needs_a_word(project: MiniProject, lint: Lint) -> None:
+    assert message_of(project, '"The minister said ... , ... reopen in May"', "CIT008") == (
+        "piece \",\" of the quote holds no word; every piece between '...' marks must quote at least one word")
+    assert lint({BRIEFING: with_quote('"The minister said ... reopen in May"')}) == []
+
+
+def test_a_short_quote_is_a_warning(project: MiniProject, lint: Lint) -> None:
+    assert message_of(project, '"May"', "CIT009") == (
+        "quote has 1 word, under the minimum of 4; a short quote can match by accident and says little: "
+        "quote the words around it")
+    assert lint({BRIEFING: with_quote('"in May"')}) == [(BRIEFING, 12, 20, "CIT009")]
+    assert lint({BRIEFING: with_quote('"would reopen in May"')}) == []
+    assert lint({BRIEFING: with_quote('"the mayor said —"')}) == [(BRIEFING, 12, 20, "CIT009")]  # "—" is no word
+    assert lint({"briefings.toml": "[lint.quote-too-short]\nmin_words = 2\n",
+                 BRIEFING: with_quote('"in May"')}) == []
+
+
+def test_an_ellipsis_may_not_skip_a_paragraph(project: MiniProject, lint: Lint) -> None:
+    assert message_of(project, '"The minister said ... the council agreed."', "CIT010") == (
+        "the omission in the quote skips 29 words of the snapshot and crosses a paragraph break; an omission may "
+        "skip at most 60 words within one paragraph: quote the passages in separate citations")
+    assert lint({BRIEFING: with_quote('"The minister said ... reopen in May"')}) == []
+    assert lint({"briefings.toml": "[lint.ellipsis-gap-too-long]\nacross_paragraphs = true\n",
+                 BRIEFING: with_quote('"The minister said ... the council agreed."')}) == []
+
+
+def test_an_ellipsis_may_not_skip_more_than_sixty_words(project: MiniProject) -> None:
+    words = " ".join(f"word{n}" for n in range(100))
+    project.add_source("long", f"It began {words} and then it ended.\n")
+    assert lint_citing(project, "long", '"It began word0 ... and then it ended."') == [(12, 20, "CIT010")]
+    [problem] = [p for p in project.lint().problems if p.code == "CIT010"]
+    assert problem.message.startswith("the omission in the quote skips 99 words of the snapshot;")
+    assert lint_citing(project, "long", '"It began word0 ... word60 word61 ... and then it ended."') == []
+    project.write("briefings.toml", "[lint.ellipsis-gap-too-long]\nmax_words = 100\n")
+    assert lint_citing(project, "long", '"It began word0 ... and then it ended."') == []
+
+
+def test_compatibility_look_alikes_are_different_characters(project: MiniProject) -> None:
+    project.add_source("homes", "The council approved 106 new homes and five fine offices.\n")
+    for look_alike in ("approved 10⁶ new homes", "approved １０６ new homes", "and five ﬁne offices",
+                       "approved 106 new homes and ⑤"):
+        assert lint_citing(project, "homes", f'"{look_alike}"') == [(12, 20, "CIT003")], look_alike
+    assert lint_citing(project, "homes", '"approved 106 new homes and five fine offices"') == []
+
+
+def test_canonically_equivalent_accents_match(project: MiniProject) -> None:
+    project.add_source("accents", "The mayor, Jose\u0301 Lo\u0301pez, said so.\n")  # decomposed accents
+    assert lint_citing(project, "accents", '"The mayor, José López, said so."') == []
+    assert (12, 20, "CIT003") in lint_citing(project, "accents", '"The mayor, Jose"')  # "e" is not "é"
+    assert lint_citing(project, "accents", '"The mayor, Jose Lo"') == [(12, 20, "CIT003")]
+
+
+def test_a_context_quote_is_checked_like_a_quote(lint: Lint) -> None:
+    context = "            context: \"%s\"\n"
+    assert lint({BRIEFING: BRIEFING_YAML + context % "The minister said on Monday"}) == []
+    assert lint({BRIEFING: BRIEFING_YAML + context % "The minister sad"}) == [(BRIEFING, 13, 22, "CIT003")]
+    assert lint({BRIEFING: BRIEFING_YAML + context % "..."}) == [(BRIEFING, 13, 22, "CIT008")]
 
 
 def test_fact_without_citation_or_with_empty_quote(lint: Lint) -> None:
@@ -204,3 +315,47 @@ def test_status_must_name_existing_other_facts(lint: Lint) -> None:
     assert lint({BRIEFING: text}) == [(BRIEFING, 10, 17, "FCT004")]
     text = BRIEFING_YAML.replace("        citations:", status % "bridge-reopens" + "        citations:")
     assert lint({BRIEFING: text}) == [(BRIEFING, 10, 17, "FCT004")]
+
+
+# --- evidence errors cannot be accepted -----------------------------------------------------
+
+ACCEPT = "        lint:\n          ignore: [{codes}]\n          reason: The article was edited after we quoted it.\n"
+
+
+def test_accepting_an_evidence_error_is_itself_an_error(project: MiniProject) -> None:
+    fabricated = with_quote('"the bridge would reopen in June"')
+    project.write(BRIEFING, fabricated + ACCEPT.format(codes="CIT003"))
+    result = project.lint()
+    assert [(p.where.line, p.where.column, p.code) for p in result.problems] == [(12, 20, "CIT003"),
+                                                                                 (14, 20, "CIT011")]
+    assert result.suppressed == ()
+    assert result.problems[1].message == (
+        "'lint: ignore' cannot accept CIT003 (quote-not-in-snapshot): it means the quote is not proven by its "
+        "snapshot, so it stays an error; fix the citation and remove CIT003 from the list")
+    repeated = with_quote('"the city"')  # the clean case: a warning may be accepted with a reason
+    project.write(BRIEFING, repeated + ACCEPT.format(codes="CIT009"))
+    result = project.lint()
+    assert (result.problems, [p.code for p in result.suppressed]) == ((), ["CIT009"])
+
+
+def test_no_evidence_code_can_be_accepted_on_a_source_or_a_fact(project: MiniProject) -> None:
+    (project.snapshots / "bridge.txt").unlink()
+    project.write(SOURCE, SOURCE_YAML + "lint:\n  ignore: [SRC001, CIT002, CIT004]\n  reason: Lost.\n")
+    assert project.codes() == [(SOURCE, 6, 3, "CIT002"), (SOURCE, 9, 20, "CIT011"), (SOURCE, 9, 28, "CIT011")]
+    project.write(SOURCE, SOURCE_YAML)
+    (project.snapshots / "bridge.txt").write_text(SNAPSHOT_TEXT, encoding="utf-8")
+    project.write(BRIEFING, with_quote('"…"') + ACCEPT.format(codes="CIT008, CIT011"))
+    assert project.codes() == [(BRIEFING, 12, 20, "CIT008"), (BRIEFING, 14, 20, "CIT011"),
+                               (BRIEFING, 14, 28, "CIT011")]
+
+
+def test_evidence_rules_cannot_be_disabled(project: MiniProject) -> None:
+    import pytest
+
+    from build_tools.config import ConfigError
+
+    project.write("briefings.toml", '[lint]\ndisable = ["quote-not-in-snapshot"]\n')
+    with pytest.raises(ConfigError, match=r"CIT003 \(quote-not-in-snapshot\) is an evidence check"):
+        project.lint()
+    project.write("briefings.toml", '[lint]\ndisable = ["SRC002"]\n')  # the clean case
+    assert project.codes() == []

@@ -127,3 +127,56 @@ def test_binary_tag(lint: Lint) -> None:
 def test_unknown_title_requires_notes(lint: Lint) -> None:
     assert lint({SOURCE: SOURCE_YAML.replace("title: Bridge to reopen in May", "title: unknown")}) == \
         [(SOURCE, 1, 8, "SCH002")]
+
+
+# --- a value read back from a cache passes exactly the checks a fresh one passes -------------
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+from build_tools import schema as schema_module  # noqa: E402
+from build_tools.schema import FACT, accepts, accepts_all  # noqa: E402
+from build_tools.schema import SOURCE as SOURCE_RECORD  # noqa: E402
+from build_tools.yaml_nodes import parse_yaml  # noqa: E402
+
+CANDIDATES = st.one_of(
+    st.text(max_size=30),
+    st.sampled_from(["https://example.org/a", "javascript:alert(1)", "http://x", "2024-02-29", "2023-02-29", "2024",
+                     "fact-1", "Fact", "nul", "unknown", " padded", "a\tb", "line\nbreak", "\u202e", "ok"]),
+)
+
+
+def double_quoted(text: str) -> str:
+    """`text` as a YAML double-quoted scalar: printable characters as they are, the rest escaped."""
+    out = []
+    for char in text:
+        code = ord(char)
+        if char in '\\"':
+            out.append("\\" + char)
+        elif char not in "\u2028\u2029" and (char == "\t" or 0x20 <= code <= 0x7E or 0xA0 <= code <= 0xD7FF
+                                             or 0xE000 <= code <= 0xFFFD or code >= 0x10000):
+            out.append(char)
+        else:
+            out.append(f"\\u{code:04x}")
+    return '"' + "".join(out) + '"'
+
+
+def fresh_value(field: str, text: str) -> object:
+    """What validating `field: "<text>"` in a source or fact gives back for the field."""
+    record, key = (SOURCE_RECORD, field) if field in ("url", "notes", "outlet") else (FACT, field)
+    parsed = parse_yaml("x.yaml", f"{key}: {double_quoted(text)}\n".encode("utf-8", "surrogatepass"))
+    if parsed.root is None:
+        return None
+    checker = schema_module.Checker("x.yaml")
+    fields = checker.record(parsed.root, record)
+    return fields[key].data if fields and key in fields else None
+
+
+@settings(max_examples=400, deadline=None)
+@given(text=CANDIDATES, field=st.sampled_from(["text", "id", "date", "url", "notes", "outlet"]))
+def test_accepts_agrees_with_validation(text: str, field: str) -> None:
+    record = SOURCE_RECORD if field in ("url", "notes", "outlet") else FACT
+    spec = record.by_name[field]
+    assert isinstance(spec.kind, schema_module.Kind)
+    assert accepts(text, spec.kind, spec) == (fresh_value(field, text) == text)
+    assert accepts_all([text, text], spec.kind, spec) == accepts(text, spec.kind, spec)

@@ -63,8 +63,10 @@ def test_every_exported_quote_is_verbatim_in_its_snapshot(export: dict[str, list
         for citation in fact["citations"]:  # type: ignore[attr-defined]
             snapshot = snapshots[citation["source"]]
             assert snapshot is not None
-            for piece in normalize(citation["quote"]).split("..."):
-                assert piece.strip() in snapshot.normalized, (fact["id"], citation["quote"])
+            exact = [piece["selector"]["exact"] for piece in citation["pieces"]]
+            for piece in citation["pieces"]:  # each piece is the snapshot's own characters, at its place
+                assert snapshot.text[piece["position"]["start"]:piece["position"]["end"]] == piece["selector"]["exact"]
+            assert citation["quote"] == " … ".join(" ".join(e.split()) for e in exact), fact["id"]
             checked += 1
     assert checked >= len(export["facts"])
 

@@ -5,8 +5,9 @@ from __future__ import annotations
 import enum
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import partial
+from typing import Protocol
 
 from build_tools.memo import Memo
 from build_tools.model import Briefing, Citation, Fact, Project, Source
@@ -42,6 +43,24 @@ class Links(enum.Enum):
         return cls.DIRECTORY if use_directory_urls else cls.FILE
 
 
+class QuoteText(Protocol):
+    """What readers are shown of a quote (the snapshot's own characters), and a key that changes
+    whenever that may change (which snapshots are present)."""
+
+    key: str
+
+    def shown(self, citation: Citation) -> str: ...
+
+
+class AsWritten:
+    """Quotes shown as the editor wrote them: for pages rendered without a snapshot store."""
+
+    key = ""
+
+    def shown(self, citation: Citation) -> str:
+        return citation.quote
+
+
 @dataclass(frozen=True)
 class Site:
     """Facts about the whole project that several pages need, computed once."""
@@ -52,9 +71,10 @@ class Site:
     facts: dict[str, Fact]
     reverse: dict[str, dict[str, list[str]]]  # source id → sources derived from / republishing it
     links: Links = Links.DIRECTORY  # how raw-HTML links (in SVG charts) must be written
+    quotes: QuoteText = field(default_factory=AsWritten)
 
     @classmethod
-    def of(cls, project: Project, links: Links = Links.DIRECTORY) -> Site:
+    def of(cls, project: Project, links: Links = Links.DIRECTORY, quotes: QuoteText | None = None) -> Site:
         citing: dict[str, dict[str, list[Fact]]] = defaultdict(lambda: defaultdict(list))
         for fact in project.facts:
             for citation in fact.citations:
@@ -63,7 +83,7 @@ class Site:
                     citing_facts.append(fact)
         facts = {fact.id: fact for fact in project.facts}
         return cls(project, independence_groups(project.sources), citing, facts,
-                   reverse_relations(project.sources), links)
+                   reverse_relations(project.sources), links, quotes or AsWritten())
 
     def page_url(self, page: str, from_depth: int) -> str:
         """A raw-HTML link to a generated page (e.g. 'briefings/x') from a page `from_depth` folders down."""
@@ -83,17 +103,19 @@ class Site:
         return sorted(i for i in ids if i in self.project.sources)
 
 
-def render_pages(project: Project, links: Links = Links.DIRECTORY, memo: Memo | None = None) -> dict[str, str]:
-    """Every generated page, keyed by its path under the docs directory.
+def render_pages(project: Project, links: Links = Links.DIRECTORY, memo: Memo | None = None,
+                 quotes: QuoteText | None = None) -> dict[str, str]:
+    """Every generated page, keyed by its path under the docs directory. `quotes` gives what readers
+    see of each quote (the snapshot's characters); without it, quotes are shown as written.
 
     With a `memo` from the previous generation, a page whose inputs are the very same
     objects is taken from it: what each page reads is spelled out in its memo key.
     """
     memo = memo or Memo(keep=False)
-    site = Site.of(project, links)
+    site = Site.of(project, links, quotes)
     sources = memo.token("sources", project.sources.values())
     briefings = memo.token("briefings", project.briefings)
-    settings = (project.title, project.description, links)
+    settings = (project.title, project.description, links, site.quotes.key)
     pages = {
         "index.md": memo.get("home", (sources, briefings), lambda: render_home(site), settings),
         "rules.md": memo.get("rules", (), lambda: render_rules(ALL_CODES)),
@@ -223,7 +245,7 @@ def render_briefing(site: Site, briefing: Briefing) -> str:
         parts.append(f"## {text(section.title)}")
         parts.extend(_fact_block(site, fact, notes) for fact in section.facts)
     cited_as: dict[str, str] = {}  # source id → how its notes begin
-    parts.append("\n".join(_footnote(project, number, citation, cited_as)
+    parts.append("\n".join(_footnote(project, number, citation, site.quotes.shown(citation), cited_as)
                            for number, citation in enumerate(notes.citations, start=1)))
     parts.append(structured_data(site, briefing))
     return "\n\n".join(p for p in parts if p) + "\n"
@@ -280,13 +302,13 @@ def _fact_block(site: Site, fact: Fact, notes: _Footnotes) -> str:
             f"{marker}\n{{: .fact-status .fact-status-{status.value} }}")
 
 
-def _footnote(project: Project, number: int, citation: Citation, cited_as: dict[str, str]) -> str:
+def _footnote(project: Project, number: int, citation: Citation, shown: str, cited_as: dict[str, str]) -> str:
     source = project.sources[citation.source]
     if source.id not in cited_as:
         cited_as[source.id] = f"{text(source.outlet_label)}, {text(source.published_label)}"
     page = f"../sources/{source.id}.md#{quote_anchor(citation.quote)}"
-    parts = [f"{cited_as[source.id]}: “{text(citation.quote)}”", link("Source page", page)]
-    parts += [external_link(found.label, with_text_fragment(found.url, citation.quote), found.attributes)
+    parts = [f"{cited_as[source.id]}: “{text(shown)}”", link("Source page", page)]
+    parts += [external_link(found.label, with_text_fragment(found.url, shown), found.attributes)
               for found in source_links(source, project.sources)]
     note = status_note(source)
     if note:
@@ -307,7 +329,7 @@ def render_source(site: Site, source: Source) -> str:
         f"## Quotes cited from this source ({len(cited)})",
         f"{len(facts)} facts rely on this source." if facts else "No fact cites this source yet.",
     ]
-    parts.extend(_quote_block(source, anchor, facts_) for anchor, facts_ in cited.items())
+    parts.extend(_quote_block(site, source, anchor, facts_) for anchor, facts_ in cited.items())
     return "\n\n".join(p for p in parts if p) + "\n"
 
 
@@ -356,10 +378,9 @@ def _source_link(project: Project, source_id: str) -> str:
     return link(source.label, f"{source_id}.md") if source else text(source_id)
 
 
-def _quote_block(source: Source, anchor: str, facts: list[Fact]) -> str:
-    quote_text = next(c.quote for c in facts[0].citations if c.source == source.id
-                      and quote_anchor(c.quote) == anchor)
-    lines = [f"> {text(quote_text)}\n{{: #{anchor} }}", ""]
+def _quote_block(site: Site, source: Source, anchor: str, facts: list[Fact]) -> str:
+    citation = next(c for c in facts[0].citations if c.source == source.id and quote_anchor(c.quote) == anchor)
+    lines = [f"> {text(site.quotes.shown(citation))}\n{{: #{anchor} }}", ""]
     lines.append("Cited by: " + "; ".join(
         link(_clip(fact.text), f"../briefings/{fact.briefing}.md#{fact_anchor(fact.id)}") for fact in facts))
     return "\n".join(lines)

@@ -12,13 +12,16 @@ INTRO = (
     "Every problem `briefings lint` reports has a stable code and a name. Errors stop the build; "
     "warnings are shown and exit 0 unless `--strict`. `briefings explain CODE` prints the same "
     "documentation in the terminal. Codes starting `YML` and `SCH` are found while reading files; "
-    "the others by rules that look at the whole project."
+    "the others by rules that look at the whole project. A problem on a fact or a source can be accepted "
+    "with `lint: {ignore: [CODE], reason: …}`, except an *evidence* error, which means a quote is not "
+    "proven by its archived snapshot: those must be fixed. See the Method page for exactly what "
+    "\"verbatim\" means."
 )
 
 
 def render_rules(codes: Sequence[Code]) -> str:
     # The docstrings are our own trusted Markdown; only table pipes need escaping.
-    rows = [(f"[`{c.code}`](#{c.code.lower()})", f"`{c.name}`", c.severity.value, c.summary.replace("|", "\\|"))
+    rows = [(f"[`{c.code}`](#{c.code.lower()})", f"`{c.name}`", _severity(c), c.summary.replace("|", "\\|"))
             for c in codes]
     parts = [front_matter(title="Citation rules"), "# Citation rules", INTRO,
              table(("Code", "Name", "Severity", "What is wrong"), rows)]
@@ -26,8 +29,12 @@ def render_rules(codes: Sequence[Code]) -> str:
     return "\n\n".join(parts) + "\n"
 
 
+def _severity(code: Code) -> str:
+    return code.severity.value if code.waivable else f"{code.severity.value} (evidence)"
+
+
 def _rule_section(code: Code) -> str:
     summary, _, body = code.documentation().partition("\n")
     body = re.sub(r"^## ", "### ", body.strip(), flags=re.MULTILINE)
     return (f"## {code.code} {code.name} {{#{code.code.lower()}}}\n\n"
-            f"*{code.severity.value}*: {summary}\n\n{body}")
+            f"*{_severity(code)}*: {summary}\n\n{body}")

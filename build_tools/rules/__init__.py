@@ -14,6 +14,8 @@ from build_tools.rules import (
     cites_only_derived,
     duplicate_fact_id,
     duplicate_snapshot,
+    ellipsis_gap_too_long,
+    evidence_error_ignored,
     fact_after_sources,
     missing_url,
     mixed_script_hostname,
@@ -21,6 +23,8 @@ from build_tools.rules import (
     quote_not_in_snapshot,
     quote_not_unique,
     quote_too_long,
+    quote_too_short,
+    quote_without_words,
     snapshot_hash_mismatch,
     snapshot_missing,
     unarchived_dead_link,
@@ -44,10 +48,11 @@ def _rule(module: ModuleType) -> Rule:
 
 RULES: tuple[Rule, ...] = tuple(_rule(m) for m in (
     unknown_source, snapshot_missing, quote_not_in_snapshot, snapshot_hash_mismatch, quote_too_long,
-    quote_not_unique, duplicate_fact_id, fact_after_sources, cites_only_derived, bad_status, placeholder_text,
+    quote_not_unique, capture_mismatch, quote_without_words, quote_too_short, ellipsis_gap_too_long,
+    evidence_error_ignored, duplicate_fact_id, fact_after_sources, cites_only_derived, bad_status, placeholder_text,
     unused_source,
     missing_url, bad_relation, duplicate_snapshot, undeclared_near_duplicate, mixed_script_hostname,
-    unarchived_dead_link, capture_mismatch,
+    unarchived_dead_link,
 ))
 
 ALL_CODES: tuple[Code, ...] = SYNTAX_CODES + tuple(rule.code for rule in RULES)

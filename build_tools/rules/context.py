@@ -1,15 +1,65 @@
-"""What a rule sees: the project, the snapshot store and its own options."""
+"""What a rule sees: the project, the snapshot store, every quoted passage with its placement, and
+the rule's own options."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, TypeVar, cast
+from typing import Any, NamedTuple, TypeVar, cast
 
-from build_tools.model import Project
-from build_tools.problems import Option
-from build_tools.snapshots import SnapshotStore
+from build_tools.model import Fact, Project
+from build_tools.problems import Code, Location, Option
+from build_tools.snapshots import Placement, SnapshotStore, piece_words, quote_pieces
+
+
+class Passage(NamedTuple):
+    """One verbatim quote of a citation (its `quote`, or its `context`), placed in its snapshot."""
+
+    fact: Fact
+    source: str  # the cited source's id
+    sha256: str | None  # of the source's snapshot; None when the source is unknown
+    text: str  # as the editor wrote it
+    at: Location
+    is_context: bool  # a `context:` quote: read by the checks, never shown as evidence
+    placement: Placement | None  # None when the source or its snapshot is missing
+    words: tuple[int, ...]  # words in each piece (what "..." separates)
+
+    @property
+    def kind(self) -> str:
+        return "context quote" if self.is_context else "quote"
+
+    @property
+    def has_words(self) -> bool:
+        return bool(self.words) and all(self.words)
+
+
+def place_passages(project: Project, store: SnapshotStore, paths: frozenset[str] | None = None) -> tuple[Passage, ...]:
+    """Every non-empty quote (and context quote) of the facts in `paths` (all when None), placed.
+    Call after `store.prepare(project.quotes(paths))`, which places them one snapshot at a time."""
+    passages: list[Passage] = []
+    append, sources, placed = passages.append, project.sources, store.placements()
+    nowhere: dict[str, Placement] = {}
+    for fact in project.facts:
+        if paths is not None and fact.at.path not in paths:
+            continue
+        for citation in fact.citations:
+            source = sources.get(citation.source)
+            sha256 = source.snapshot.sha256 if source is not None else None
+            places = placed.get(sha256, nowhere) if sha256 is not None else nowhere
+            quote, context = citation.quote, citation.context
+            if quote:  # an empty or rejected quote was reported while loading
+                append(Passage(fact, citation.source, sha256, quote, citation.quote_at, False, places.get(quote),
+                               _words(quote)))
+            if context:
+                append(Passage(fact, citation.source, sha256, context, citation.context_at or citation.quote_at,
+                               True, places.get(context), _words(context)))
+    return tuple(passages)
+
+
+def _words(quote: str) -> tuple[int, ...]:
+    return tuple(map(piece_words, quote_pieces(quote)))
+
 
 T = TypeVar("T")
 
@@ -22,6 +72,8 @@ class Context:
     options: Mapping[str, Any] = field(default_factory=dict)  # this rule's options, validated with the config
     cache_dir: Path | None = None  # where derived data about immutable snapshots may be kept
     focus: frozenset[str] | None = None  # when linting named files: only their problems are reported
+    passages: tuple[Passage, ...] = ()  # the quotes of the facts in focus, placed (`place_passages`)
+    codes: Mapping[str, Code] = field(default_factory=dict)  # every known code, by code
 
     def in_focus(self, path: str) -> bool:
         """Whether problems in `path` will be reported; rules may skip work on other files."""
@@ -30,3 +82,8 @@ class Context:
     def option(self, option: Option[T]) -> T:
         """The value of one of the rule's declared options: as set in `briefings.toml`, or its default."""
         return cast(T, self.options.get(option.name, option.default))
+
+
+def quoted_passages(ctx: Context, context_quotes: bool = True) -> Iterable[Passage]:
+    """The passages a quote rule checks: every quote, and the context quotes unless told otherwise."""
+    return ctx.passages if context_quotes else (p for p in ctx.passages if not p.is_context)

@@ -1,24 +1,37 @@
 """Quote is not verbatim in the snapshot of its source.
 
 ## What it checks
-Each quote appears in the archived snapshot of the cited source, after
-Unicode NFKC normalisation, folding typographic quotes, apostrophes and dashes
-to ASCII, and collapsing runs of whitespace. Case matters. `...` or `…` marks
-omitted words; the pieces must then appear in that order.
+Each piece of each quote (and of each `context:` quote) stands in the archived
+snapshot of the cited source, in order, character for character (case
+included) after folding only typographic quotes and apostrophes, dashes,
+whitespace runs and canonically equivalent forms. Compatibility forms are not
+folded: `10⁶` is not `106`. Each piece starts and ends on a token boundary: a
+piece that begins or ends inside a word or a figure (`legal` in `illegal`,
+`56` in `$956`, `204` in `1,204`) is not found. `...` or `…` marks omitted
+words.
+
+This is an evidence error: `lint: ignore` cannot accept it.
 
 ## Why it matters
-The quote is the reader's proof. A paraphrase, a fixed typo or a word from
-memory makes the citation claim something the article does not say.
+The quote is the reader's proof. A paraphrase, a fixed typo, a word from
+memory or a fragment of a longer word makes the citation claim something the
+article does not say.
 
 ## Example
 ```yaml
-- source: fox-2021-12-08
-  quote: "there is much to be done"
+- source: nypost-2021-04-26
+  quote: "legal crossings along the border"
 ```
 
 ## Fix
-Copy the words from the snapshot, warts included. The message shows the
-closest passage and each difference; use `...` for words you leave out.
+Copy the words from the snapshot, warts included, starting and ending on whole
+words and figures. The message shows the closest passage and each difference,
+or the word or figure a piece cuts. Use instead:
+
+```yaml
+- source: nypost-2021-04-26
+  quote: "illegal crossings along the border"
+```
 """
 
 from __future__ import annotations
@@ -26,28 +39,18 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from build_tools.problems import Code, Problem, Severity
-from build_tools.rules.context import Context
-from build_tools.snapshots import closest_passage
+from build_tools.rules.context import Context, quoted_passages
+from build_tools.snapshots import explain_missing
 
-CODE = Code("CIT003", "quote-not-in-snapshot", Severity.ERROR, __doc__ or "")
+CODE = Code("CIT003", "quote-not-in-snapshot", Severity.ERROR, __doc__ or "", waivable=False)
 
 
 def check(ctx: Context) -> Iterator[Problem]:
-    sources = ctx.project.sources
-    for fact in ctx.project.facts:
-        if not ctx.in_focus(fact.at.path):
-            continue
-        for citation in fact.citations:
-            source = sources.get(citation.source)
-            placement = ctx.snapshots.place(source.snapshot.sha256, citation.quote) if source else None
-            if placement is None or placement.found:
-                continue
-            snapshot = ctx.snapshots.get(source.snapshot.sha256) if source else None
-            assert snapshot is not None
-            closest = closest_passage(snapshot, citation.quote)
-            if closest is None:
-                detail = "; no passage of it comes close"
-            else:
-                detail = f'; closest passage: "{closest.passage}" ({"; ".join(closest.differences)})'
-            yield Problem.of(CODE, citation.quote_at,
-                             f"quote not found in snapshot of '{citation.source}'{detail}", f"fact:{fact.id}")
+    for passage in quoted_passages(ctx):
+        placement = passage.placement
+        if placement is None or placement.found or not passage.has_words or passage.sha256 is None:
+            continue  # no snapshot (CIT002 says so), placed, or without words (CIT008 says so)
+        snapshot = ctx.snapshots.get(passage.sha256)
+        assert snapshot is not None
+        yield Problem.of(CODE, passage.at, f"{passage.kind} not found in snapshot of '{passage.source}'"
+                         f"{explain_missing(snapshot, passage.text)}", f"fact:{passage.fact.id}")

@@ -1,8 +1,9 @@
 """Quote stands in more than one place in its snapshot.
 
 ## What it checks
-Each quote (its first piece, when it has omissions) occurs once in the
-snapshot of its source.
+Each quote (its first piece, when it has omissions) stands once in the
+snapshot of its source, counting only places on whole words. A `context:`
+quote is not checked: it only has to stand in the quote's paragraph.
 
 ## Why it matters
 A citation points at one passage. A phrase that occurs twice cannot be
@@ -14,7 +15,11 @@ quote: "root causes"
 ```
 
 ## Fix
-Add words before or after the quote until it is unique.
+Add words before or after the quote until it is unique. Use instead:
+
+```yaml
+quote: "she would address only the “root causes” of migration"
+```
 """
 
 from __future__ import annotations
@@ -22,21 +27,14 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from build_tools.problems import Code, Problem, Severity
-from build_tools.rules.context import Context
+from build_tools.rules.context import Context, quoted_passages
 
 CODE = Code("CIT006", "quote-not-unique", Severity.WARNING, __doc__ or "")
 
 
 def check(ctx: Context) -> Iterator[Problem]:
-    sources = ctx.project.sources
-    for fact in ctx.project.facts:
-        if not ctx.in_focus(fact.at.path):
-            continue
-        for citation in fact.citations:
-            source = sources.get(citation.source)
-            placement = ctx.snapshots.place(source.snapshot.sha256, citation.quote) if source else None
-            times = placement.occurrences if placement else 0
-            if times > 1:
-                yield Problem.of(CODE, citation.quote_at, f"quote occurs {times} times in snapshot of "
-                                 f"'{citation.source}'; add words around it so it points at one place",
-                                 f"fact:{fact.id}")
+    for passage in quoted_passages(ctx, context_quotes=False):
+        times = passage.placement.occurrences if passage.placement else 0
+        if times > 1:
+            yield Problem.of(CODE, passage.at, f"quote occurs {times} times in snapshot of '{passage.source}'; "
+                             "add words around it so it points at one place", f"fact:{passage.fact.id}")

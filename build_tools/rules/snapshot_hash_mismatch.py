@@ -5,6 +5,8 @@ When a source names its snapshot file (`snapshot.file`) and no file in the
 store has the recorded SHA-256, whether the named file's bytes hash to
 something else.
 
+This is an evidence error: `lint: ignore` cannot accept it.
+
 ## Why it matters
 An archived copy must not change: quotes were verified against the bytes the
 hash records. An edited snapshot could make a false quote pass.
@@ -28,7 +30,7 @@ from collections.abc import Iterator
 from build_tools.problems import Code, Problem, Severity
 from build_tools.rules.context import Context
 
-CODE = Code("CIT004", "snapshot-hash-mismatch", Severity.ERROR, __doc__ or "")
+CODE = Code("CIT004", "snapshot-hash-mismatch", Severity.ERROR, __doc__ or "", waivable=False)
 
 
 def check(ctx: Context) -> Iterator[Problem]:

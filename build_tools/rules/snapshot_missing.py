@@ -5,6 +5,8 @@ For every source, a file whose SHA-256 equals `snapshot.sha256` exists in the
 snapshot directory (`--snapshots DIR`, else `$BRIEFINGS_SNAPSHOTS`, else the
 `snapshots` setting in `briefings.toml`).
 
+This is an evidence error: `lint: ignore` cannot accept it.
+
 ## Why it matters
 Without the archived copy no quote from the source can be verified.
 
@@ -26,7 +28,7 @@ from collections.abc import Iterator
 from build_tools.problems import Code, Problem, Severity
 from build_tools.rules.context import Context
 
-CODE = Code("CIT002", "snapshot-missing", Severity.ERROR, __doc__ or "")
+CODE = Code("CIT002", "snapshot-missing", Severity.ERROR, __doc__ or "", waivable=False)
 
 
 def check(ctx: Context) -> Iterator[Problem]:

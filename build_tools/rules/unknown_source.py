@@ -3,6 +3,8 @@
 ## What it checks
 Every citation's `source` is the id of a file in `sources/`.
 
+This is an evidence error: `lint: ignore` cannot accept it.
+
 ## Why it matters
 A reader following the footnote would find nothing: the fact is unsupported.
 
@@ -26,7 +28,7 @@ from collections.abc import Iterator
 from build_tools.problems import Code, Problem, Severity
 from build_tools.rules.context import Context
 
-CODE = Code("CIT001", "unknown-source", Severity.ERROR, __doc__ or "")
+CODE = Code("CIT001", "unknown-source", Severity.ERROR, __doc__ or "", waivable=False)
 
 
 def check(ctx: Context) -> Iterator[Problem]:

@@ -333,9 +333,11 @@ def cmd_build(args: argparse.Namespace) -> int:
         _out(format_problems(result, "text"))
         _err("briefings build: not written; the previous output is unchanged")
         return EXIT_PROBLEMS
-    report = write_files(generate(result.project, result.store), out)
+    report = write_files(generate(result.project, result.store, history=result.history), out)
     _out(f"{summary(result)}\nwrote {len(report.written)} files, {report.unchanged} unchanged, "
           f"{len(report.removed)} removed, in {out}")
+    if result.history.note:
+        _out(f"note: {result.history.note}")
     return EXIT_OK
 
 

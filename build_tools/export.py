@@ -82,6 +82,9 @@ def _fact(fact: Fact, groups: dict[str, str], anchors: Anchors) -> dict[str, Any
                    if fact.status else {"value": "current", "by": [], "reason": None}),
         "citations": [_citation(c, anchors) for c in fact.citations],
         "independent_sources": independent_count({c.source for c in fact.citations}, groups),
+        "corrections": [{"date": c.date.iso(), "kind": c.kind, "wrong": c.wrong, "changed": c.changed}
+                        for c in fact.corrections],
+        "replaces": fact.replaces,
     }
 
 

@@ -7,6 +7,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from build_tools.config import Config
+from build_tools.ledger import History, read_history
 from build_tools.load import load_project
 from build_tools.model import Project, Suppression
 from build_tools.problems import Problem, Severity
@@ -21,6 +22,7 @@ class LintResult:
     problems: tuple[Problem, ...]
     suppressed: tuple[Problem, ...]
     store: SnapshotStore
+    history: History
 
     @property
     def errors(self) -> int:
@@ -31,8 +33,9 @@ class LintResult:
         return sum(p.severity is Severity.WARNING for p in self.problems)
 
 
-def lint_project(config: Config, only: Iterable[str] = ()) -> LintResult:
+def lint_project(config: Config, only: Iterable[str] = (), previous: History | None = None) -> LintResult:
     """Load and check the whole project; report only problems in `only` (paths) when given.
+    `previous`: the history of the last lint in this process, reused when nothing it read changed.
 
     The garbage collector is paused meanwhile: loading allocates hundreds of thousands of
     small objects that all stay alive, so collections find nothing and only cost time.
@@ -40,14 +43,15 @@ def lint_project(config: Config, only: Iterable[str] = ()) -> LintResult:
     enabled = gc.isenabled()
     gc.disable()
     try:
-        return _lint(config, only)
+        return _lint(config, only, previous)
     finally:
         if enabled:
             gc.enable()
 
 
-def _lint(config: Config, only: Iterable[str]) -> LintResult:
+def _lint(config: Config, only: Iterable[str], previous: History | None) -> LintResult:
     project, problems = load_project(config)
+    history = read_history(config.root, config.cache_dir, project, previous)
     store = SnapshotStore(config.snapshots, config.cache_dir)
     wanted = set(only)
     focus = frozenset(wanted) if wanted else None
@@ -56,13 +60,13 @@ def _lint(config: Config, only: Iterable[str]) -> LintResult:
     for rule in _enabled_rules(config):
         options = config.rule_options.get(rule.code.name, {})
         problems.extend(rule.check(Context(project, store, config.snapshots_origin, options, config.cache_dir,
-                                           focus, passages, _CODES)))
+                                           focus, passages, _CODES, history)))
     store.save(prune=focus is None and project.briefings_complete)
     if wanted:
         problems = [p for p in problems if p.where.path in wanted]
     kept, suppressed = _apply_suppressions(project, problems)
     return LintResult(project, tuple(sorted(kept, key=Problem.sort_key)),
-                      tuple(sorted(suppressed, key=Problem.sort_key)), store)
+                      tuple(sorted(suppressed, key=Problem.sort_key)), store, history)
 
 
 _CODES = {code.code: code for code in ALL_CODES}

@@ -17,6 +17,7 @@ from build_tools.model import (
     Briefing,
     CaptureRef,
     Citation,
+    Correction,
     Fact,
     LinkState,
     Project,
@@ -143,6 +144,17 @@ def _read_fields(rel: str, data: bytes, record: schema.Record, problems: list[Pr
         problems.append(Problem.of(id_problem[0], Location(rel), f"file name: {id_problem[1]}"))
         return None
     return fields
+
+
+def read_version(rel: str, data: bytes, record: schema.Record, cache_dir: Path | None,
+                 checked: file_cache.Checked) -> Source | Briefing | None:
+    """One version of a project file (an old one from git, say) → its Source or Briefing, or None
+    when it cannot be read. Its problems are not reported: they belong to that version."""
+    build: Callable[[str, Fields, list[Problem]], Source | Briefing | None] = (
+        _briefing if record is schema.BRIEFING else _source)
+    problems: list[Problem] = []
+    fields = _read_fields(rel, data, record, problems, cache_dir, checked)
+    return None if fields is None else build(rel, fields, problems)
 
 
 def _validate(rel: str, data: bytes, record: schema.Record) -> tuple[Fields | None, list[Problem]]:
@@ -341,7 +353,17 @@ def _fact(briefing_id: str, section: str, value: Value) -> Fact | None:
         field_at=_locations(fields),
         suppression=_suppression(fields),
         status=_status(fields),
+        corrections=tuple(_corrections(_items(fields.get("corrections")))),
+        replaces=_text(fields, "replaces"),
     )
+
+
+def _corrections(values: Iterable[Value]) -> Iterable[Correction]:
+    for value in values:
+        fields: Fields = value.data
+        if _valid(fields, "date", "wrong", "changed"):
+            yield Correction(PartialDate.parse(fields["date"].data), _text(fields, "kind") or "correction",
+                             fields["wrong"].data, fields["changed"].data, value.at)
 
 
 def _status(fields: Fields) -> Status | None:

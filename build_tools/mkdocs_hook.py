@@ -30,10 +30,12 @@ def on_files(files: Files, config: MkDocsConfig, **_: Any) -> Files:
     root = Path(config.config_file_path).parent
     try:
         settings = load_config(root)
-        build = SERVE.rebuild(settings, Links.for_mkdocs(config.use_directory_urls))
+        build = SERVE.rebuild(settings, Links.for_mkdocs(config.use_directory_urls), config.site_url or None)
     except (ConfigError, UnsafePath) as error:
         raise PluginError(f"briefings: {error}") from None
     result = build.lint
+    if result.history.note:
+        log.info("briefings: %s", result.history.note)
     for problem in result.problems:
         (log.error if problem.severity.value == "error" else log.info)(problem.line())
     if build.report is None:

@@ -39,6 +39,22 @@ class Citation:
 
 
 @dataclass(frozen=True, slots=True)
+class Correction:
+    """`corrections:` on a fact: a change made after publication, told to readers."""
+
+    date: PartialDate
+    kind: str  # correction, major or update
+    wrong: str
+    changed: str
+    at: Location
+
+    @property
+    def label(self) -> str:
+        """How the marker reads: 'Corrected' or 'Updated'."""
+        return "Updated" if self.kind == "update" else "Corrected"
+
+
+@dataclass(frozen=True, slots=True)
 class Fact:
     id: str
     text: str
@@ -52,6 +68,8 @@ class Fact:
     field_at: Mapping[str, Location] = field(default_factory=dict)
     suppression: Suppression | None = None
     status: Status | None = None
+    corrections: tuple[Correction, ...] = ()
+    replaces: str | None = None  # the fact's former id
 
     def where(self, name: str) -> Location:
         return self.field_at.get(name, self.at)

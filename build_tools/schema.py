@@ -169,6 +169,17 @@ STATUS = Record("status", "Whether the fact is still current, superseded by a la
     Field("reason", Kind.LINE, "Why, in a short neutral sentence.", required=True),
 ))
 
+CORRECTION_KINDS = ("correction", "major", "update")
+
+CORRECTION = Record("correction", "A change to the fact after it was published, shown to readers.", (
+    Field("date", Kind.DATE, "When the correction was made.", required=True),
+    Field("kind", Kind.CHOICE, "`correction` (the default): something in the fact was wrong; `major`: a "
+          "correction that changes what the fact says, listed first; `update`: nothing was wrong, but later "
+          "information changed the fact (a status, say).", choices=CORRECTION_KINDS),
+    Field("wrong", Kind.LINE, "What the fact said that was wrong or out of date.", required=True),
+    Field("changed", Kind.LINE, "What was changed, and on what evidence.", required=True),
+))
+
 FACT = Record("fact", "One neutral, attributed sentence with its date and citations.", (
     Field("id", Kind.ID, "Unique across the project; the page anchor is `#fact-<id>`.", required=True),
     Field("text", Kind.LINE, "One or two neutral, attributed sentences.", required=True),
@@ -182,6 +193,9 @@ FACT = Record("fact", "One neutral, attributed sentence with its date and citati
           choices=FACT_KINDS),
     Field("citations", ListOf(CITATION, 1, 20), "Where the fact comes from (at most 20).", required=True),
     Field("status", STATUS, "Mark a fact superseded by a later fact, or disputed by another."),
+    Field("corrections", ListOf(CORRECTION), "Every change to the fact's substance after it was published "
+          "(figures, names or dates in its text, its date, its quotes, its status), oldest first."),
+    Field("replaces", Kind.ID, "The fact's former id, when it was renamed: its history and links carry over."),
     Field("notes", Kind.TEXT, "Editorial notes (not shown to readers)."),
     Field("lint", SUPPRESSION, "Accept known problems on this fact."),
 ))

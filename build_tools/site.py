@@ -19,6 +19,8 @@ from build_tools.export import (
     csl_json,
     export_files,
 )
+from build_tools.feeds import feed_files
+from build_tools.ledger import History, no_history
 from build_tools.lint import LintResult, lint_project
 from build_tools.memo import Memo
 from build_tools.model import Project
@@ -36,19 +38,23 @@ class WriteReport:
 
 
 def generate(project: Project, store: SnapshotStore | None = None, links: Links = Links.DIRECTORY,
-             memo: Memo | None = None, timings: dict[str, float] | None = None) -> dict[str, str]:
-    """Every generated file (Markdown pages, JSON export, annotations, schemas), by docs-relative path.
+             memo: Memo | None = None, timings: dict[str, float] | None = None,
+             history: History | None = None, site_url: str | None = None) -> dict[str, str]:
+    """Every generated file (Markdown pages, JSON export, annotations, schemas, feeds), by docs-relative path.
 
     Pass the same `memo` to successive calls (as `mkdocs serve` does) to render only what changed.
-    `timings`, when given, receives the seconds spent on the pages and on the data exports.
+    `timings`, when given, receives the seconds spent on the pages and on the data exports. `history`
+    (from the lint) gives the lists of changes and the feeds; without it they are empty.
     """
+    history = history or no_history("none was read")
     memo = memo or Memo(keep=False)
     enabled = gc.isenabled()
     gc.disable()  # as in lint: many small objects, all alive until the end; collections find nothing
     try:
         started = time.perf_counter()
         anchors = Anchors(project, store)
-        files = render_pages(project, links, memo, anchors)
+        files = render_pages(project, links, memo, anchors, history)
+        files.update(feed_files(project, history, links is not Links.FILE, site_url, memo))
         pages_done = time.perf_counter()
         files.update(export_files(project, anchors, memo))
         files[ANNOTATIONS_PATH] = annotations_json(project, anchors, memo)
@@ -136,14 +142,16 @@ class Session:
         self.memo = Memo()
         self.written: Written = {}
         self.staging = staging
+        self.history: History | None = None  # the last lint's, reused while HEAD and the edits are the same
 
-    def rebuild(self, config: Config, links: Links = Links.DIRECTORY) -> Rebuild:
+    def rebuild(self, config: Config, links: Links = Links.DIRECTORY, site_url: str | None = None) -> Rebuild:
         """Lint, and unless there are errors, generate what changed and write it to `config.output`."""
         check_place(config.output, config.root, config.snapshots, "[project] output")
-        result = lint_project(config)
+        result = lint_project(config, previous=self.history)
+        self.history = result.history
         if result.errors:
             return Rebuild(result, {}, None)
-        files = generate(result.project, result.store, links, self.memo)
+        files = generate(result.project, result.store, links, self.memo, history=result.history, site_url=site_url)
         return Rebuild(result, files, write_files(files, config.output, self.written, self.staging))
 
 

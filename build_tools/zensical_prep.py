@@ -27,6 +27,7 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
+from build_tools import gitlog
 from build_tools.characters import escape_controls
 from build_tools.config import Config, ConfigError, load_config
 from build_tools.lint import LintResult
@@ -140,6 +141,7 @@ def input_stamp(sources: Sources) -> str:
     """A digest of every input file's path, size and modification time; files changed in the last two
     seconds are read, so two saves within one clock tick are still told apart."""
     digest = hashlib.sha256()
+    digest.update(f"HEAD {_head(sources.root)}\n".encode())  # a commit changes the history the pages show
     recent = time.time() - 2
     for path in _input_files(sources):
         try:
@@ -150,6 +152,13 @@ def input_stamp(sources: Sources) -> str:
         if stat.st_mtime > recent:
             digest.update(hashlib.sha256(path.read_bytes()).digest())
     return digest.hexdigest()
+
+
+def _head(root: Path) -> str:
+    try:
+        return gitlog.find_repository(root).head or ""
+    except gitlog.GitUnavailable:
+        return ""
 
 
 def _input_files(sources: Sources) -> Iterator[Path]:

@@ -12,6 +12,7 @@ import http.server
 import itertools
 import json
 import os
+import re
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -30,7 +31,7 @@ CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-backg
 AXE = Path(os.environ.get("AXE_CORE_JS", ROOT / "build/node/node_modules/axe-core/axe.min.js"))
 ARTIFACTS = ROOT / "tests/artifacts"
 PAGES = {"home": "", "briefing": "briefings/contacts/", "source": "sources/fox-2021-12-08/",
-         "timeline": "timeline/"}
+         "timeline": "timeline/", "corrections": "corrections/"}
 
 
 @pytest.fixture(scope="module")
@@ -179,6 +180,23 @@ def test_each_briefing_page_has_its_own_timeline_and_outlet_mix(visit: Visit, ba
         assert page.get_by_text("Outlet mix:").is_visible()
         for href in page.locator("svg a.tl-row").evaluate_all("ms => ms.map(m => m.getAttribute('href'))"):
             assert page.locator(f"[id='{href.lstrip('#')}']").count() == 1
+
+
+def test_a_correction_marker_opens_its_note_from_the_keyboard(visit: Visit, base_url: str,
+                                                              export: dict[str, Any]) -> None:
+    page = visit.page
+    page.goto(base_url + PAGES["briefing"])
+    marker = page.locator("details.fact-correction").first
+    summary = marker.locator("summary")
+    assert re.fullmatch(r"(Corrected|Updated) \d{1,2} [A-Z][a-z]+ \d{4}", summary.inner_text())
+    note = marker.locator("p").first
+    assert not note.is_visible()
+    summary.focus()
+    page.keyboard.press("Enter")
+    note.wait_for(state="visible")
+    assert "What was wrong:" in note.inner_text() and "What changed:" in note.inner_text()
+    fact = page.locator(f"#{marker.get_attribute('id').replace('corrections-', 'fact-', 1)}")
+    assert fact.is_visible()
 
 
 @pytest.mark.parametrize("visit", ["light", "dark"], indirect=True)

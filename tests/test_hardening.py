@@ -67,7 +67,8 @@ def test_accepted_text_renders_the_whole_page_exactly_with_no_new_markup(project
     page = render_pages(result.project)["briefings/bridge.md"]
     body, meta = get_data(page)
     assert meta == {"title": html.escape(" ".join(title.split())),
-                    "description": html.escape(" ".join(summary.split()))}
+                    "description": html.escape(" ".join(summary.split())), "feed": "feed-bridge.xml",
+                    "feed_title": html.escape(" ".join(title.split()) + ": new facts and corrections")}
     rendered = BeautifulSoup(markdown.markdown(body, extensions=EXTENSIONS), "html.parser")
     assert rendered.find("h1").get_text() == " ".join(title.split())
     fact = rendered.find(id="fact-bridge-reopens")

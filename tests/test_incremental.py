@@ -127,3 +127,38 @@ def test_a_page_is_rendered_again_when_a_fact_it_links_to_changes(project: MiniP
     files, _ = rebuild(project, session, out, counted)
     assert sorted(counted) == ["bridge", "tolls"]  # bridge links to the edited fact, with its text
     assert "The mayor said" in files["briefings/bridge.md"]
+
+
+def test_serve_with_a_git_history_matches_a_build_from_scratch(project: MiniProject, counted: list[str],
+                                                              tmp_path: Path) -> None:
+    """The lists of changes, markers and feeds follow edits and commits; only what they feed is rendered."""
+    from build_tools.config import load_config
+    from tests.scenario import CORRECTION, FINAL, Fact, briefing, commit, make_history
+
+    make_history(project)
+    project.write("briefings/tolls.yaml", OTHER)
+    commit(project, "Add a briefing", "2024-03-14T09:00:00Z", FINAL)
+    config = load_config(project.root, str(project.snapshots), environ={})
+    session = Session()
+
+    def serve_and_compare() -> dict[str, str]:
+        fresh = project.lint()
+        scratch = generate(fresh.project, fresh.store, history=fresh.history)
+        counted.clear()
+        built = session.rebuild(config)
+        assert built.lint.errors == 0
+        assert built.files == scratch
+        return built.files
+
+    serve_and_compare()
+    corrected = [Fact(f.id, f.text, f.quote, f.date, CORRECTION) if f.id == "first-day-traffic" else f
+                 for f in FINAL]
+    project.write("briefings/bridge.yaml", briefing(corrected))
+    files = serve_and_compare()
+    assert counted == ["bridge"]
+    assert "Not yet committed" in files["briefings/bridge.md"]
+    commit(project, "Note the correction", "2024-03-20T09:00:00Z", corrected)
+    files = serve_and_compare()
+    assert "Not yet committed" not in files["briefings/bridge.md"]
+    assert counted == ["bridge"]
+    assert "<updated>2024-03-20T09:00:00Z</updated>" in files["feed.xml"]

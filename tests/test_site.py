@@ -174,6 +174,7 @@ def test_titles_and_descriptions_are_escaped_in_the_page_head(project: MiniProje
 def write_mkdocs_config(project: MiniProject) -> None:
     config = (ROOT / "mkdocs.yml").read_text(encoding="utf-8").split("\nwatch:")[0]
     config = config.replace("  - build_tools/mkdocs_hook.py", f"  - {ROOT / 'build_tools/mkdocs_hook.py'}")
+    config = config.replace("custom_dir: overrides", f"custom_dir: {ROOT / 'overrides'}")
     (project.root / "mkdocs.yml").write_text(config + MARKDOWN_EXTENSIONS, encoding="utf-8")
     (project.root / "docs").mkdir(exist_ok=True)
     (project.root / "docs/method.md").write_text("# Method\n", encoding="utf-8")

@@ -44,7 +44,7 @@ def copy_project(target: Path) -> Path:
     """The real project's configuration, pages and content, in a folder the test may change."""
     for name in ("mkdocs.yml", "briefings.toml"):
         shutil.copy(ROOT / name, target / name)
-    for name in ("docs", "briefings", "sources"):
+    for name in ("docs", "briefings", "sources", "overrides"):
         shutil.copytree(ROOT / name, target / name)
     return target
 
@@ -212,6 +212,7 @@ def zensical_project(project: MiniProject) -> MiniProject:
     require_zensical()
     shutil.copy(ROOT / "mkdocs.yml", project.root / "mkdocs.yml")
     shutil.copytree(ROOT / "docs", project.root / "docs")
+    shutil.copytree(ROOT / "overrides", project.root / "overrides")
     return project
 
 

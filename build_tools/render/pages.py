@@ -9,9 +9,12 @@ from dataclasses import dataclass, field
 from functools import partial
 from typing import Protocol
 
+from build_tools.feeds import SITE_FEED, briefing_feed
+from build_tools.ledger import History, no_history
 from build_tools.memo import Memo
 from build_tools.model import Briefing, Citation, Fact, Project, Source
 from build_tools.provenance import independence_groups, independent_count, reverse_relations
+from build_tools.render import corrections
 from build_tools.render.charts import Bar, Scale, bar_chart, strip_svg, timeline_order, timeline_row, timeline_svg
 from build_tools.render.fragments import with_text_fragment
 from build_tools.render.links import source_links, status_note, version_date
@@ -72,9 +75,11 @@ class Site:
     reverse: dict[str, dict[str, list[str]]]  # source id → sources derived from / republishing it
     links: Links = Links.DIRECTORY  # how raw-HTML links (in SVG charts) must be written
     quotes: QuoteText = field(default_factory=AsWritten)
+    history: History = field(default_factory=lambda: no_history("none was read"))
 
     @classmethod
-    def of(cls, project: Project, links: Links = Links.DIRECTORY, quotes: QuoteText | None = None) -> Site:
+    def of(cls, project: Project, links: Links = Links.DIRECTORY, quotes: QuoteText | None = None,
+           history: History | None = None) -> Site:
         citing: dict[str, dict[str, list[Fact]]] = defaultdict(lambda: defaultdict(list))
         for fact in project.facts:
             for citation in fact.citations:
@@ -83,7 +88,8 @@ class Site:
                     citing_facts.append(fact)
         facts = {fact.id: fact for fact in project.facts}
         return cls(project, independence_groups(project.sources), citing, facts,
-                   reverse_relations(project.sources), links, quotes or AsWritten())
+                   reverse_relations(project.sources), links, quotes or AsWritten(),
+                   history or no_history("none was read"))
 
     def page_url(self, page: str, from_depth: int) -> str:
         """A raw-HTML link to a generated page (e.g. 'briefings/x') from a page `from_depth` folders down."""
@@ -98,21 +104,27 @@ class Site:
         shown = fact.date.display() if fact.date else fact.id
         return link(f"{shown}: {_clip(fact.text, 70)}", f"{page}#{fact_anchor(fact.id)}")
 
+    def former_anchors(self, briefing: Briefing) -> tuple[tuple[str, str], ...]:
+        """For each renamed fact of the briefing: the anchors of its former ids."""
+        found = ((fact.id, corrections.former_anchors(fact, self.history, self.facts)) for fact in briefing.facts)
+        return tuple((fact_id, anchors) for fact_id, anchors in found if anchors)
+
     def briefing_sources(self, briefing: Briefing) -> list[str]:
         ids = {c.source for fact in briefing.facts for c in fact.citations}
         return sorted(i for i in ids if i in self.project.sources)
 
 
 def render_pages(project: Project, links: Links = Links.DIRECTORY, memo: Memo | None = None,
-                 quotes: QuoteText | None = None) -> dict[str, str]:
+                 quotes: QuoteText | None = None, history: History | None = None) -> dict[str, str]:
     """Every generated page, keyed by its path under the docs directory. `quotes` gives what readers
-    see of each quote (the snapshot's characters); without it, quotes are shown as written.
+    see of each quote (the snapshot's characters); without it, quotes are shown as written. `history`
+    gives the lists of changes (see ledger.py); without it, there are none.
 
     With a `memo` from the previous generation, a page whose inputs are the very same
     objects is taken from it: what each page reads is spelled out in its memo key.
     """
     memo = memo or Memo(keep=False)
-    site = Site.of(project, links, quotes)
+    site = Site.of(project, links, quotes, history)
     sources = memo.token("sources", project.sources.values())
     briefings = memo.token("briefings", project.briefings)
     settings = (project.title, project.description, links, site.quotes.key)
@@ -120,11 +132,14 @@ def render_pages(project: Project, links: Links = Links.DIRECTORY, memo: Memo | 
         "index.md": memo.get("home", (sources, briefings), lambda: render_home(site), settings),
         "rules.md": memo.get("rules", (), lambda: render_rules(ALL_CODES)),
         "timeline.md": memo.get("timeline", (briefings,), lambda: render_timeline(site, memo), settings),
+        "corrections.md": corrections.render_corrections(project, site.history),
     }
     for briefing in project.briefings:
         targets = tuple(site.facts.get(other) for fact in briefing.facts if fact.status for other in fact.status.by)
+        changes = corrections.history_inputs(briefing, site.history)
+        values = (settings, corrections.history_values(briefing, site.history), site.former_anchors(briefing))
         pages[f"briefings/{briefing.id}.md"] = memo.get(
-            "briefing", (briefing, sources, *targets), partial(render_briefing, site, briefing), settings)
+            "briefing", (briefing, sources, *targets, *changes), partial(render_briefing, site, briefing), values)
     for source in project.sources.values():
         citing = tuple(fact for facts in site.citing.get(source.id, {}).values() for fact in facts)
         pages[f"sources/{source.id}.md"] = memo.get(
@@ -151,8 +166,10 @@ def render_home(site: Site) -> str:
         paragraphs(project.description) if project.description else "",
         "## Briefings",
         table(("Briefing", "Facts", "Sources", "Updated"), rows),
-        f"See also the {link('timeline', 'timeline.md')} of every dated fact and the "
-        f"{link('citation rules', 'rules.md')} the linter applies.",
+        f"See also the {link('timeline', 'timeline.md')} of every dated fact, the "
+        f"{link('citation rules', 'rules.md')} the linter applies, and every "
+        f"{link('correction', 'corrections.md')} made since publication "
+        f"({link('Atom feed', SITE_FEED)}).",
         "## How to read a citation",
         "Every sentence is a fact with one or more numbered footnotes. Hover over or focus a "
         "footnote number to see the quoted words and the outlet; follow it to the source page, "
@@ -231,19 +248,25 @@ def render_briefing(site: Site, briefing: Briefing) -> str:
     notes = _Footnotes()
     sources = site.briefing_sources(briefing)
     facts = list(briefing.facts)
+    former = dict(site.former_anchors(briefing))
     parts = [
-        front_matter(title=briefing.title, description=" ".join(briefing.summary.split())),
+        front_matter(title=briefing.title, description=" ".join(briefing.summary.split()),
+                     feed=briefing_feed(briefing.id), feed_title=f"{briefing.title}: new facts and corrections"),
         f"# {text(briefing.title)}",
         paragraphs(briefing.summary),
         f"*Updated {text(briefing.updated.display())} · {len(facts)} facts · {len(sources)} sources, "
         f"{independent_count(sources, site.groups)} independent* · Data: "
-        f"{link('JSON', f'../data/{briefing.id}.json')}, {link('CSV', f'../data/{briefing.id}.csv')}",
+        f"{link('JSON', f'../data/{briefing.id}.json')}, {link('CSV', f'../data/{briefing.id}.csv')} · "
+        f"{link('Updates and corrections', f'#{corrections.SECTION_ID}')} "
+        f"({link('Atom feed', '../' + briefing_feed(briefing.id))})",
+        corrections.major_notice(briefing),
         strip_svg(facts, f"strip-{briefing.id}"),
         _outlet_mix(site, briefing, sources),
     ]
     for section in briefing.sections:
         parts.append(f"## {text(section.title)}")
-        parts.extend(_fact_block(site, fact, notes) for fact in section.facts)
+        parts.extend(_fact_block(site, fact, notes, former.get(fact.id, "")) for fact in section.facts)
+    parts.append(corrections.updates_section(project, briefing, site.history))
     cited_as: dict[str, str] = {}  # source id → how its notes begin
     parts.append("\n".join(_footnote(project, number, citation, site.quotes.shown(citation), cited_as)
                            for number, citation in enumerate(notes.citations, start=1)))
@@ -278,10 +301,10 @@ def _outlet_mix(site: Site, briefing: Briefing, sources: list[str]) -> str:
     return f"{summary}\n\n{chart}"
 
 
-def _fact_block(site: Site, fact: Fact, notes: _Footnotes) -> str:
+def _fact_block(site: Site, fact: Fact, notes: _Footnotes, former_anchors: str = "") -> str:
     refs = "".join(notes.ref(c) for c in fact.citations)
     shown = fact.date.display() if fact.date else "date unknown"
-    line = f"**{text(shown)}**: {text(fact.text)}{refs}"
+    line = f"{former_anchors}**{text(shown)}**: {text(fact.text)}{refs}"
     extras = []
     if fact.as_of:
         extras.append(f"as of {text(fact.as_of.display())}")
@@ -293,13 +316,15 @@ def _fact_block(site: Site, fact: Fact, notes: _Footnotes) -> str:
         line += " *(" + "; ".join(extras) + ")*"
     line += f' [¶](#{fact_anchor(fact.id)}){{: .fact-link title="Link to this fact" aria-label="Link to this fact" }}'
     status = fact.status
+    correction = corrections.marker(fact)
+    correction = f"\n\n{correction}" if correction else ""
     if status is None or status.value == "current":
-        return f"{line}\n{{: #{fact_anchor(fact.id)} .fact }}"
+        return f"{line}\n{{: #{fact_anchor(fact.id)} .fact }}{correction}"
     label = {"superseded": "Superseded", "disputed": "Disputed"}[status.value]
     others = ", ".join(site.fact_link(other, fact.briefing) for other in status.by if other in site.facts)
     marker = f"**{label}** by {others}: {text(status.reason)}"
     return (f"{line}\n{{: #{fact_anchor(fact.id)} .fact .fact-{status.value} }}\n\n"
-            f"{marker}\n{{: .fact-status .fact-status-{status.value} }}")
+            f"{marker}\n{{: .fact-status .fact-status-{status.value} }}{correction}")
 
 
 def _footnote(project: Project, number: int, citation: Citation, shown: str, cited_as: dict[str, str]) -> str:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, NamedTuple, TypeVar, cast
+from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar, cast
 
 from build_tools.model import Fact, Project
 from build_tools.problems import Code, Location, Option
@@ -61,6 +61,9 @@ def _words(quote: str) -> tuple[int, ...]:
     return tuple(map(piece_words, quote_pieces(quote)))
 
 
+if TYPE_CHECKING:  # the ledger reads files through load, which reads the rules' options through config
+    from build_tools.ledger import History
+
 T = TypeVar("T")
 
 
@@ -74,6 +77,7 @@ class Context:
     focus: frozenset[str] | None = None  # when linting named files: only their problems are reported
     passages: tuple[Passage, ...] = ()  # the quotes of the facts in focus, placed (`place_passages`)
     codes: Mapping[str, Code] = field(default_factory=dict)  # every known code, by code
+    history: History | None = None  # every fact's changes, from git (see ledger.py)
 
     def in_focus(self, path: str) -> bool:
         """Whether problems in `path` will be reported; rules may skip work on other files."""

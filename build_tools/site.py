@@ -92,6 +92,8 @@ def write_files(files: Mapping[str, str], out_dir: Path, written: Written | None
     """
     check_ours(out_dir, MANIFEST)
     out_dir.mkdir(parents=True, exist_ok=True)
+    if not (out_dir / MANIFEST).is_file():  # claim the folder before filling it: a build running at the same
+        _swap_in(out_dir, [(MANIFEST, b"")], staging)  # time then finds it ours, never full and unmarked
 
     def changes() -> Iterator[tuple[str, bytes]]:  # compared one at a time: no copy of the whole output
         for rel, content in sorted(files.items()):

@@ -348,3 +348,31 @@ def test_a_long_lived_process_reads_the_same_history_as_a_fresh_one(repo: tuple[
         previous = kept
     assert lint_project(config, previous=previous).history is previous  # nothing changed: the same object
     assert kinds(previous, "first-day-traffic")[-1] == ("reworded", 2)
+
+
+def fct007(project: MiniProject) -> list[tuple[int, int, str]]:
+    return [(p.where.line, p.where.column, p.message) for p in project.lint().problems if p.code == "FCT007"]
+
+
+def test_replaces_must_name_a_fact_published_before(repo: tuple[MiniProject, list[str]]) -> None:
+    project, _ = repo
+    assert fct007(project) == []  # minister-statement replaces minister-monday, which was published
+    typo = [Fact(f.id, f.text, f.quote, f.date, f.extra.replace("minister-monday", "minister-mondy")) for f in FINAL]
+    project.write("briefings/bridge.yaml", briefing(typo))
+    assert fct007(project) == [(37, 19, "no fact 'minister-mondy' was ever published (git history); write the id the "
+                                        "fact had before it was renamed, or remove 'replaces'")]
+
+
+def test_replaces_cannot_name_itself_a_live_fact_or_one_claimed_twice(project: MiniProject) -> None:
+    facts = [Fact(REOPENS.id, REOPENS.text, REOPENS.quote, extra=f"replaces: {REOPENS.id}"),
+             Fact(VEHICLES.id, VEHICLES.text, VEHICLES.quote, extra=f"replaces: {REOPENS.id}"),
+             Fact(MAYOR.id, MAYOR.text, MAYOR.quote, extra="replaces: old-mayor"),
+             Fact("mayor-again", MAYOR.text, MAYOR.quote, extra="replaces: old-mayor")]
+    project.write("briefings/bridge.yaml", briefing(facts))
+    assert fct007(project) == [  # outside git, a never-published id cannot be told from a real one
+        (10, 19, "fact 'bridge-reopens' cannot replace itself; name the id it had before, or remove 'replaces'"),
+        (17, 19, "fact 'bridge-reopens' still exists, so 'first-day-traffic' cannot replace it; remove one of them, "
+                 "or remove 'replaces'"),
+        (24, 19, "2 facts declare 'replaces: old-mayor'; only the fact that was renamed may"),
+        (31, 19, "2 facts declare 'replaces: old-mayor'; only the fact that was renamed may"),
+    ]

@@ -199,15 +199,16 @@ def _entry(fact: Fact, change: Change, history: History) -> Correction | None:
     life = history.lives.get(fact.id)
     keys = correction_keys(tuple(str(c.date) for c in fact.corrections))
     for key, correction in zip(keys, fact.corrections, strict=True):
-        if life is not None and key[0] == change.after and life.corrected.get(key, "missing") == change.commit:
+        if life is not None and key[0] == change.after and key in life.corrected and \
+                life.corrected[key] == change.commit:
             return correction
     return None
 
 
 def _correction_line(fact: Fact, correction: Correction, prefix: str) -> str:
     return (f"{prefix}{link(_label(fact.text), f'#{fact_anchor(fact.id)}')} ({text(correction.date.display())}, "
-            f"{KIND_LABELS[correction.kind].lower()}). What was wrong: {text(correction.wrong)} "
-            f"What changed: {text(correction.changed)}")
+            f"{KIND_LABELS[correction.kind].lower()}). *What was wrong:* {text(correction.wrong)} "
+            f"*What changed:* {text(correction.changed)}")
 
 
 def _source_label(project: Project, source_id: str) -> str:
@@ -281,8 +282,8 @@ def _page_line(fact: Fact, correction: Correction, titles: dict[str, str]) -> st
     page = f"briefings/{fact.briefing}.md"
     return (f"- **{text(correction.date.display())}** · {KIND_LABELS[correction.kind]} · "
             f"{link(titles.get(fact.briefing, fact.briefing), page)}: "
-            f"{link(_label(fact.text), f'{page}#{fact_anchor(fact.id)}')}. "
-            f"What was wrong: {text(correction.wrong)} What changed: {text(correction.changed)}")
+            f"{link(_label(fact.text), f'{page}#{fact_anchor(fact.id)}')} — "
+            f"*What was wrong:* {text(correction.wrong)} *What changed:* {text(correction.changed)}")
 
 
 def _removal_order(life: Life) -> int:

@@ -9,6 +9,7 @@ from types import ModuleType
 from build_tools.problems import Code, Problem
 from build_tools.rules import (
     bad_relation,
+    bad_replaces,
     bad_status,
     capture_mismatch,
     change_without_correction,
@@ -51,7 +52,7 @@ RULES: tuple[Rule, ...] = tuple(_rule(m) for m in (
     unknown_source, snapshot_missing, quote_not_in_snapshot, snapshot_hash_mismatch, quote_too_long,
     quote_not_unique, capture_mismatch, quote_without_words, quote_too_short, ellipsis_gap_too_long,
     evidence_error_ignored, duplicate_fact_id, fact_after_sources, cites_only_derived, bad_status, placeholder_text,
-    change_without_correction,
+    change_without_correction, bad_replaces,
     unused_source,
     missing_url, bad_relation, duplicate_snapshot, undeclared_near_duplicate, mixed_script_hostname,
     unarchived_dead_link,

@@ -282,7 +282,7 @@ def cmd_lint(args: argparse.Namespace) -> int:
         summary_file = None
     report = format_problems(result, fmt, repository, step_summary=bool(summary_file))
     if args.output:
-        _write_report(args.output, report)
+        _write_report(args.output, report, config)
     else:
         _out(report)
     return _exit_code(result, args.strict)
@@ -312,10 +312,9 @@ def _append(path: Path, text: str) -> bool:
     return True
 
 
-def _write_report(path: Path, report: str) -> None:
+def _write_report(path: Path, report: str, config: Config) -> None:
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(report + "\n", encoding="utf-8")
+        _write_file(path, report + "\n", config, "--output")
     except OSError as error:
         raise ConfigError(f"cannot write the report to '{path}': {error.strerror}") from None
 
@@ -422,12 +421,12 @@ def cmd_export(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _write_file(path: Path, text: str, config: Config | None) -> None:
+def _write_file(path: Path, text: str, config: Config | None, option: str = "--out") -> None:
     """Write a file the user named, whole or not at all, never into the project's own folders."""
-    if config is not None:
-        check_place(path, config.root, config.snapshots)
     if path.is_dir():
         raise UnsafePath(f"refusing to write to '{shown(path)}': it is a folder; name a file")
+    if config is not None:
+        check_place(path, config.root, config.snapshots, option)
     if path.exists() and not path.is_file():  # /dev/stdout, a named pipe: write into it, never replace it
         with path.open("w", encoding="utf-8") as handle:
             handle.write(text)

@@ -20,9 +20,13 @@ from build_tools.model import Citation, Fact, Project, Source
 from build_tools.provenance import independence_groups, independent_count, reverse_relations
 from build_tools.snapshots import Anchor, SnapshotStore
 
+# Every data file: fixed names directly in data/, one file per briefing and format in data/briefings/.
+# No fixed name lies in data/briefings/, and ids hold no '/' or '.', so no briefing id (not even
+# `briefings` or `annotations`) can make a per-briefing path equal a fixed one.
 EXPORT_PATH = "data/briefings.json"
 ANNOTATIONS_PATH = "data/annotations.jsonld"
-CSL_PATH = "data/sources.csl.json"  # briefing ids have no dots, so no data/<id>.json can take this name
+CSL_PATH = "data/sources.csl.json"
+BRIEFING_DATA = "data/briefings/{id}.{ext}"
 
 
 class Anchors:
@@ -125,7 +129,7 @@ def _source(source: Source, reverse: dict[str, list[str]]) -> dict[str, Any]:
 
 def export_files(project: Project, anchors: Anchors, memo: Memo | None = None) -> dict[str, str]:
     """The full export `data/briefings.json` (the same bytes as `export_json`), and per-briefing data
-    for readers: `data/<id>.json` (facts) and `data/<id>.csv` (one row per citation), cut from it.
+    for readers: `data/briefings/<id>.json` (facts) and `.csv` (one row per citation), cut from it.
     Each fact is encoded once, and taken from `memo` when neither it nor any source changed."""
     memo = memo or Memo(keep=False)
     sources = memo.token("sources", project.sources.values())
@@ -145,10 +149,10 @@ def export_files(project: Project, anchors: Anchors, memo: Memo | None = None) -
         by_briefing[fact.briefing].append(entry)
     for briefing in project.briefings:
         chosen = by_briefing[briefing.id]
-        files[f"data/{briefing.id}.json"] = to_json(
+        files[BRIEFING_DATA.format(id=briefing.id, ext="json")] = to_json(
             {"briefing": {"id": briefing.id, "title": briefing.title}, "facts": None},
             {"facts": [e.json for e in chosen]})
-        files[f"data/{briefing.id}.csv"] = memo.get(
+        files[BRIEFING_DATA.format(id=briefing.id, ext="csv")] = memo.get(
             "csv", (briefing, sources), partial(_csv, [e.data for e in chosen], by_id))
     return files
 
@@ -171,6 +175,16 @@ def _fact_entry(fact: Fact, groups: dict[str, str], anchors: Anchors) -> Entry:
 CSV_COLUMNS = ("fact_id", "section", "date", "as_of", "status", "text", "source", "outlet", "published", "quote")
 
 
+# What a spreadsheet may read as the start of a formula (OWASP, "CSV Injection"), in ASCII and full width.
+FORMULA_START = frozenset("=+-@\t\r\uff1d\uff0b\uff0d\uff20")
+
+
+def spreadsheet_cell(value: str) -> str:
+    """A CSV cell no spreadsheet runs as a formula: one whose first character (after any spaces) could
+    start one gets a leading apostrophe, which spreadsheets show as text. Only the CSV is changed."""
+    return f"'{value}" if value.lstrip(" ")[:1] in FORMULA_START else value
+
+
 def _csv(facts: list[dict[str, Any]], sources: dict[str, dict[str, Any]]) -> str:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
@@ -178,9 +192,10 @@ def _csv(facts: list[dict[str, Any]], sources: dict[str, dict[str, Any]]) -> str
     for fact in facts:
         for citation in fact["citations"]:
             source = sources[citation["source"]]
-            writer.writerow([fact["id"], fact["section"], fact["date"], fact["as_of"] or "", fact["status"]["value"],
-                             fact["text"], citation["source"], source["outlet"] or "unknown",
-                             source["published"] or "unknown", citation["quote"]])
+            row = [fact["id"], fact["section"], fact["date"], fact["as_of"] or "", fact["status"]["value"],
+                   fact["text"], citation["source"], source["outlet"] or "unknown", source["published"] or "unknown",
+                   citation["quote"]]
+            writer.writerow([spreadsheet_cell(cell) for cell in row])
     return out.getvalue()
 
 

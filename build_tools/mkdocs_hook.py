@@ -41,13 +41,14 @@ def on_files(files: Files, config: MkDocsConfig, **_: Any) -> Files:
     if build.report is None:
         raise PluginError(f"briefings: {summary(result)}; fix them or run `briefings lint` for details")
     log.info("%s; %d generated files changed", summary(result), len(build.report.written))
+    published = {file.dest_uri: file for file in files}
     for rel in sorted(build.files):
-        existing = files.get_file_from_path(rel)
-        if existing is not None:
-            raise PluginError(f"briefings: docs/{rel} is hand-written but the generator owns that path; "
-                              "rename or remove it")
         generated = File(rel, str(settings.output), config.site_dir, config.use_directory_urls)
         generated.generated_by = GENERATOR
+        clash = files.get_file_from_path(rel) or published.get(generated.dest_uri)
+        if clash is not None:  # the same source path, or one that MkDocs publishes at the same place
+            raise PluginError(f"briefings: docs/{clash.src_uri} is hand-written but would be published as "
+                              f"{generated.dest_uri}, which the generated {rel} needs; rename or remove it")
         files.append(generated)
     return files
 

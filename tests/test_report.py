@@ -178,4 +178,4 @@ def test_unwritable_step_summary_is_reported_and_the_lint_goes_on(project: MiniP
 def test_unwritable_output_is_a_usage_error(project: MiniProject, tmp_path: Path) -> None:
     result = run(project, "lint", "--format", "sarif", "--output", str(tmp_path))
     assert result.returncode == 2
-    assert result.stderr.startswith("briefings: configuration error: cannot write the report to ")
+    assert result.stderr == f"briefings: refusing to write to '{tmp_path}': it is a folder; name a file\n"

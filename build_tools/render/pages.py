@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from functools import partial
 from typing import Protocol
 
+from build_tools.export import BRIEFING_DATA
 from build_tools.feeds import SITE_FEED, briefing_feed
 from build_tools.ledger import History, no_history
 from build_tools.memo import Memo
@@ -256,7 +257,8 @@ def render_briefing(site: Site, briefing: Briefing) -> str:
         paragraphs(briefing.summary),
         f"*Updated {text(briefing.updated.display())} · {len(facts)} facts · {len(sources)} sources, "
         f"{independent_count(sources, site.groups)} independent* · Data: "
-        f"{link('JSON', f'../data/{briefing.id}.json')}, {link('CSV', f'../data/{briefing.id}.csv')} · "
+        f"{link('JSON', '../' + BRIEFING_DATA.format(id=briefing.id, ext='json'))}, "
+        f"{link('CSV', '../' + BRIEFING_DATA.format(id=briefing.id, ext='csv'))} · "
         f"{link('Updates and corrections', f'#{corrections.SECTION_ID}')} "
         f"({link('Atom feed', '../' + briefing_feed(briefing.id))})",
         corrections.major_notice(briefing),

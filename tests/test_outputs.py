@@ -1,0 +1,104 @@
+"""What the build writes: no two outputs can share a path, whatever the ids; CSV cells never run as formulas."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from build_tools.export import FORMULA_START
+from build_tools.site import generate
+from tests.conftest import BRIEFING_YAML, MiniProject, mkdocs_build
+from tests.corpus import CSV_CASES
+from tests.test_site import write_mkdocs_config
+
+# The names of fixed outputs, and of their folders: the ids most likely to collide with one.
+TRICKY_IDS = ["briefings", "annotations", "sources", "index", "rules", "timeline", "data", "schemas", "source",
+              "briefing", "sources-csl", "csl"]
+ITEM_PATHS = re.compile(r"(briefings|sources)/[a-z0-9][a-z0-9-]*\.md|data/briefings/[a-z0-9][a-z0-9-]*\.(json|csv)")
+
+
+def _with_items(project: MiniProject, briefings: list[str], sources: list[str]) -> None:
+    for number, briefing_id in enumerate(briefings):
+        project.write(f"briefings/{briefing_id}.yaml", BRIEFING_YAML.replace("id: bridge-reopens",
+                                                                             f"id: fact-{number}"))
+    for source_id in sources:
+        project.add_source(source_id, f"Text of {source_id}: the bridge would reopen in May.\n")
+
+
+def _fixed_outputs(project: MiniProject) -> set[str]:
+    """What the generator writes for a project with no briefing and no source: the fixed files."""
+    for folder in ("briefings", "sources"):
+        for path in (project.root / folder).glob("*.yaml"):
+            path.unlink()
+    return set(generate(project.lint().project))
+
+
+def test_fixed_outputs_are_outside_every_family_of_item_paths(project: MiniProject) -> None:
+    fixed = _fixed_outputs(project)
+    assert {"index.md", "data/briefings.json", "data/annotations.jsonld"} <= fixed
+    assert [path for path in fixed if ITEM_PATHS.fullmatch(path)] == []
+
+
+def test_ids_named_like_fixed_outputs_take_no_other_output(project: MiniProject) -> None:
+    _with_items(project, TRICKY_IDS, TRICKY_IDS)
+    result = project.lint()
+    briefings, sources = len(result.project.briefings), len(result.project.sources)
+    assert (briefings, sources) == (len(TRICKY_IDS) + 1, len(TRICKY_IDS) + 1)
+    files = generate(result.project, result.store)
+    items = [path for path in files if ITEM_PATHS.fullmatch(path)]
+    assert len(items) == 3 * briefings + sources  # a page, a JSON and a CSV file per briefing; a page per source
+    assert len(files) == len(items) + len(_fixed_outputs(project))
+    full = json.loads(files["data/briefings.json"])
+    assert len(full["briefings"]) == briefings  # the full export, not the briefing named 'briefings'
+    assert json.loads(files["data/briefings/briefings.json"])["briefing"]["id"] == "briefings"
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(ids=st.lists(st.sampled_from(TRICKY_IDS) | st.from_regex(r"[a-z0-9][a-z0-9-]{0,8}", fullmatch=True),
+                    unique=True, max_size=6), split=st.integers(0, 6))
+def test_no_two_outputs_share_a_path_whatever_the_ids(project: MiniProject, ids: list[str], split: int) -> None:
+    for folder in ("briefings", "sources"):
+        for path in (project.root / folder).glob("*.yaml"):
+            if path.stem not in ("bridge", "city-herald-2024"):
+                path.unlink()
+    briefings, sources = [i for i in ids[:split] if i != "bridge"], [i for i in ids[split:] if i != "city-herald-2024"]
+    _with_items(project, briefings, sources)
+    result = project.lint()
+    files = generate(result.project, result.store)  # raises OutputCollision if two outputs met
+    expected = 3 * len(result.project.briefings) + len(result.project.sources)
+    assert len([path for path in files if ITEM_PATHS.fullmatch(path)]) == expected
+
+
+def test_a_hand_written_page_published_where_a_generated_one_goes_stops_the_build(project: MiniProject,
+                                                                                   tmp_path: object) -> None:
+    write_mkdocs_config(project)
+    project.write("docs/briefings.md", "# All briefings\n")  # published as briefings/index.html
+    project.write("briefings/index.yaml", BRIEFING_YAML.replace("id: bridge-reopens", "id: index-fact"))
+    result = mkdocs_build(project.root, project.root / "build/site", project.snapshots)
+    assert result.returncode != 0
+    assert ("briefings: docs/briefings.md is hand-written but would be published as briefings/index.html, which "
+            "the generated briefings/index.md needs; rename or remove it") in result.stderr
+
+
+@pytest.mark.parametrize(("text", "cell"), CSV_CASES, ids=[repr(t) for t, _ in CSV_CASES])
+def test_csv_cells_never_start_a_formula(project: MiniProject, text: str, cell: str) -> None:
+    quoted = json.dumps(text)
+    project.write("briefings/bridge.yaml", BRIEFING_YAML
+                  .replace("text: The minister said the bridge would reopen in May.", f"text: {quoted}")
+                  .replace("- title: Reopening", f"- title: {quoted}"))
+    project.write("sources/city-herald-2024.yaml", (project.root / "sources/city-herald-2024.yaml")
+                  .read_text(encoding="utf-8").replace("outlet: City Herald", f"outlet: {quoted}"))
+    result = project.lint()
+    assert [p.code for p in result.problems if p.severity.value == "error"] == []
+    files = generate(result.project, result.store)
+    [row] = list(csv.DictReader(io.StringIO(files["data/briefings/bridge.csv"])))
+    assert (row["text"], row["section"], row["outlet"]) == (cell, cell, cell)
+    assert not any(value.lstrip(" ")[:1] in FORMULA_START for value in row.values())
+    exported = json.loads(files["data/briefings/bridge.json"])["facts"][0]["text"]
+    assert exported == " ".join(text.split())  # only the CSV is changed

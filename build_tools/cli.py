@@ -238,6 +238,9 @@ def _parser() -> argparse.ArgumentParser:
     bench.add_argument("--skip-mkdocs", action="store_true", help="skip the two mkdocs builds")
     bench.add_argument("--keep", type=Path, help="leave the generated project in DIR (one size only)")
     bench.add_argument("--json", type=Path, help="also write the results as JSON")
+    bench.add_argument("--adversarial", action="store_true",
+                       help="instead: one quote cited by 20,000 facts, and 100 wrong quotes against a 10 MB snapshot")
+    bench.add_argument("--scale", type=float, default=1.0, help="scale the adversarial cases (default 1)")
     bench.set_defaults(func=cmd_bench)
 
     schemas = sub.add_parser("schema", help="write the JSON Schemas for source and briefing files")
@@ -633,10 +636,17 @@ def cmd_bench(args: argparse.Namespace) -> int:
         raise ConfigError("--keep takes one --facts size")
     if args.keep:
         check_ours(args.keep, bench.MARKER, "--keep")
+    progress = lambda line: print(line, file=sys.stderr, flush=True)  # noqa: E731
+    if args.adversarial:
+        rows = bench.adversarial(args.scale, args.repeats, progress)
+        _out(bench.adversarial_table(rows))
+        if args.json:
+            _write_file(args.json, json.dumps({"adversarial": rows}, indent=2) + "\n", None, "--json")
+        return EXIT_OK
     skip_above = -1 if args.skip_mkdocs else 10**12
     try:
         report = bench.run(sizes, args.sources, args.briefings, args.repeats, skip_above, args.keep,
-                           progress=lambda line: print(line, file=sys.stderr, flush=True))
+                           progress=progress)
     except bench.BenchError as error:
         _err(f"briefings bench: {error}")
         return EXIT_PROBLEMS
@@ -644,7 +654,7 @@ def cmd_bench(args: argparse.Namespace) -> int:
     if "scaling_exponent" in report:
         _out(f"scaling exponent (log time / log facts): {report['scaling_exponent']}")
     if args.json:
-        args.json.write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
+        _write_file(args.json, json.dumps(report, indent=2) + "\n", None, "--json")
     return EXIT_OK
 
 

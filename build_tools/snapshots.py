@@ -27,6 +27,7 @@ import itertools
 import re
 import time
 import unicodedata
+from array import array
 from collections.abc import Iterable
 from dataclasses import dataclass
 from difflib import SequenceMatcher
@@ -377,9 +378,19 @@ class Snapshot:
     def normalized(self) -> str:
         return normalize(self.text)
 
+    @functools.cached_property
+    def mapped(self) -> OffsetMap:
+        """The text's offset map, made once however many quotes are explained against it."""
+        return OffsetMap(self.text)
+
+    @functools.cached_property
+    def words(self) -> Words:
+        """The normalised text's words, indexed once (for closest passages; built on first use)."""
+        return Words(self.mapped.normalized)
+
     def locate(self, quote: str) -> tuple[Span, ...] | None:
         """The spans of the quote's pieces in this text, by the same rules as a lint, or None."""
-        return place(self.text, quote).spans or None
+        return place(self.text, quote, self.mapped).spans or None
 
 
 # --- why a quote is not placed -------------------------------------------------------------
@@ -395,7 +406,7 @@ class Closest:
 def explain_missing(snapshot: Snapshot, quote: str) -> str:
     """Why `quote` is not placed in `snapshot`, to follow "quote not found in snapshot of 'x'": the
     word or figure that its first unplaced piece cuts, or the closest passage and its differences."""
-    mapped = OffsetMap(snapshot.text)
+    mapped = snapshot.mapped
     start = 0
     for piece in quote_pieces(quote):
         found = _aligned_find(mapped, piece, start)
@@ -405,7 +416,7 @@ def explain_missing(snapshot: Snapshot, quote: str) -> str:
         cut = _cut_detail(mapped.normalized, piece, start)
         if cut is not None:
             return cut
-        closest = _closest(mapped.normalized, piece)
+        closest = _closest(mapped.normalized, snapshot.words, piece)
         if closest is None:
             return "; no passage of it comes close"
         return f'; closest passage: "{closest.passage}" ({"; ".join(closest.differences)})'
@@ -443,44 +454,119 @@ def _clip(text: str, from_end: bool = False, limit: int = 40) -> str:
 _TOKEN = re.compile(r"\w+|[^\w\s]")
 
 
+class Words:
+    """A normalised text as numbered words (`_TOKEN`s), where each stands, and where each word occurs.
+
+    Built once per snapshot (one pass), so the closest passage of each quote that is not found costs
+    the occurrences of its own words, never another pass over the whole text.
+    """
+
+    def __init__(self, text: str) -> None:
+        numbers: dict[str, int] = {}
+        self.starts, self.ends = array("l"), array("l")
+        for match in _TOKEN.finditer(text):
+            self.starts.append(match.start())
+            self.ends.append(match.end())
+        self.codes = array("l", [numbers.setdefault(word, len(numbers)) for word in _TOKEN.findall(text)])
+        self.numbers = numbers
+        occurrences: list[array[int]] = [array("l") for _ in numbers]
+        for position, code in enumerate(self.codes):
+            occurrences[code].append(position)
+        self.occurrences = occurrences
+
+    def __len__(self) -> int:
+        return len(self.codes)
+
+    def word(self, text: str, index: int) -> str:
+        return text[self.starts[index]:self.ends[index]]
+
+    def longest_match(self, quote: list[str]) -> tuple[int, int, int]:
+        """(i, j, k): the longest run of words at i in the text equal to quote[j:j+k]; of equally long runs,
+        the one earliest in the text, then in the quote, as `SequenceMatcher.find_longest_match` chooses.
+
+        Exact, and fast: quote positions are visited rarest word first; every run through a visited
+        position is found at once (extended both ways); the search stops when no run through only
+        unvisited positions could be as long as the best found."""
+        codes = [self.numbers.get(word, -1) for word in quote]
+        best = (0, 0, 0)
+        visited = [code < 0 for code in codes]  # a word the text lacks is in no run
+        order = sorted((j for j, code in enumerate(codes) if code >= 0), key=lambda j: len(self.occurrences[codes[j]]))
+        for j in order:
+            if _longest_gap(visited) < best[2]:
+                break
+            visited[j] = True
+            for i in self.occurrences[codes[j]]:
+                run = self._run(codes, i, j)
+                if _rank(run) < _rank(best):
+                    best = run
+        return best
+
+    def _run(self, codes: list[int], i: int, j: int) -> tuple[int, int, int]:
+        """The maximal run of equal words through text position i and quote position j."""
+        text_codes = self.codes
+        left = 0
+        while i - left > 0 and j - left > 0 and text_codes[i - left - 1] == codes[j - left - 1]:
+            left += 1
+        right = 1
+        while i + right < len(text_codes) and j + right < len(codes) and text_codes[i + right] == codes[j + right]:
+            right += 1
+        return (i - left, j - left, left + right)
+
+
+def _rank(match: tuple[int, int, int]) -> tuple[int, int, int]:
+    """Longest first, then earliest in the text, then in the quote (the least rank is the best match;
+    no match at all, size 0, ranks after every real one)."""
+    i, j, k = match
+    return (-k, i, j) if k else (1, 0, 0)
+
+
+def _longest_gap(visited: list[bool]) -> int:
+    """The longest run of positions not yet visited: no unfound match can be longer."""
+    longest = current = 0
+    for seen in visited:
+        current = 0 if seen else current + 1
+        longest = max(longest, current)
+    return longest
+
+
+
+
 def closest_passage(snapshot: Snapshot, quote: str) -> Closest | None:
     """The first piece of `quote` that is not placed, aligned word by word with its nearest passage."""
-    mapped = OffsetMap(snapshot.text)
+    mapped = snapshot.mapped
     start = 0
     for piece in quote_pieces(quote):
         found = _aligned_find(mapped, piece, start)
         if found < 0:
-            return _closest(mapped.normalized, piece)
+            return _closest(mapped.normalized, snapshot.words, piece)
         start = found + len(piece)
     return None
 
 
-def _closest(text: str, piece: str) -> Closest | None:
-    spans = [m.span() for m in _TOKEN.finditer(text)]
-    words = [text[a:b] for a, b in spans]
+def _closest(text: str, words: Words, piece: str) -> Closest | None:
     quote = _TOKEN.findall(piece)
-    anchor = SequenceMatcher(None, words, quote, autojunk=False).find_longest_match(
-        0, len(words), 0, len(quote))
-    if anchor.size == 0:
+    a, b, size = words.longest_match(quote)
+    if size == 0:
         return None
-    begin = max(0, anchor.a - anchor.b)
-    end = min(len(words), anchor.a + len(quote) - anchor.b + 2)
-    opcodes = SequenceMatcher(None, words[begin:end], quote, autojunk=False).get_opcodes()
+    begin = max(0, a - b)
+    end = min(len(words), a + len(quote) - b + 2)
+    window = [words.word(text, index) for index in range(begin, end)]
+    opcodes = SequenceMatcher(None, window, quote, autojunk=False).get_opcodes()
     while opcodes and opcodes[-1][0] == "delete":  # trailing words the quote does not reach
         opcodes.pop()
     while opcodes and opcodes[0][0] == "delete":
         opcodes.pop(0)
     if not opcodes:
         return None
-    passage = text[spans[begin + opcodes[0][1]][0]:spans[begin + opcodes[-1][2] - 1][1]]
+    passage = text[words.starts[begin + opcodes[0][1]]:words.ends[begin + opcodes[-1][2] - 1]]
     differences = tuple(
-        _describe(tag, _join(text, spans, begin + i1, begin + i2), " ".join(quote[j1:j2]))
+        _describe(tag, _join(text, words, begin + i1, begin + i2), " ".join(quote[j1:j2]))
         for tag, i1, i2, j1, j2 in opcodes if tag != "equal")
     return Closest(passage, differences)
 
 
-def _join(text: str, spans: list[tuple[int, int]], first: int, last: int) -> str:
-    return text[spans[first][0]:spans[last - 1][1]] if last > first else ""
+def _join(text: str, words: Words, first: int, last: int) -> str:
+    return text[words.starts[first]:words.ends[last - 1]] if last > first else ""
 
 
 def _describe(tag: str, theirs: str, ours: str) -> str:

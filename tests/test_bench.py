@@ -49,3 +49,15 @@ def test_scaling_exponent_of_linear_and_quadratic_series() -> None:
     quadratic = [{"facts": n, "t": (n / 1000) ** 2} for n in (1000, 10000, 100000)]
     assert scaling_exponent(linear, "t") == 1.0
     assert scaling_exponent(quadratic, "t") == 2.0
+
+
+def test_adversarial_cases_run_and_report_their_figures(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """The two class-7 cases at 1/100 of their size: one quote cited by every fact (lint-clean), and 100
+    quotes that are not in a large snapshot (each an error with its closest passage)."""
+    out = tmp_path / "adversarial.json"
+    assert main(["bench", "--adversarial", "--scale", "0.01", "--repeats", "1", "--json", str(out)]) == 0
+    rows = json.loads(out.read_text(encoding="utf-8"))["adversarial"]
+    assert [(row["case"], row["size"], row["errors"]) for row in rows] == [
+        ("one quote cited by every fact", "200 facts", 0), ("quotes not in a large snapshot", "100 quotes, 0.1 MB", 100)]
+    assert all(row["lint_s"] > 0 and row["pages_s"] > 0 for row in rows)
+    assert "quotes not in a large snapshot" in capsys.readouterr().out

@@ -1,11 +1,26 @@
 from __future__ import annotations
 
 import hashlib
+from difflib import SequenceMatcher
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from build_tools.snapshots import SnapshotStore, closest_passage, normalize, place, quote_pieces, word_count
+from build_tools.snapshots import (
+    _TOKEN,
+    Closest,
+    SnapshotStore,
+    Words,
+    _closest,
+    _describe,
+    closest_passage,
+    normalize,
+    place,
+    quote_pieces,
+    word_count,
+)
 
 TEXT = "The council met on Tuesday. It voted to close the old market, a spokesman said.\n"
 
@@ -111,8 +126,6 @@ def test_snapshot_hashes_are_reused_only_for_files_not_modified_lately(tmp_path:
 
 # --- property: word-aligned spans pass and show the snapshot's characters; cut spans fail ----
 
-from hypothesis import given, settings  # noqa: E402
-from hypothesis import strategies as st  # noqa: E402
 
 from build_tools.snapshots import Placement, confirm, cuts_token, shown_pieces  # noqa: E402
 
@@ -195,3 +208,43 @@ def test_spans_that_cut_a_word_are_not_found_there(data: st.DataObject) -> None:
         assert (found_start, found_end) != (start, end)
         assert not cuts_token(text, found_start) and not cuts_token(text, found_end)
     assert not confirm(text, quote, Placement(((start, end),)))  # a cache entry naming the cut is refused
+
+
+# --- closest passages: the indexed search gives exactly what difflib over the whole text gave ---------------
+
+def _closest_by_difflib(text: str, piece: str) -> Closest | None:
+    """The former implementation (tokenise the whole text, SequenceMatcher.find_longest_match), as reference."""
+    spans = [m.span() for m in _TOKEN.finditer(text)]
+    words = [text[a:b] for a, b in spans]
+    quote = _TOKEN.findall(piece)
+    anchor = SequenceMatcher(None, words, quote, autojunk=False).find_longest_match(0, len(words), 0, len(quote))
+    if anchor.size == 0:
+        return None
+    begin = max(0, anchor.a - anchor.b)
+    end = min(len(words), anchor.a + len(quote) - anchor.b + 2)
+    opcodes = SequenceMatcher(None, words[begin:end], quote, autojunk=False).get_opcodes()
+    while opcodes and opcodes[-1][0] == "delete":
+        opcodes.pop()
+    while opcodes and opcodes[0][0] == "delete":
+        opcodes.pop(0)
+    if not opcodes:
+        return None
+
+    def join(first: int, last: int) -> str:
+        return text[spans[first][0]:spans[last - 1][1]] if last > first else ""
+
+    passage = text[spans[begin + opcodes[0][1]][0]:spans[begin + opcodes[-1][2] - 1][1]]
+    return Closest(passage, tuple(_describe(tag, join(begin + i1, begin + i2), " ".join(quote[j1:j2]))
+                                  for tag, i1, i2, j1, j2 in opcodes if tag != "equal"))
+
+
+TOKENS = st.sampled_from(["the", "bridge", "would", "reopen", "in", "May", "said", ",", ".", "minister", "city",
+                         "council", "a", "of", "and", "Harris", "Giammattei"])
+
+
+@settings(max_examples=300, deadline=None)
+@given(text=st.lists(TOKENS, min_size=0, max_size=120).map(" ".join),
+       quote=st.lists(TOKENS | st.sampled_from(["misquoted", "Guatemala"]), min_size=1, max_size=20).map(" ".join))
+def test_closest_passage_is_the_one_difflib_finds(text: str, quote: str) -> None:
+    normalized, piece = normalize(text), normalize(quote)
+    assert _closest(normalized, Words(normalized), piece) == _closest_by_difflib(normalized, piece)

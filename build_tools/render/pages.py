@@ -82,11 +82,9 @@ class Site:
     def of(cls, project: Project, links: Links = Links.DIRECTORY, quotes: QuoteText | None = None,
            history: History | None = None) -> Site:
         citing: dict[str, dict[str, list[Fact]]] = defaultdict(lambda: defaultdict(list))
-        for fact in project.facts:
-            for citation in fact.citations:
-                citing_facts = citing[citation.source][quote_anchor(citation.quote)]
-                if fact not in citing_facts:
-                    citing_facts.append(fact)
+        for fact in project.facts:  # each fact once per quote it cites, however often (linear: no list search)
+            for source, anchor in dict.fromkeys((c.source, quote_anchor(c.quote)) for c in fact.citations):
+                citing[source][anchor].append(fact)
         facts = {fact.id: fact for fact in project.facts}
         return cls(project, independence_groups(project.sources), citing, facts,
                    reverse_relations(project.sources), links, quotes or AsWritten(),

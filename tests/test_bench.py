@@ -58,6 +58,7 @@ def test_adversarial_cases_run_and_report_their_figures(tmp_path: Path, capsys: 
     assert main(["bench", "--adversarial", "--scale", "0.01", "--repeats", "1", "--json", str(out)]) == 0
     rows = json.loads(out.read_text(encoding="utf-8"))["adversarial"]
     assert [(row["case"], row["size"], row["errors"]) for row in rows] == [
-        ("one quote cited by every fact", "200 facts", 0), ("quotes not in a large snapshot", "100 quotes, 0.1 MB", 100)]
+        ("one quote cited by every fact", "200 facts", 0),
+        ("quotes not in a large snapshot", "100 quotes, 0.1 MB", 100)]
     assert all(row["lint_s"] > 0 and row["pages_s"] > 0 for row in rows)
     assert "quotes not in a large snapshot" in capsys.readouterr().out

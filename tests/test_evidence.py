@@ -31,7 +31,7 @@ def test_pages_and_exports_show_the_snapshots_characters_not_the_editors(project
     assert citation["quote"] == ARCHIVED
     [piece] = citation["pieces"]
     assert piece["selector"]["exact"] == ARCHIVED and piece["selector"]["type"] == "TextQuoteSelector"
-    rows = list(csv.DictReader(io.StringIO(files["data/bridge.csv"])))
+    rows = list(csv.DictReader(io.StringIO(files["data/briefings/bridge.csv"])))
     assert [row["quote"] for row in rows] == [ARCHIVED]
     annotation = json.loads(files["data/annotations.jsonld"])["first"]["items"][0]
     assert {t["selector"]["exact"] if isinstance(t["selector"], dict) else t["selector"][0]["exact"]
@@ -43,8 +43,8 @@ def test_an_omission_is_shown_as_an_ellipsis_and_exported_piece_by_piece(project
     page = files["briefings/bridge.md"]
     assert "The minister said … the bridge would reopen in May." in page
     skipped = "on Monday that"
-    for path in ("briefings/bridge.md", "sources/city-herald-2024.md", "data/briefings.json", "data/bridge.json",
-                 "data/bridge.csv"):
+    for path in ("briefings/bridge.md", "sources/city-herald-2024.md", "data/briefings.json", "data/briefings/bridge.json",
+                 "data/briefings/bridge.csv"):
         assert skipped not in files[path], path
     [citation] = json.loads(files["data/briefings.json"])["facts"][0]["citations"]
     assert [p["selector"]["exact"] for p in citation["pieces"]] == ["The minister said",

@@ -43,8 +43,8 @@ def test_an_omission_is_shown_as_an_ellipsis_and_exported_piece_by_piece(project
     page = files["briefings/bridge.md"]
     assert "The minister said … the bridge would reopen in May." in page
     skipped = "on Monday that"
-    for path in ("briefings/bridge.md", "sources/city-herald-2024.md", "data/briefings.json", "data/briefings/bridge.json",
-                 "data/briefings/bridge.csv"):
+    for path in ("briefings/bridge.md", "sources/city-herald-2024.md", "data/briefings.json",
+                 "data/briefings/bridge.json", "data/briefings/bridge.csv"):
         assert skipped not in files[path], path
     [citation] = json.loads(files["data/briefings.json"])["facts"][0]["citations"]
     assert [p["selector"]["exact"] for p in citation["pieces"]] == ["The minister said",

@@ -54,7 +54,7 @@ def generate(project: Project, store: SnapshotStore | None = None, links: Links 
         started = time.perf_counter()
         anchors = Anchors(project, store)
         files = render_pages(project, links, memo, anchors, history)
-        files.update(feed_files(project, history, links is not Links.FILE, site_url, memo))
+        _add(files, feed_files(project, history, links is not Links.FILE, site_url, memo))
         pages_done = time.perf_counter()
         _add(files, export_files(project, anchors, memo))
         _add(files, {ANNOTATIONS_PATH: annotations_json(project, anchors, memo)})

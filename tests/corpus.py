@@ -732,8 +732,9 @@ def render_page() -> str:
         "## Output paths",
         "",
         "- Per-item outputs live in their own folders (`briefings/<id>.md`, `sources/<id>.md`, "
-        "`data/briefings/<id>.json` and `.csv`), where no fixed output is, and ids hold no `/` or `.`: briefings "
-        "and sources named `briefings`, `annotations`, `sources`, `index`, `data`, `schemas`… take no other "
+        "`data/briefings/<id>.json` and `.csv`), where no fixed output is, or carry a prefix no fixed output "
+        "has (`feed-<id>.xml`), and ids hold no `/` or `.`: briefings and sources named `briefings`, "
+        "`annotations`, `sources`, `index`, `data`, `schemas`, `feed`, `corrections`… take no other "
         "output, for any set of ids (Hypothesis); `generate` refuses two outputs at one path, and the MkDocs "
         "hook refuses a hand-written page that MkDocs would publish where a generated one goes "
         "(`tests/test_outputs.py`).",

@@ -19,8 +19,11 @@ from tests.test_site import write_mkdocs_config
 
 # The names of fixed outputs, and of their folders: the ids most likely to collide with one.
 TRICKY_IDS = ["briefings", "annotations", "sources", "index", "rules", "timeline", "data", "schemas", "source",
-              "briefing", "sources-csl", "csl"]
-ITEM_PATHS = re.compile(r"(briefings|sources)/[a-z0-9][a-z0-9-]*\.md|data/briefings/[a-z0-9][a-z0-9-]*\.(json|csv)")
+              "briefing", "sources-csl", "csl", "corrections", "feed", "sitemap"]
+# The families of per-item outputs: per briefing a page, its data as JSON and CSV, and its feed; per source a page.
+ITEM_PATHS = re.compile(r"(briefings|sources)/[a-z0-9][a-z0-9-]*\.md|data/briefings/[a-z0-9][a-z0-9-]*\.(json|csv)"
+                        r"|feed-[a-z0-9][a-z0-9-]*\.xml")
+PER_BRIEFING = 4
 
 
 def _with_items(project: MiniProject, briefings: list[str], sources: list[str]) -> None:
@@ -52,7 +55,7 @@ def test_ids_named_like_fixed_outputs_take_no_other_output(project: MiniProject)
     assert (briefings, sources) == (len(TRICKY_IDS) + 1, len(TRICKY_IDS) + 1)
     files = generate(result.project, result.store)
     items = [path for path in files if ITEM_PATHS.fullmatch(path)]
-    assert len(items) == 3 * briefings + sources  # a page, a JSON and a CSV file per briefing; a page per source
+    assert len(items) == PER_BRIEFING * briefings + sources
     assert len(files) == len(items) + len(_fixed_outputs(project))
     full = json.loads(files["data/briefings.json"])
     assert len(full["briefings"]) == briefings  # the full export, not the briefing named 'briefings'
@@ -71,7 +74,7 @@ def test_no_two_outputs_share_a_path_whatever_the_ids(project: MiniProject, ids:
     _with_items(project, briefings, sources)
     result = project.lint()
     files = generate(result.project, result.store)  # raises OutputCollision if two outputs met
-    expected = 3 * len(result.project.briefings) + len(result.project.sources)
+    expected = PER_BRIEFING * len(result.project.briefings) + len(result.project.sources)
     assert len([path for path in files if ITEM_PATHS.fullmatch(path)]) == expected
 
 

@@ -796,6 +796,7 @@ def _placement_from(raw: Any) -> Placement | None:
 # Hashes of snapshot files by path, size, mtime and inode, for a long-lived process (`mkdocs serve`).
 _hashes: dict[str, tuple[tuple[int, int, int], str]] = {}
 _RACY_NS = 2_000_000_000
+_KEEP_READ_BYTES = 64 * 1024 * 1024  # files up to this size are read whole, and their bytes kept for placing
 
 
 def _hash_of(path: Path) -> tuple[str, bytes | None]:
@@ -807,8 +808,12 @@ def _hash_of(path: Path) -> tuple[str, bytes | None]:
     known = _hashes.get(str(path))
     if known is not None and known[0] == stamp:
         return known[1], None
-    data = path.read_bytes()
-    digest = sha256_bytes(data)
+    data: bytes | None = None
+    if stat.st_size > _KEEP_READ_BYTES:  # a huge file in the store: hashed in chunks, never held whole
+        digest = sha256_file(path)
+    else:
+        data = path.read_bytes()
+        digest = sha256_bytes(data)
     if time.time_ns() - stat.st_mtime_ns > _RACY_NS:
         _hashes[str(path)] = (stamp, digest)
     return digest, data
@@ -819,4 +824,6 @@ def sha256_bytes(data: bytes) -> str:
 
 
 def sha256_file(path: Path) -> str:
-    return sha256_bytes(path.read_bytes())
+    """The file's SHA-256, read in chunks (memory stays small whatever its size)."""
+    with path.open("rb") as handle:
+        return hashlib.file_digest(handle, "sha256").hexdigest()

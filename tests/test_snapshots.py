@@ -248,3 +248,16 @@ TOKENS = st.sampled_from(["the", "bridge", "would", "reopen", "in", "May", "said
 def test_closest_passage_is_the_one_difflib_finds(text: str, quote: str) -> None:
     normalized, piece = normalize(text), normalize(quote)
     assert _closest(normalized, Words(normalized), piece) == _closest_by_difflib(normalized, piece)
+
+
+def test_a_huge_file_in_the_store_is_hashed_in_chunks_never_held(tmp_path: Path,
+                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    import build_tools.snapshots as snapshots_module
+
+    monkeypatch.setattr(snapshots_module, "_KEEP_READ_BYTES", 10)
+    (tmp_path / "big.txt").write_bytes(b"x" * 1000)
+    (tmp_path / "small.txt").write_bytes(b"short")
+    store = SnapshotStore(tmp_path)
+    big, small = hashlib.sha256(b"x" * 1000).hexdigest(), hashlib.sha256(b"short").hexdigest()
+    assert store.index() == {big: tmp_path / "big.txt", small: tmp_path / "small.txt"}
+    assert big not in store._read and small in store._read  # only small files' bytes are kept for placing

@@ -202,3 +202,20 @@ def test_a_closed_pipe_ends_the_output_quietly(project: MiniProject) -> None:
                           shell=True, cwd=project.root, capture_output=True, text=True, executable="/bin/bash",
                           env={**os.environ, "PYTHONPATH": str(ROOT)})
     assert (many.returncode, many.stderr) == (0, "")
+
+
+@pytest.mark.parametrize(("out", "message"), [
+    (".", "briefings: refusing to write to '.': it is the project; choose another OUT"),
+    ("docs", "briefings: refusing to write to 'docs': it is the project's docs/ folder; choose another OUT"),
+])
+def test_zensical_prep_never_writes_over_the_project(project: MiniProject, out: str, message: str,
+                                                     capsys: pytest.CaptureFixture[str],
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    from build_tools import zensical_prep
+
+    write_tiny_site_config(project)
+    before = {p: p.read_bytes() for p in project.root.rglob("*") if p.is_file()}
+    monkeypatch.chdir(project.root)
+    assert zensical_prep.main([out, "--snapshots", str(project.snapshots)]) == 2
+    assert capsys.readouterr().err == message + "\n"
+    assert {p: p.read_bytes() for p in project.root.rglob("*") if p.is_file()} == before

@@ -452,6 +452,7 @@ def _clip(text: str, from_end: bool = False, limit: int = 40) -> str:
 
 
 _TOKEN = re.compile(r"\w+|[^\w\s]")
+_TOKEN_SPLIT = re.compile(r"(\w+|[^\w\s])")  # the same tokens, kept by `split` between what separates them
 
 
 class Words:
@@ -463,11 +464,10 @@ class Words:
 
     def __init__(self, text: str) -> None:
         numbers: dict[str, int] = {}
-        self.starts, self.ends = array("l"), array("l")
-        for match in _TOKEN.finditer(text):
-            self.starts.append(match.start())
-            self.ends.append(match.end())
-        self.codes = array("l", [numbers.setdefault(word, len(numbers)) for word in _TOKEN.findall(text)])
+        parts = _TOKEN_SPLIT.split(text)  # separator, word, separator, word, ..., separator: C-level, no match objects
+        offsets = array("l", itertools.accumulate(map(len, parts), initial=0))
+        self.starts, self.ends = offsets[1:-1:2], offsets[2::2]
+        self.codes = array("l", [numbers.setdefault(word, len(numbers)) for word in parts[1::2]])
         self.numbers = numbers
         occurrences: list[array[int]] = [array("l") for _ in numbers]
         for position, code in enumerate(self.codes):

@@ -7,7 +7,7 @@ they show with or without git; the dated lists of changes come from the ledger (
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Container, Iterator
 from itertools import groupby
 
 from build_tools.dates import DateError, EdtfDate, PartialDate
@@ -64,11 +64,12 @@ def _note(correction: Correction) -> str:
             f"<em>What was wrong:</em> {text(correction.wrong)} <em>What changed:</em> {text(correction.changed)}")
 
 
-def former_anchors(fact: Fact, history: History, current: Iterable[str]) -> str:
-    """Empty anchors for the ids a renamed fact had, so that old links still lead to it."""
+def former_anchors(fact: Fact, history: History, current: Container[str]) -> str:
+    """Empty anchors for the ids a renamed fact had, so that old links still lead to it. (`current`, the
+    ids in use, is only asked about the fact's own former ids: never copied, or this is quadratic.)"""
     life = history.lives.get(fact.id)
     former = set(life.ids[:-1] if life else ()) | ({fact.replaces} if fact.replaces else set())
-    former -= {fact.id, *current}
+    former = {old for old in former if old != fact.id and old not in current}
     return "".join(f'<span id="{fact_anchor(old)}"></span>' for old in sorted(former))
 
 

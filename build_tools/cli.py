@@ -385,8 +385,10 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
     os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
     try:
-        mkdocs_cli.main(["serve", "--livereload", "--dev-addr", f"{args.host}:{args.port}", "--config-file",
-                         str(root / "mkdocs.yml")], prog_name="mkdocs", standalone_mode=False)
+        # --no-strict: a warning (a broken link in docs/, say) must not stop the preview; `make site` and CI
+        # build with `strict: true`.
+        mkdocs_cli.main(["serve", "--livereload", "--no-strict", "--dev-addr", f"{args.host}:{args.port}",
+                         "--config-file", str(root / "mkdocs.yml")], prog_name="mkdocs", standalone_mode=False)
     except OSError as error:
         if error.errno != errno.EADDRINUSE:
             raise

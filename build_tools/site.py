@@ -132,6 +132,11 @@ def write_files(files: Mapping[str, str], out_dir: Path, written: Written | None
     return WriteReport(tuple(changed), unchanged, tuple(removed))
 
 
+def last_output(out_dir: Path) -> list[str]:
+    """What the last complete write left in `out_dir` (its manifest), as far as the files are still there."""
+    return [rel for rel in _read(out_dir / MANIFEST).splitlines() if rel and (out_dir / rel).is_file()]
+
+
 def _stamp(path: Path) -> tuple[int, int]:
     try:
         stat = path.stat()

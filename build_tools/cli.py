@@ -382,6 +382,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
              f"make serve PORT={args.port + 1 if args.port < 65535 else 8001}")
         return EXIT_USAGE
     from mkdocs.__main__ import cli as mkdocs_cli
+    from mkdocs.exceptions import Abort as MkDocsAbort
 
     os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
     try:
@@ -389,6 +390,9 @@ def cmd_serve(args: argparse.Namespace) -> int:
         # build with `strict: true`.
         mkdocs_cli.main(["serve", "--livereload", "--no-strict", "--dev-addr", f"{args.host}:{args.port}",
                          "--config-file", str(root / "mkdocs.yml")], prog_name="mkdocs", standalone_mode=False)
+    except MkDocsAbort as error:  # a bad mkdocs.yml: MkDocs has printed what is wrong
+        _err(f"briefings serve: {error.message}")
+        return EXIT_USAGE
     except OSError as error:
         if error.errno != errno.EADDRINUSE:
             raise

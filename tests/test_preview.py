@@ -36,11 +36,12 @@ def _free_port() -> int:
 
 
 def _copy_project(target: Path) -> Path:
-    """The project's content and configuration (not its build output) in a fresh folder."""
-    for name in ("briefings", "sources", "docs", "build_tools"):
-        shutil.copytree(ROOT / name, target / name, ignore=shutil.ignore_patterns("__pycache__"))
-    for name in ("mkdocs.yml", "briefings.toml"):
-        shutil.copy2(ROOT / name, target / name)
+    """The project's files as git has them (not its build output) in a fresh folder."""
+    listed = subprocess.run(["git", "ls-files", "-z"], cwd=ROOT, capture_output=True, check=True).stdout
+    for rel in filter(None, listed.decode("utf-8").split("\0")):
+        if (ROOT / rel).is_file():
+            (target / rel).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(ROOT / rel, target / rel)
     return target
 
 
@@ -55,6 +56,7 @@ class Server:
     def __init__(self, root: Path, snapshots: Path) -> None:
         self.port = _free_port()
         self.url = f"http://127.0.0.1:{self.port}/"
+        self.output = ""
         env = {**os.environ, "BRIEFINGS_SNAPSHOTS": str(snapshots), "PYTHONPATH": str(root)}
         self.process = subprocess.Popen([sys.executable, "-m", "build_tools", "serve", "--port", str(self.port)],
                                         cwd=root, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
@@ -73,7 +75,7 @@ class Server:
     def stop(self) -> None:
         if self.process.poll() is None:
             self.process.terminate()
-        self.output = self.process.communicate(timeout=60)[0]
+            self.output = self.process.communicate(timeout=60)[0]
 
 
 @pytest.fixture
@@ -134,6 +136,10 @@ def test_a_broken_quote_shows_in_the_browser_and_the_fix_clears_it(browser: Any,
         assert page.locator("#briefings-problems").count() == 0
         assert "briefings-problems" not in _get(server.url + "briefings/contacts/")[1]
         page.close()
+    except BaseException:
+        server.stop()
+        print(f"mkdocs serve said:\n{server.output}")
+        raise
     finally:
         server.stop()
     assert "server will appear stuck" not in server.output

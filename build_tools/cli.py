@@ -10,6 +10,7 @@ import argparse
 import contextlib
 import datetime as dt
 import errno
+import itertools
 import json
 import os
 import socket
@@ -52,11 +53,11 @@ from build_tools.safe_files import (
     replace,
     shown,
 )
-from build_tools.schema import id_problem, url_problem
+from build_tools.schema import edtf_problem, id_problem, url_problem
 from build_tools.similarity import baseline, is_suspicious, rank
 from build_tools.site import MANIFEST, generate, write_files
 from build_tools.sitebuild import build_site
-from build_tools.snapshots import SnapshotStore
+from build_tools.snapshots import SnapshotStore, explain_missing
 from build_tools.source_edits import import_blocks, write_imported_source, write_link_status
 from build_tools.yaml_edit import EditError
 from build_tools.zensical_prep import build_with_zensical, zensical_missing
@@ -219,12 +220,34 @@ def _parser() -> argparse.ArgumentParser:
 
     new = sub.add_parser("new", help="write a commented starting file: source, briefing or fact")
     new_sub = new.add_subparsers(dest="new_command", metavar="KIND", required=True)
-    for kind, help_text in (("source", "sources/<id>.yaml"), ("briefing", "briefings/<id>.yaml"),
-                            ("fact", "append a fact to the last section of briefings/<id>.yaml")):
-        parser_ = new_sub.add_parser(kind, help=help_text)
-        parser_.add_argument("id", help="the source or briefing id")
+    new_source = new_sub.add_parser("source", help="sources/<id>.yaml")
+    new_source.add_argument("id", help="the source id: its file name, lower case, digits and hyphens")
+    new_source.add_argument("--snapshot", type=Path, metavar="FILE",
+                            help="the archived plain text: stored as `snapshot add` does, its hash filled in")
+    new_source.add_argument("--url", help="the article's address")
+    new_briefing = new_sub.add_parser("briefing", help="briefings/<id>.yaml")
+    new_briefing.add_argument("id", help="the briefing id: its file name, lower case, digits and hyphens")
+    new_fact = new_sub.add_parser("fact", help="add a fact to a section of briefings/<id>.yaml")
+    new_fact.add_argument("id", metavar="BRIEFING", help="the briefing id")
+    new_fact.add_argument("--section", metavar="TITLE", help="the section to add it to (default: the last one)")
+    new_fact.add_argument("--new-section", action="store_true",
+                          help="create the section named by --section at the end when the briefing has none so "
+                          "titled")
+    new_fact.add_argument("--source", action="append", default=[], metavar="ID",
+                          help="a cited source (repeat for several citations, each followed by its --quote)")
+    new_fact.add_argument("--quote", action="append", default=[], metavar="WORDS",
+                          help="the exact words of the --source before it (`briefings quote` finds them)")
+    new_fact.add_argument("--text", help="the fact's sentence (default: a placeholder to write)")
+    new_fact.add_argument("--date", help="when it happened, YYYY-MM-DD, YYYY-MM or YYYY (default: a placeholder; "
+                          "never today's date)")
+    new_fact.add_argument("--id", dest="fact_id", help="the fact's id (default: BRIEFING-N, the first free N)")
+    for parser_ in (new_source, new_briefing, new_fact):
         parser_.add_argument("--root", type=Path, default=Path("."), help="project directory (default: .)")
-        parser_.set_defaults(func=cmd_new, kind=kind)
+        parser_.add_argument("--snapshots", metavar="DIR",
+                             help="snapshot directory (default: $BRIEFINGS_SNAPSHOTS, else briefings.toml)")
+    new_source.set_defaults(func=cmd_new_source)
+    new_briefing.set_defaults(func=cmd_new_briefing)
+    new_fact.set_defaults(func=cmd_new_fact)
 
     similar = sub.add_parser("similar", help="rank pairs of snapshots by textual overlap")
     _project_options(similar)
@@ -591,24 +614,111 @@ def _did_you_mean(name: str, known: Iterable[str]) -> str:
     return f"; did you mean '{close[0]}'?" if close else ""
 
 
-def cmd_new(args: argparse.Namespace) -> int:
+def cmd_new_source(args: argparse.Namespace) -> int:
     root: Path = args.root.resolve()
-    today = dt.date.today()
+    if args.url is not None and url_problem(args.url) is not None:
+        raise ConfigError(f"--url: {url_problem(args.url)}")
+    block = None
     try:
-        if args.kind == "source":
-            path = scaffold.new_source(root, args.id)
-            _out(f"wrote {path.relative_to(root)}; next: `briefings snapshot add FILE` for its snapshot block")
-        elif args.kind == "briefing":
-            path = scaffold.new_briefing(root, args.id, today)
-            _out(f"wrote {path.relative_to(root)}; fill in the TODOs, then `briefings lint`")
-        else:
-            project, _ = load_project(load_config(root))
-            path, fact_id = scaffold.new_fact(root, args.id, today, {f.id for f in project.facts})
-            _out(f"added fact '{fact_id}' to {path.relative_to(root)}; fill in the TODOs, then `briefings lint`")
+        scaffold.check_id(args.id)
+        if args.snapshot is not None:
+            if not args.snapshot.is_file():
+                raise ConfigError(f"'{args.snapshot}' is not a file")
+            config = load_config(root, args.snapshots)
+            try:
+                stored = store_file(args.snapshot, config.snapshots)
+            except ArchiveError as error:
+                _err(f"briefings new: {error}")
+                return EXIT_USAGE
+            block = snapshot_block(stored)
+            _out(f"{stored.path.name} {'added to' if stored.added else 'already in'} {config.snapshots}")
+        path = scaffold.new_source(root, args.id, block, args.url)
     except scaffold.ScaffoldError as error:
         _err(f"briefings new: {error}")
         return EXIT_USAGE
+    _report_placeholders(root, path, "" if block else "; or run `briefings new source ID --snapshot FILE` next time")
     return EXIT_OK
+
+
+def cmd_new_briefing(args: argparse.Namespace) -> int:
+    root: Path = args.root.resolve()
+    try:
+        path = scaffold.new_briefing(root, args.id, dt.date.today().strftime("%Y-%m"))
+    except scaffold.ScaffoldError as error:
+        _err(f"briefings new: {error}")
+        return EXIT_USAGE
+    _report_placeholders(root, path)
+    return EXIT_OK
+
+
+def _report_placeholders(root: Path, path: Path, extra: str = "", lines: range | None = None) -> None:
+    """What `briefings new` left to write: each placeholder at its line and column, with how to fill it."""
+    rel = path.relative_to(root).as_posix()
+    found = [p for p in scaffold.placeholders(rel, path.read_text(encoding="utf-8"))
+             if lines is None or p.where.line in lines]
+    if found:
+        _out(f"replace the placeholders (TODO) left to fill{extra}:")
+        for problem in found:
+            _out(f"  {problem.where.path}:{problem.where.line}:{problem.where.column}: {problem.message}")
+    _out(f"then check it with `briefings lint {rel}`")
+
+
+def cmd_new_fact(args: argparse.Namespace) -> int:
+    root: Path = args.root.resolve()
+    config = load_config(root, args.snapshots)
+    if len(args.quote) > len(args.source):
+        raise ConfigError("each --quote follows the --source it quotes: give --source ID before --quote")
+    if args.new_section and not args.section:
+        raise ConfigError("--new-section needs --section TITLE")
+    if args.date is not None and edtf_problem(args.date) is not None:
+        raise ConfigError(f"--date: {edtf_problem(args.date)}")
+    project, _ = load_project(config)
+    citations = list(itertools.zip_longest(args.source, args.quote))
+    try:
+        scaffold.check_id(args.id)
+        fact_id = args.fact_id or next(f"{args.id}-{n}" for n in itertools.count(1)
+                                       if f"{args.id}-{n}" not in {f.id for f in project.facts})
+        scaffold.check_id(fact_id)
+    except scaffold.ScaffoldError as error:
+        _err(f"briefings new: {error}")
+        return EXIT_USAGE
+    if fact_id in {f.id for f in project.facts}:
+        raise ConfigError(f"--id: a fact '{fact_id}' exists already; choose another id")
+    store = SnapshotStore(config.snapshots, config.cache_dir)
+    for source_id, quote in citations:
+        problem = _citation_problem(project, store, source_id, quote)
+        if problem is not None:
+            _err(f"briefings new: {problem}")
+            return EXIT_PROBLEMS if quote is not None and source_id in project.sources else EXIT_USAGE
+    fact = scaffold.NewFact(fact_id, citations, " ".join(args.text.split()) if args.text else None, args.date)
+    try:
+        added = scaffold.new_fact(root, args.id, fact, args.section, args.new_section)
+    except scaffold.ScaffoldError as error:
+        _err(f"briefings new: {error}")
+        return EXIT_USAGE
+    rel = added.path.relative_to(root).as_posix()
+    _out(f"added fact '{fact_id}' to section '{added.section}' of {rel} (lines {added.lines.start}-"
+         f"{added.lines.stop - 1})")
+    _report_placeholders(root, added.path, lines=added.lines)
+    return EXIT_OK
+
+
+def _citation_problem(project: Project, store: SnapshotStore, source_id: str, quote: str | None) -> str | None:
+    """Why a citation given to `new fact` cannot be written as it is, or None."""
+    if source_id not in project.sources:
+        if source_id in project.broken_sources:
+            return None  # its file has problems of its own (placeholders, say); lint reports them
+        return f"no source '{source_id}' in sources/{_did_you_mean(source_id, project.sources)}"
+    source = project.sources[source_id]
+    if quote is None or store.get(source.snapshot.sha256) is None:
+        return None
+    placement = store.place(source.snapshot.sha256, quote)
+    if placement is not None and placement.found:
+        return None
+    snapshot = store.get(source.snapshot.sha256)
+    assert snapshot is not None
+    return (f"the quote is not verbatim in the snapshot of '{source_id}'{explain_missing(snapshot, quote)}; "
+            f"`briefings quote {source_id} \"...\"` finds the exact words")
 
 
 def cmd_similar(args: argparse.Namespace) -> int:

@@ -232,7 +232,11 @@ def _valid(fields: Fields | None, *names: str) -> bool:
 
 def _text(fields: Fields, name: str) -> str | None:
     value = fields.get(name)
-    return None if value is None or value.data in (None, schema.UNKNOWN) else value.data
+    if value is None or value.data in (None, schema.UNKNOWN) or (
+            isinstance(value.data, str) and schema.is_placeholder(value.data)):
+        return None  # a placeholder was reported while loading (FCT005)
+    text: str = value.data
+    return text
 
 
 def _date(fields: Fields, name: str) -> PartialDate | None:
@@ -381,6 +385,7 @@ def _citations(values: Iterable[Value]) -> Iterable[Citation]:
         if _valid(fields, "source"):
             quote = fields.get("quote")
             text = quote.data if quote is not None and quote.data is not None else ""
+            text = "" if schema.is_placeholder(text) else text  # reported while loading (FCT005)
             context = fields.get("context")
             yield Citation(fields["source"].data, text, fields["source"].at, quote.at if quote else value.at,
                            context.data if context is not None else None, context.at if context else None)

@@ -29,6 +29,25 @@ RESERVED_IDS = frozenset(
     ["con", "prn", "aux", "nul"] + [f"com{i}" for i in range(10)] + [f"lpt{i}" for i in range(10)]
 )
 UNKNOWN = "unknown"
+# What `briefings new` writes where the editor must write something (FCT005 until they do).
+PLACEHOLDER = "TODO"
+# How to fill each placeholder, by field name (others: the field's own documentation).
+_FILL = {
+    "sha256": "run `briefings snapshot add FILE` on the archived text and paste the block it prints (or write "
+              "the file's name under `file:` and run `briefings lint --fix`)",
+    "source": "write the id of the cited source (its file name in sources/ without .yaml)",
+    "quote": "find the article's exact words with `briefings quote SOURCE \"words as you remember them\"` and "
+             "paste the citation it prints",
+    "date": "write when it happened, as precisely as the source says: YYYY-MM-DD, YYYY-MM or YYYY "
+            "(`briefings explain SCH005` for seasons, approximate dates and ranges)",
+    "published": "write the publication date as the article gives it (YYYY-MM-DD, YYYY-MM or YYYY), or "
+                 "`unknown` and say why in notes",
+    "title": "write the title (for a source: the headline as published, or `unknown`)",
+    "outlet": "write who published this copy, or `unknown`",
+    "text": "write one or two neutral, attributed sentences that say no more than the quotes",
+    "summary": "write two or three neutral sentences on what the page covers",
+    "notes": "write what is known about the article and why any field is unknown, or delete the line",
+}
 # The years a date may name. Briefings on current affairs need no more; the bound catches typos
 # such as 2201 for 2021, and every tool that reads our exports (and Python's datetime, with a day
 # to spare either side) handles the whole range.
@@ -311,8 +330,20 @@ class Checker:
             if spec.required:
                 self.report(codes.MISSING_FIELD, node, f"'{spec.name}' is empty; write a value")
             return None
+        if node.tag == STR and is_placeholder(str(node.value).strip()):
+            return self._placeholder(node, kind, spec)
         text = self._scalar_text(node, kind, spec)
         return None if text is None else Value(text, where(self.path, node))
+
+    def _placeholder(self, node: ScalarNode, kind: Kind, spec: Field) -> Value | None:
+        """Report a value `briefings new` left to fill, at its place. Text, and a value that may be unknown,
+        keep it (the loader reads a placeholder as not known: nothing else is checked on it); any other value
+        is rejected (with no cascade: the key was written)."""
+        fill = _FILL.get(spec.name) or f"write it: {spec.doc[0].lower()}{spec.doc[1:].rstrip('.')}"
+        self.report(codes.PLACEHOLDER, node, f"'{spec.name}' is still the placeholder {PLACEHOLDER}; {fill}")
+        if kind in (Kind.LINE, Kind.TEXT, Kind.LINE_OR_UNKNOWN, Kind.EDTF_OR_UNKNOWN):
+            return Value(str(node.value).strip(), where(self.path, node))
+        return None
 
     def _plain_text(self, node: Node, kind: Kind) -> Value | None:
         """The common case in one step: a string scalar that is clean text or a valid id. Anything
@@ -323,7 +354,7 @@ class Checker:
         if len(raw) > _FAST_LIMIT or unsafe_character(raw) is not None:
             return None
         text = raw.strip()
-        if not text or (kind is not Kind.TEXT and "\n" in text) or text == UNKNOWN:
+        if not text or (kind is not Kind.TEXT and "\n" in text) or text == UNKNOWN or text.startswith(PLACEHOLDER):
             return None
         if kind is Kind.ID and (not ID_PATTERN.fullmatch(text) or text in RESERVED_IDS):
             return None
@@ -402,6 +433,12 @@ def _kind_problem(text: str, kind: Kind, spec: Field, explain: bool = True) -> t
         return (codes.WRONG_TYPE, f"'{spec.name}' must be one of {', '.join(spec.choices)}; "
                 f"found '{_clip(text)}'")
     return None
+
+
+def is_placeholder(text: str) -> bool:
+    """Whether a value is the placeholder `briefings new` writes: `TODO`, alone or before a space or
+    punctuation (so `TODOS`, or a headline that starts with "Todo", is not one)."""
+    return text.startswith(PLACEHOLDER) and (len(text) == len(PLACEHOLDER) or not text[len(PLACEHOLDER)].isalnum())
 
 
 def date_problem(text: str) -> str | None:

@@ -396,9 +396,39 @@ snapshot: {sha256: F0DAE2}
 Run `sha256sum FILE` and paste the whole digest.
 """)
 
+PLACEHOLDER = Code("FCT005", "placeholder-text", E, """
+A value is still a placeholder that `briefings new` wrote.
+
+## What it checks
+No value starts with `TODO` (alone, or followed by a space or punctuation): the
+word `briefings new` puts where the editor must write something (a fact's text
+and date, a citation's source and quote, a source's title, outlet, date and
+snapshot hash, a briefing's title and summary). Each message says how to fill
+its value.
+
+## Why it matters
+A placeholder published as a sentence reads as a claim; a placeholder date or
+hash would be checked against nothing.
+
+## Example
+```yaml
+text: >-
+  TODO: one or two neutral sentences, attributed ("Giammattei said ...").
+date: TODO
+```
+
+## Fix
+Write the value the message asks for, in place of the `TODO`. Use instead:
+
+```yaml
+text: Giammattei said he had spoken with Harris by telephone.
+date: 2021-04-26
+```
+""")
+
 CODES: tuple[Code, ...] = (
     INVALID_YAML, NOT_ONE_DOCUMENT, DUPLICATE_KEY, DISALLOWED_TAG, ANCHOR_OR_ALIAS,
     INVALID_ENCODING, FILE_TOO_LARGE, NESTING_TOO_DEEP, UNREADABLE_FILE,
     UNKNOWN_KEY, MISSING_FIELD, WRONG_TYPE, INVALID_ID, INVALID_DATE, INVALID_URL,
-    UNSAFE_TEXT, INVALID_SHA256, VALUE_TOO_LONG,
+    UNSAFE_TEXT, INVALID_SHA256, VALUE_TOO_LONG, PLACEHOLDER,
 )

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import difflib
 import io
+import json
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -110,3 +112,28 @@ def _lines_of(lines: list[str], keys: set[str]) -> set[int]:
         if current in keys:
             owned.add(number)
     return owned
+
+
+def quoted(text: str) -> str:
+    """`text` as a one-line YAML scalar that reads back as exactly `text`: in double quotes when nothing
+    needs escaping there, else in single quotes (a ' doubled), else double-quoted with escapes."""
+    if text.isprintable() and '"' not in text and "\\" not in text:
+        return f'"{text}"'
+    if text.isprintable():
+        return "'" + text.replace("'", "''") + "'"
+    return json.dumps(text)
+
+
+_PLAIN = re.compile(r"[A-Za-z][\w ,.'()/&-]*")
+
+
+def scalar(text: str) -> str:
+    """`text` as a one-line YAML scalar: plain when it is simple words that every YAML reader takes as that
+    string (`Calls and meetings`), else `quoted`."""
+    if _PLAIN.fullmatch(text) and not text.endswith(" ") and text.lower() not in _YAML11_WORDS:
+        return text
+    return quoted(text)
+
+
+# Plain words that YAML 1.1 reads as something other than a string.
+_YAML11_WORDS = frozenset({"y", "n", "yes", "no", "on", "off", "true", "false", "null", "none"})

@@ -21,7 +21,6 @@ from build_tools.rules import (
     fact_after_sources,
     missing_url,
     mixed_script_hostname,
-    placeholder_text,
     quote_not_in_snapshot,
     quote_not_unique,
     quote_too_long,
@@ -51,7 +50,7 @@ def _rule(module: ModuleType) -> Rule:
 RULES: tuple[Rule, ...] = tuple(_rule(m) for m in (
     unknown_source, snapshot_missing, quote_not_in_snapshot, snapshot_hash_mismatch, quote_too_long,
     quote_not_unique, capture_mismatch, quote_without_words, quote_too_short, ellipsis_gap_too_long,
-    evidence_error_ignored, duplicate_fact_id, fact_after_sources, cites_only_derived, bad_status, placeholder_text,
+    evidence_error_ignored, duplicate_fact_id, fact_after_sources, cites_only_derived, bad_status,
     change_without_correction, bad_replaces,
     unused_source,
     missing_url, bad_relation, duplicate_snapshot, undeclared_near_duplicate, mixed_script_hostname,

@@ -19,7 +19,7 @@ import traceback
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
-from build_tools import __version__, scaffold, schema
+from build_tools import __version__, fixes, scaffold, schema
 from build_tools.archive import (
     DEADLINE_S,
     ArchiveError,
@@ -37,6 +37,7 @@ from build_tools.export import export_json
 from build_tools.lint import LintResult, lint_project
 from build_tools.load import load_project
 from build_tools.model import Project, Source
+from build_tools.quote_finder import Passage, find_passages
 from build_tools.recheck import DEADLINE_S as RECHECK_DEADLINE_S
 from build_tools.recheck import Report, archive_to_record, recheck
 from build_tools.recheck_report import FORMATS as RECHECK_FORMATS
@@ -57,9 +58,10 @@ from build_tools.schema import edtf_problem, id_problem, url_problem
 from build_tools.similarity import baseline, is_suspicious, rank
 from build_tools.site import MANIFEST, generate, write_files
 from build_tools.sitebuild import build_site
-from build_tools.snapshots import SnapshotStore, explain_missing
+from build_tools.snapshots import Snapshot, SnapshotStore, explain_missing
 from build_tools.source_edits import import_blocks, write_imported_source, write_link_status
-from build_tools.yaml_edit import EditError
+from build_tools.yaml_edit import EditError, quoted
+from build_tools.yaml_nodes import MappingNode, Node, ScalarNode, parse_yaml
 from build_tools.zensical_prep import build_with_zensical, zensical_missing
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
@@ -148,6 +150,10 @@ def _parser() -> argparse.ArgumentParser:
                            "code scanning")
     lint.add_argument("--output", type=Path, metavar="FILE", help="write the report to FILE instead of stdout")
     lint.add_argument("--strict", action="store_true", help="exit 1 on warnings too")
+    lint.add_argument("--fix", action="store_true",
+                      help="correct, in place, what is certain: a quote that differs from exactly one passage of its "
+                      "snapshot only in quote marks, dashes, case or one word; a missing snapshot sha256 from the "
+                      "file the source names. Prints each change as a diff; never touches anything ambiguous")
     lint.set_defaults(func=cmd_lint)
 
     build = sub.add_parser("build", help="lint, then write the Markdown pages and the JSON export")
@@ -193,6 +199,15 @@ def _parser() -> argparse.ArgumentParser:
     imports.add_argument("--url", required=True, help="the captured page's address")
     imports.add_argument("--source", help="write sources/ID.yaml, or update its snapshot and capture blocks")
     imports.set_defaults(func=cmd_snapshot_import)
+
+    quote = sub.add_parser("quote", help="find the exact words of a source's snapshot from words as you remember "
+                           "them, printed as citations to paste")
+    _project_options(quote)
+    quote.add_argument("source", nargs="?", metavar="SOURCE", help="the source id (or a snapshot file's path)")
+    quote.add_argument("words", help="the words as you remember them (typos and changed words are fine)")
+    quote.add_argument("--all", action="store_true", help="search every source's snapshot, naming the source")
+    quote.add_argument("--limit", type=int, default=3, metavar="N", help="at most N passages (default 3)")
+    quote.set_defaults(func=cmd_quote)
 
     archive = sub.add_parser("archive", help="fetch a page, extract its text, store it, record the source")
     _project_options(archive)
@@ -300,7 +315,10 @@ def _relative_files(config: Config, files: Sequence[str]) -> list[str]:
 
 def cmd_lint(args: argparse.Namespace) -> int:
     config = _config(args)
-    result = lint_project(config, _relative_files(config, args.files))
+    only = _relative_files(config, args.files)
+    result = lint_project(config, only)
+    if args.fix:
+        result = _fix(config, result, only, args.format not in (None, "text"))
     fmt = args.format or ("github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text")
     repository = _repository(config.root)
     summary_file = os.environ.get("GITHUB_STEP_SUMMARY") if fmt == "github" else None
@@ -312,6 +330,27 @@ def cmd_lint(args: argparse.Namespace) -> int:
     else:
         _out(report)
     return _exit_code(result, args.strict)
+
+
+def _fix(config: Config, result: LintResult, only: Sequence[str], quiet: bool) -> LintResult:
+    """Make the certain fixes (in the files named, when some are), print each as a diff, and lint again.
+    A fixed file is re-read before any further fix, so a fix is always made to what is on disk."""
+    show = _err if quiet else _out  # a machine-read report keeps stdout to itself
+    changes, files = 0, set[str]()
+    for _ in range(3):  # a filled-in hash lets the source's quotes be checked, and fixed, in the next round
+        planned = [fix for fix in fixes.plan(config, result) if not only or fix.path in only]
+        if not planned:
+            break
+        fixes.apply(config, planned)
+        for fix in planned:
+            show(fix.diff().rstrip("\n"))
+        changes += sum(len(fix.changes) for fix in planned)
+        files.update(fix.path for fix in planned)
+        result = lint_project(config, only)
+    if changes:
+        show(f"fixed {changes} problem{'s' if changes != 1 else ''} in {len(files)} file"
+             f"{'s' if len(files) != 1 else ''}; what is left needs an editor")
+    return result
 
 
 def _repository(root: Path) -> Repository:
@@ -529,6 +568,114 @@ def cmd_snapshot_import(args: argparse.Namespace) -> int:
         return EXIT_PROBLEMS
     print(f"{done} {rel}; check it with `briefings lint`")
     return EXIT_OK
+
+
+def cmd_quote(args: argparse.Namespace) -> int:
+    config = _config(args)
+    if args.limit < 1:
+        raise ConfigError("--limit must be at least 1")
+    if args.all == (args.source is not None):
+        raise ConfigError("name the SOURCE to search, or give --all to search every snapshot (not both)")
+    if not any(ch.isalnum() for ch in args.words):
+        raise ConfigError("give the words to look for, e.g. briefings quote SOURCE \"hosted a webcast meeting\"")
+    project, _ = load_project(config)
+    store = SnapshotStore(config.snapshots)
+    if args.all:
+        found = _search(_all_snapshots(project, store), args.words, args.limit)
+        _print_passages(found, args.limit)
+        return EXIT_OK if found else _nothing_close(args.words, "any snapshot")
+    name, text = _snapshot_to_search(config, project, store, args.source)
+    found = _search([(name, text)], args.words, args.limit)
+    _print_passages(found, args.limit)
+    best = found[0][2].score if found else 0.0
+    if best < 90:  # not the words remembered: are they another source's?
+        others = [(n, t) for n, t in _all_snapshots(project, store) if n != name and t != text]
+        elsewhere = [hit for hit in _search(others, args.words, 1) if hit[2].score >= max(80.0, best + 10)]
+        if elsewhere:
+            _out(f"# closer words are in another source: '{elsewhere[0][0]}' "
+                 f"({elsewhere[0][2].score:.0f}% like your words); did you mean to cite it?")
+            _print_passages(elsewhere[:1], 1)
+            return EXIT_OK
+    return EXIT_OK if found else _nothing_close(args.words, f"the snapshot of '{name}'")
+
+
+Hit = tuple[str, str, Passage]  # source id (or file), snapshot text, passage
+
+
+def _search(snapshots: Iterable[tuple[str, str]], words: str, limit: int) -> list[Hit]:
+    hits = [(name, text, passage) for name, text in snapshots for passage in find_passages(text, words, limit)]
+    return sorted(hits, key=lambda hit: -hit[2].score)[:limit]
+
+
+def _print_passages(hits: Sequence[Hit], limit: int) -> None:
+    for number, (name, text, passage) in enumerate(hits, 1):
+        stands = "stands once" if passage.occurrences == 1 else \
+            f"stands {passage.occurrences} times: add words to make it unique"
+        long = f"; {passage.words} words, over 40: shorten it" if passage.words > 40 else ""
+        _out(f"# {number}. {passage.score:.0f}% like your words, {stands}{long} (line {passage.line(text)})\n"
+             f"#    {escape_controls(passage.context(text))}\n"
+             f"- source: {name}\n  quote: {quoted(passage.quote)}")
+
+
+def _nothing_close(words: str, where: str) -> int:
+    _err(f"briefings quote: no passage of {where} is close to \"{words}\"; try fewer words, or words you are "
+         "sure of")
+    return EXIT_PROBLEMS
+
+
+def _all_snapshots(project: Project, store: SnapshotStore) -> list[tuple[str, str]]:
+    """(source id, snapshot text) of every source whose snapshot is in the store, one per snapshot."""
+    seen: set[str] = set()
+    found = []
+    for source in sorted(project.sources.values(), key=lambda s: s.id):
+        snapshot = store.get(source.snapshot.sha256)
+        if snapshot is not None and snapshot.sha256 not in seen:
+            seen.add(snapshot.sha256)
+            found.append((source.id, snapshot.text))
+    return found
+
+
+def _snapshot_to_search(config: Config, project: Project, store: SnapshotStore, name: str) -> tuple[str, str]:
+    """The source id and snapshot text for SOURCE: a source of the project (even one whose file still has
+    placeholders, through the file its snapshot block names), or a snapshot file given by its path."""
+    source = project.sources.get(name)
+    snapshot = store.get(source.snapshot.sha256) if source is not None else None
+    if snapshot is None and (source is not None or name in project.broken_sources):
+        snapshot = _named_snapshot(config, store, name)
+    if snapshot is not None:
+        return name, snapshot.text
+    if source is not None or name in project.broken_sources:
+        raise ConfigError(f"the snapshot of '{name}' is not in {config.snapshots}; add it with `briefings snapshot "
+                          "add FILE`")
+    path = Path(name)
+    if path.is_file():
+        return name, _snapshot_file_text(path)
+    raise ConfigError(f"no source '{name}' in sources/{_did_you_mean(name, project.sources)}")
+
+
+def _named_snapshot(config: Config, store: SnapshotStore, source_id: str) -> Snapshot | None:
+    """The snapshot a source file names by hash or by file name, read straight from the file."""
+    path = config.root / "sources" / f"{source_id}.yaml"
+    parsed = parse_yaml(path.name, path.read_bytes()) if path.is_file() else None
+    block = _mapping_value(parsed.root, "snapshot") if parsed is not None else None
+    sha256, file = (_mapping_value(block, key) for key in ("sha256", "file"))
+    if isinstance(sha256, ScalarNode) and store.get(str(sha256.value)) is not None:
+        return store.get(str(sha256.value))
+    named = store.named(str(file.value)) if isinstance(file, ScalarNode) else None
+    return Snapshot("", named, _snapshot_file_text(named)) if named is not None else None
+
+
+def _mapping_value(node: Node | None, key: str) -> Node | None:
+    if not isinstance(node, MappingNode):
+        return None
+    return next((value for name, value in node.value if isinstance(name, ScalarNode) and name.value == key), None)
+
+
+def _snapshot_file_text(path: Path) -> str:
+    try:
+        return path.read_bytes().decode("utf-8")
+    except UnicodeDecodeError:
+        raise ConfigError(f"'{path}' is not UTF-8 text; snapshots are plain UTF-8 text") from None
 
 
 def cmd_archive(args: argparse.Namespace) -> int:

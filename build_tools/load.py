@@ -131,6 +131,8 @@ def _load_file(root: Path, path: Path, rel: str, folder_inside: bool, record: sc
 def _read_fields(rel: str, data: bytes, record: schema.Record, problems: list[Problem],
                  cache_dir: Path | None, checked: file_cache.Checked) -> Fields | None:
     cached = file_cache.load(cache_dir, record, data, rel, checked)
+    if cached is not None and cached[0] is None:
+        cached = None  # a file that does not parse is parsed again: its problem's excerpt is not cached
     if cached is None:
         cached = _validate(rel, data, record)
         file_cache.store(cache_dir, record, data, *cached)

@@ -165,6 +165,7 @@ class Problem:
     severity: Severity
     message: str
     subject: str = ""  # "fact:<id>" or "source:<id>": what an inline suppression can accept
+    excerpt: str = ""  # the line at fault with a caret under the place, for a syntax error (shown under the line)
 
     def __post_init__(self) -> None:
         # Messages quote input (keys, values, snapshot text, file names): none of it may reach a
@@ -172,6 +173,8 @@ class Problem:
         if not (self.message.isprintable() and self.where.path.isprintable()):
             object.__setattr__(self, "message", escape_controls(self.message))
             object.__setattr__(self, "where", self.where._replace(path=escape_controls(self.where.path)))
+        if self.excerpt and not self.excerpt.replace("\n", "").isprintable():
+            object.__setattr__(self, "excerpt", "\n".join(escape_controls(line) for line in self.excerpt.split("\n")))
 
     @classmethod
     def of(cls, code: Code, where: Location, message: str, subject: str = "") -> Problem:

@@ -81,8 +81,11 @@ def _path(problem: Problem, repository: Repository | None = None) -> str:
 
 
 def format_text(problem: Problem) -> str:
-    """The canonical one-line form, parsable by editors and CI."""
-    return problem.line()
+    """The canonical one-line form, parsable by editors and CI; a syntax error adds its line with a caret
+    under the place, indented (as ruff and compilers show it), which no line parser mistakes for a problem."""
+    if not problem.excerpt:
+        return problem.line()
+    return problem.line() + "".join(f"\n    {line}" for line in problem.excerpt.split("\n"))
 
 
 # --- GitHub Actions ---------------------------------------------------------------------------
@@ -177,7 +180,8 @@ def _summary_row(problem: Problem, repository: Repository) -> str:
 def problem_dict(problem: Problem) -> dict[str, object]:
     w = problem.where
     return {"path": _path(problem), "line": w.line, "column": w.column, "severity": problem.severity.value,
-            "code": problem.code, "name": problem.name, "message": _message(problem)}
+            "code": problem.code, "name": problem.name, "message": _message(problem),
+            **({"excerpt": problem.excerpt} if problem.excerpt else {})}
 
 
 def format_json(result: LintResult) -> str:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import gc
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
@@ -24,6 +24,7 @@ from build_tools.syntax_codes import (
     NESTING_TOO_DEEP,
     NOT_ONE_DOCUMENT,
 )
+from build_tools.yaml_hints import excerpt, hint
 
 try:
     _Loader: type = yaml.CSafeLoader
@@ -178,7 +179,15 @@ def _syntax_problem(path: str, text: str, error: yaml.YAMLError) -> Problem:
         if error.context == "expected a single document in the stream":
             return Problem.of(NOT_ONE_DOCUMENT, where_, "file holds more than one YAML document; "
                               "remove the '---' line and keep one document per file")
+        context_mark = error.context_mark
+        advice = hint(text, error.problem, (mark.line, mark.column), error.context,
+                      (context_mark.line, context_mark.column) if context_mark is not None else None)
+        if advice is not None:
+            return replace(Problem.of(INVALID_YAML, Location(path, advice.line + 1, advice.column + 1),
+                                      f"syntax error: {advice.message}"),
+                           excerpt=excerpt(text, advice.line, advice.column))
         context = f" {error.context}" if error.context else ""
-        return Problem.of(INVALID_YAML, where_, f"syntax error: {error.problem}{context}")
+        return replace(Problem.of(INVALID_YAML, where_, f"syntax error: {error.problem}{context}"),
+                       excerpt=excerpt(text, mark.line, mark.column))
     return Problem.of(INVALID_YAML, Location(path), f"syntax error: {error}")
 

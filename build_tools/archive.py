@@ -11,6 +11,7 @@ import datetime as dt
 import hashlib
 import http.client
 import json
+import re
 import socket
 import threading
 import urllib.error
@@ -59,8 +60,34 @@ class Article:
 
 
 def store_file(path: Path, store: Path) -> Stored:
-    """Put a file in the store unless identical bytes are already there (under any name)."""
-    return store_bytes(path.read_bytes(), path.name, store)
+    """Put a plain-text file in the store unless identical bytes are already there (under any name);
+    ArchiveError for a file that is not UTF-8 plain text (HTML, a PDF, another encoding)."""
+    data = path.read_bytes()
+    problem = plain_text_problem(data)
+    if problem is not None:
+        raise ArchiveError(f"{path.name} {problem}")
+    return store_bytes(data, path.name, store)
+
+
+_HTML = re.compile(rb"<(?:!doctype\s+html|html|head|body|div|p|span|script|article|meta)\b", re.IGNORECASE)
+_TO_TEXT = ("extract the article's text with `briefings archive ID --url URL`, or `briefings snapshot import` "
+            "for a WARC or WACZ capture")
+
+
+def plain_text_problem(data: bytes) -> str | None:
+    """Why `data` cannot be a snapshot (the article's plain text, UTF-8), or None."""
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        return (f"is not UTF-8 text (byte 0x{data[error.start]:02x} at offset {error.start}); a snapshot is the "
+                "article's plain text in UTF-8: convert it (iconv -f latin1 -t utf-8 FILE, say) or " + _TO_TEXT)
+    if "\0" in text:
+        return "holds NUL bytes: it is not plain text (a PDF or a word-processor file?); " + _TO_TEXT
+    if len(_HTML.findall(data[:200_000])) >= 2:
+        return "is HTML, not the article's plain text; " + _TO_TEXT
+    if not text.strip():
+        return "is empty; a snapshot is the article's plain text"
+    return None
 
 
 def store_text(text: str, name: str, store: Path) -> Stored:

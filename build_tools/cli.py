@@ -55,7 +55,7 @@ from build_tools.safe_files import (
     shown,
 )
 from build_tools.schema import edtf_problem, id_problem, url_problem
-from build_tools.similarity import baseline, is_suspicious, rank
+from build_tools.similarity import FLAG_MINIMUM, FLAG_RATIO, baseline, is_suspicious, rank
 from build_tools.site import MANIFEST, generate, write_files
 from build_tools.sitebuild import build_site
 from build_tools.snapshots import Snapshot, SnapshotStore, explain_missing
@@ -880,6 +880,12 @@ def cmd_similar(args: argparse.Namespace) -> int:
     pairs = rank(texts)
     base = baseline(pairs)
     _out(f"{len(pairs)} pairs of {len(texts)} snapshots; median score {base:.3f}")
+    _out("columns: score  source  source  (shingles, figures, names)  note\n"
+         "  score: 0 (nothing shared) to 1 (the same text): half shingles, a quarter each figures and names\n"
+         "  shingles: the share of the shorter text's four-word runs that the other text has\n"
+         "  figures, names: the numbers, and the multi-word names, the two share, of all those in either\n"
+         f"  UNDECLARED: {FLAG_RATIO:g} times the median score and at least {FLAG_MINIMUM:g}, with neither "
+         "derived_from nor republished_from between them (lint warns: SRC005)")
     for pair in pairs:
         a, b = project.sources[pair.first], project.sources[pair.second]
         if a.related_to(b):

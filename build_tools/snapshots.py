@@ -408,11 +408,15 @@ def explain_missing(snapshot: Snapshot, quote: str) -> str:
     word or figure that its first unplaced piece cuts, or the closest passage and its differences."""
     mapped = snapshot.mapped
     start = 0
+    previous = ""
     for piece in quote_pieces(quote):
         found = _aligned_find(mapped, piece, start)
         if found >= 0:
-            start = found + len(piece)
+            start, previous = found + len(piece), piece
             continue
+        if previous and _aligned_find(mapped, piece, 0) >= 0:
+            return (f'; every piece stands in the snapshot, but "{_clip(piece)}" comes before "{_clip(previous)}", '
+                    "not after it: put the pieces in the article's order, or cite them as two quotes")
         cut = _cut_detail(mapped.normalized, piece, start)
         if cut is not None:
             return cut

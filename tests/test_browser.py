@@ -203,7 +203,7 @@ def test_a_correction_marker_opens_its_note_from_the_keyboard(visit: Visit, base
 @pytest.mark.parametrize("name", list(PAGES))
 def test_no_serious_accessibility_violations(visit: Visit, base_url: str, name: str) -> None:
     """axe-core on each page, in a fresh context per colour scheme (Material keeps the palette it first saw)."""
-    require(AXE.is_file(), f"axe-core is not installed at {AXE} (make test-deps)")
+    require(AXE.is_file(), f"axe-core is not installed at {AXE} (make test installs it)")
     page = visit.page
     page.goto(base_url + PAGES[name])
     scheme = page.evaluate("() => document.body.getAttribute('data-md-color-scheme')")

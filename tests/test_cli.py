@@ -142,7 +142,7 @@ def _replace(path: str, old: str, new: str) -> tuple[str, str, str]:
     (_replace(BRIEFING, "updated: 2024-03\n", "updated: 2024-03\nupdated: 2024-04\n"),
      "briefings/bridge.yaml:4:1: error YML003"),
     (_replace(BRIEFING, "summary:", "sumary:"), "briefings/bridge.yaml:2:1: error SCH001"),
-    (_replace(BRIEFING, "title: The bridge", "title: [The bridge"), "briefings/bridge.yaml:2:8: error YML001"),
+    (_replace(BRIEFING, "title: The bridge", "title: [The bridge"), "briefings/bridge.yaml:1:8: error YML001"),
     (_replace(SOURCE, "https://example.org/bridge", "javascript:alert(1)"),
      "sources/city-herald-2024.yaml:4:6: error SCH006"),
     (_replace(BRIEFING, "date: 2024-03-04", "date: 2021-13-45"), "briefings/bridge.yaml:9:15: error SCH005"),

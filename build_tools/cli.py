@@ -19,7 +19,7 @@ import traceback
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
-from build_tools import __version__, fixes, scaffold, schema
+from build_tools import __version__, fixes, scaffold, schema, snapshot_push
 from build_tools.archive import (
     DEADLINE_S,
     ArchiveError,
@@ -192,6 +192,12 @@ def _parser() -> argparse.ArgumentParser:
     _project_options(add)
     add.add_argument("file", type=Path, help="the archived plain-text file")
     add.set_defaults(func=cmd_snapshot_add)
+    push = snapshot_sub.add_parser("push", help="commit and push the snapshots the sources name to the snapshots "
+                                   "repository the store is a clone of, so that CI has them")
+    _project_options(push)
+    push.add_argument("--no-push", action="store_true", help="commit only")
+    push.add_argument("-m", "--message", help="the commit message (default: 'Snapshots for ID, ...')")
+    push.set_defaults(func=cmd_snapshot_push)
     imports = snapshot_sub.add_parser("import", help="extract a page's text from a WARC or WACZ capture, store "
                                       "both, and record where the text came from")
     _project_options(imports)
@@ -531,6 +537,23 @@ def cmd_snapshot_add(args: argparse.Namespace) -> int:
         return EXIT_USAGE
     verb = "added to" if stored.added else "already in"
     _out(f"# {stored.path.name} {verb} {config.snapshots}\n{snapshot_block(stored)}")
+    return EXIT_OK
+
+
+def cmd_snapshot_push(args: argparse.Namespace) -> int:
+    config = _config(args)
+    project, _ = load_project(config)
+    try:
+        done = snapshot_push.push(project, SnapshotStore(config.snapshots), args.message, not args.no_push)
+    except snapshot_push.PushError as error:
+        _err(f"briefings snapshot push: {error}")
+        return EXIT_USAGE
+    if not done.committed and not done.pushed:
+        _out(f"every snapshot the sources name is already committed in {done.repository}; nothing to push")
+        return EXIT_OK
+    for rel in done.committed:
+        _out(f"committed {rel}")
+    _out(f"pushed {done.repository}" if done.pushed else f"committed in {done.repository}; push it with git push")
     return EXIT_OK
 
 

@@ -153,7 +153,7 @@ def test_a_first_build_with_errors_still_serves(project: MiniProject) -> None:
     try:
         page = server.wait_until_up("")
         assert "has not built cleanly yet" in page
-        assert "briefings/bridge.yaml:3:1" in page and "YML001" in page
+        assert "briefings/bridge.yaml:2:10" in page and "YML001" in page and "is not closed" in page
     finally:
         server.stop()
 

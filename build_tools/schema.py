@@ -149,7 +149,8 @@ SOURCE = Record("source", "One archived article: `sources/<id>.yaml`.", (
     Field("outlet", Kind.LINE_OR_UNKNOWN, "Who published this copy, or `unknown`.", required=True),
     Field("original_outlet", Kind.LINE, "Who first published the article, when this copy republishes "
           "one that is not in the corpus."),
-    Field("author", Kind.LINE, "Byline or interviewer, when known."),
+    Field("author", Kind.LINE, "The byline, when known. An interviewer is not the author unless the "
+          "byline names them: say who interviewed whom in `notes`."),
     Field("published", Kind.EDTF_OR_UNKNOWN, "Publication date at the precision known (YYYY, YYYY-MM or "
           "YYYY-MM-DD; `2022-07~` about, `2022-07?` possibly, `2024-01-12/..` on or after), or `unknown` "
           "(say why in `notes`).", required=True),

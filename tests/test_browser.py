@@ -149,7 +149,7 @@ def test_timeline_has_one_mark_per_dated_fact_each_linking_to_its_anchor(
 
 def test_a_season_is_drawn_as_a_rough_range_not_as_an_event(visit: Visit, base_url: str) -> None:
     """'Over the summer' (2021-22) spans June to August on the axis, drawn pale with a dashed outline,
-    unlike the solid band of a whole year or the dot of a day, and labelled in words."""
+    unlike the solid band of a whole month or the dot of a day, and labelled in words."""
     page = visit.page
     page.goto(base_url + PAGES["timeline"])
     row = page.locator("svg.tl-full a.tl-row[data-fact='guatemala-city-meeting-2021']")
@@ -158,14 +158,15 @@ def test_a_season_is_drawn_as_a_rough_range_not_as_an_event(visit: Visit, base_u
     style = outline.evaluate("e => { const s = getComputedStyle(e); return [s.strokeDasharray, s.fill]; }")
     assert style[0] not in ("none", "") and style[1] == "none", style
     assert float(fill.evaluate("e => getComputedStyle(e).fillOpacity")) < 0.3
-    solid = page.locator("svg.tl-full a.tl-row[data-fact='honduras-castro-won'] rect.tl-year")
+    solid = page.locator("svg.tl-full a.tl-row[data-fact='phone-call-march-2021'] rect.tl-month")
     assert solid.evaluate("e => getComputedStyle(e).strokeDasharray") in ("none", "")
     assert float(solid.evaluate("e => getComputedStyle(e).fillOpacity")) >= 0.3
-    # June to August is a quarter of the year's band: measured on the screen, not in the SVG source.
-    season, year = fill.bounding_box(), solid.bounding_box()
-    assert season is not None and year is not None
-    assert season["width"] / year["width"] == pytest.approx(92 / 365, abs=0.01)
-    assert (season["x"] - year["x"]) / year["width"] == pytest.approx(151 / 365, abs=0.01)
+    # June to August (92 days) is about three times March's band (31 days), and starts 92 days after March
+    # begins: measured on the screen, not in the SVG source.
+    season, month = fill.bounding_box(), solid.bounding_box()
+    assert season is not None and month is not None
+    assert season["width"] / month["width"] == pytest.approx(92 / 31, rel=0.03)
+    assert (season["x"] - month["x"]) / month["width"] == pytest.approx(92 / 31, rel=0.03)
     ARTIFACTS.mkdir(exist_ok=True)
     row.screenshot(path=str(ARTIFACTS / "timeline-season-row.png"))
 

@@ -13,6 +13,7 @@ from urllib.parse import urljoin, urlsplit
 
 import feedparser
 import pytest
+import yaml
 from bs4 import BeautifulSoup
 
 from build_tools.feeds import MAX_ENTRIES, SITE_FEED, feed_files
@@ -253,6 +254,13 @@ def published_by_git(root: Path) -> dict[str, str]:
                                      check=True).stdout
             for fact_id in re.findall(r"^\s*- id: ([a-z0-9-]+)\s*$", content, flags=re.MULTILINE):
                 first.setdefault(fact_id, time)
+    # A fact renamed with `replaces:` was published under its former id.
+    for path in (root / "briefings").glob("*.yaml"):
+        for section in yaml.safe_load(path.read_text(encoding="utf-8"))["sections"]:
+            for fact in section["facts"]:
+                if fact.get("replaces") in first:
+                    first[fact["id"]] = min(first.get(fact["id"], first[fact["replaces"]]), first[fact["replaces"]],
+                                            key=int)
     return first
 
 

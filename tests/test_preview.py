@@ -108,8 +108,10 @@ def test_a_broken_quote_shows_in_the_browser_and_the_fix_clears_it(browser: Any,
         assert page.locator("#briefings-problems").count() == 0
 
         # Break the quote and, in the same save, change the fact's text: the text must not show until fixed.
+        fact_text = "- id: biden-assigns-harris\n        text: >-\n          "
+        assert original.count(fact_text) == 1
         broken = original.replace(f'quote: "{marker}', f'quote: "Yesterday {marker}').replace(
-            "          President Biden asked Harris on 24", "          PREVIEWED President Biden asked Harris on 24", 1)
+            fact_text, fact_text + "PREVIEWED ", 1)
         assert "PREVIEWED" in broken
         briefing.write_text(broken, encoding="utf-8")
         saved = time.monotonic()

@@ -65,17 +65,22 @@ class _Words:
     starts: list[int]
     ends: list[int]
     folded: list[str]
+    paragraphs: list[int]  # the line (a snapshot holds one paragraph per line) each word is on
 
 
 def _words(text: str) -> _Words:
-    starts, ends, folded = [], [], []
+    starts, ends, folded, paragraphs = [], [], [], []
+    paragraph, last = 0, 0
     for match in re.finditer(r"\S+", text):
         key = _fold(match.group())
         if key:
+            paragraph += text.count("\n", last, match.start())
+            last = match.start()
             starts.append(match.start())
             ends.append(match.end())
             folded.append(key)
-    return _Words(starts, ends, folded)
+            paragraphs.append(paragraph)
+    return _Words(starts, ends, folded, paragraphs)
 
 
 def _fold(text: str) -> str:
@@ -99,9 +104,14 @@ def find_passages(text: str, remembered: str, limit: int = 3, cutoff: float = 60
                                                score_cutoff=cutoff):
             candidates.append((score, first, length))
     candidates.sort(key=lambda c: (-c[0], abs(c[2] - size), c[1]))
+    remembered_words = query.split()
     chosen: list[Passage] = []
     taken: list[range] = []
     for score, first, length in candidates:
+        if words.paragraphs[first] != words.paragraphs[first + length - 1]:
+            continue  # a quote from two paragraphs (a headline and the text, say) is two quotes
+        first, length = _trim(words.folded, first, length, remembered_words)
+        score = fuzz.ratio(query, " ".join(words.folded[first:first + length]))
         span = range(first, first + length)
         if any(span.start < other.stop and other.start < span.stop for other in taken):
             continue
@@ -113,6 +123,21 @@ def find_passages(text: str, remembered: str, limit: int = 3, cutoff: float = 60
         if len(chosen) == limit:
             break
     return chosen
+
+
+def _trim(folded: list[str], first: int, length: int, remembered: list[str]) -> tuple[int, int]:
+    """The window without the words at either end that are not among the remembered ones (a typo still
+    counts as remembered), keeping at least `SHORTEST` words: the passage starts and ends where the words
+    the editor gave do."""
+    def remembered_word(word: str) -> bool:
+        return process.extractOne(word, remembered, scorer=fuzz.ratio, score_cutoff=75) is not None
+
+    minimum = min(SHORTEST, length)
+    while length > minimum and not remembered_word(folded[first]):
+        first, length = first + 1, length - 1
+    while length > minimum and not remembered_word(folded[first + length - 1]):
+        length -= 1
+    return first, length
 
 
 def _passage(text: str, words: _Words, first: int, length: int, score: float) -> Passage | None:

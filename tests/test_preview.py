@@ -176,3 +176,25 @@ def test_the_notice_escapes_what_it_quotes_and_names_the_fix() -> None:
     assert "<script>alert" not in html and "&lt;script&gt;" in html
     assert "briefings/a.yaml:3:7" in html and "1 error in the project (and 2 warnings" in html
     assert "Fix: Copy the words from the snapshot" in html
+
+
+def test_adding_the_missing_snapshot_rebuilds_the_preview(project: MiniProject) -> None:
+    """The snapshot folder is watched: the store usually lies outside the project."""
+    write_tiny_site_config(project)
+    snapshot = project.snapshots / "bridge.txt"
+    kept = snapshot.read_bytes()
+    snapshot.unlink()
+    server = Server(project.root, project.snapshots)
+    try:
+        assert "CIT002" in server.wait_until_up("")
+        snapshot.write_bytes(kept)
+        deadline = time.monotonic() + 30  # liveness: the rebuild must come
+        page = ""
+        while time.monotonic() < deadline:
+            page = _get(server.url + "briefings/bridge/")[1] if "CIT002" not in _get(server.url)[1] else ""
+            if page:
+                break
+            time.sleep(0.3)
+        assert "The minister said the bridge would reopen in May." in page
+    finally:
+        server.stop()

@@ -108,14 +108,15 @@ def test_every_passage_offered_is_whole_words_the_linter_places() -> None:
 
 
 def test_real_snapshots_typos_find_the_original_words() -> None:
-    """A sample of 8-word passages from each real snapshot, one word misspelt: the first passage offered
-    holds every word of the original but the misspelt one."""
+    """A sample of 8-word passages from each real snapshot (each within one paragraph: a quote is never offered
+    across two), one word misspelt: the first passage offered holds every word of the original but that one."""
     seeds = require_seeds()
     rng = random.Random(17)
     for path in sorted(seeds.glob("*.txt")):
         text = path.read_text(encoding="utf-8")
-        words = text.split()
+        paragraphs = [line.split() for line in text.splitlines() if len(line.split()) >= 12]
         for _ in range(5):
+            words = rng.choice(paragraphs)
             start = rng.randrange(0, len(words) - 8)
             original = words[start:start + 8]
             typo = list(original)
@@ -127,3 +128,12 @@ def test_real_snapshots_typos_find_the_original_words() -> None:
             kept = [w for i, w in enumerate(original) if i != longest]
             shown = re.sub(r"\W", "", found[0].quote).lower()
             assert all(re.sub(r"\W", "", w).lower() in shown for w in kept), (path.name, original, found[0].quote)
+
+
+def test_a_passage_starts_and_ends_with_words_that_were_given() -> None:
+    text = ("Headline: bridge to reopen\nThe harbour bridge, closed since a barge struck one of its piers in March, "
+            "would reopen to heavy goods vehicles on 15 September, the authority said.\n")
+    found = find_passages(text, "the harbour bridge would reopen to heavy goods vehicles on 15 september", limit=1)
+    assert found[0].quote == "would reopen to heavy goods vehicles on 15 September"
+    assert find_passages(text, "bridge to reopen the harbour bridge", limit=1)[0].quote != \
+        "bridge to reopen The harbour bridge"  # never across two paragraphs

@@ -129,8 +129,10 @@ def _trim(folded: list[str], first: int, length: int, remembered: list[str]) -> 
     """The window without the words at either end that are not among the remembered ones (a typo still
     counts as remembered), keeping at least `SHORTEST` words: the passage starts and ends where the words
     the editor gave do."""
-    def remembered_word(word: str) -> bool:
-        return process.extractOne(word, remembered, scorer=fuzz.ratio, score_cutoff=75) is not None
+    def remembered_word(word: str) -> bool:  # a short word exactly, a longer one with a typo
+        if len(word) <= 3:
+            return word in remembered
+        return process.extractOne(word, remembered, scorer=fuzz.ratio, score_cutoff=80) is not None
 
     minimum = min(SHORTEST, length)
     while length > minimum and not remembered_word(folded[first]):

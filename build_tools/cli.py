@@ -605,11 +605,11 @@ def cmd_quote(args: argparse.Namespace) -> int:
     store = SnapshotStore(config.snapshots)
     if args.all:
         found = _search(_all_snapshots(project, store), args.words, args.limit)
-        _print_passages(found, args.limit)
+        _print_passages(found)
         return EXIT_OK if found else _nothing_close(args.words, "any snapshot")
     name, text = _snapshot_to_search(config, project, store, args.source)
     found = _search([(name, text)], args.words, args.limit)
-    _print_passages(found, args.limit)
+    _print_passages(found)
     best = found[0][2].score if found else 0.0
     if best < 90:  # not the words remembered: are they another source's?
         others = [(n, t) for n, t in _all_snapshots(project, store) if n != name and t != text]
@@ -617,7 +617,7 @@ def cmd_quote(args: argparse.Namespace) -> int:
         if elsewhere:
             _out(f"# closer words are in another source: '{elsewhere[0][0]}' "
                  f"({elsewhere[0][2].score:.0f}% like your words); did you mean to cite it?")
-            _print_passages(elsewhere[:1], 1)
+            _print_passages(elsewhere[:1])
             return EXIT_OK
     return EXIT_OK if found else _nothing_close(args.words, f"the snapshot of '{name}'")
 
@@ -630,7 +630,7 @@ def _search(snapshots: Iterable[tuple[str, str]], words: str, limit: int) -> lis
     return sorted(hits, key=lambda hit: -hit[2].score)[:limit]
 
 
-def _print_passages(hits: Sequence[Hit], limit: int) -> None:
+def _print_passages(hits: Sequence[Hit]) -> None:
     for number, (name, text, passage) in enumerate(hits, 1):
         stands = "stands once" if passage.occurrences == 1 else \
             f"stands {passage.occurrences} times: add words to make it unique"

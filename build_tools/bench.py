@@ -96,15 +96,27 @@ def write_project(root: Path, shape: Shape) -> None:
 
 
 def _fact_lines(rng: random.Random, number: int, texts: list[str], sources: int) -> list[str]:
-    lines = [f"      - id: fact-{number:06d}", f"        text: Synthetic fact number {number}, attributed to a source.",
-             f"        date: 2024-01-{1 + number % 28:02d}", "        citations:"]  # before every source
+    citations = []
     for _ in range(CITATIONS_PER_FACT):
         index = rng.randrange(sources)
         words = texts[index].split()
         start = rng.randrange(len(words) - QUOTE_WORDS)
         quote = " ".join(words[start:start + QUOTE_WORDS])
-        lines += [f"          - source: source-{index:05d}", f"            quote: {json.dumps(quote)}"]
-    return lines
+        citations += [f"          - source: source-{index:05d}", f"            quote: {json.dumps(quote)}"]
+    # As before the consistency rule, a sentence of no figure or name: that rule reads it and finds nothing.
+    text = f"A synthetic fact ({_label(number)}), attributed to a source."
+    return [f"      - id: fact-{number:06d}", f"        text: {text}", f"        date: 2024-01-{1 + number % 28:02d}",
+            "        citations:", *citations]  # the date comes before every source's
+
+
+def _label(number: int) -> str:
+    """A number in letters (0 → "qa", 26 → "qba"): a fact's own word, which no check reads as a figure."""
+    letters = ""
+    while True:
+        number, digit = divmod(number, 26)
+        letters = "abcdefghijklmnopqrstuvwxyz"[digit] + letters
+        if not number:
+            return "q" + letters
 
 
 def mkdocs_config(hooks: bool, docs_dir: str = "docs") -> str:
@@ -209,7 +221,7 @@ def edit_one_fact(root: Path) -> None:
     """Change the text of the first fact (back and forth, so that every call is a real edit)."""
     path = root / EDITED
     text = path.read_text(encoding="utf-8")
-    plain, edited = "Synthetic fact number 0,", "Synthetic fact number 0 (edited),"
+    plain, edited = "A synthetic fact (qa)", "A synthetic fact (qa, edited)"
     path.write_text(text.replace(edited, plain) if edited in text else text.replace(plain, edited), encoding="utf-8")
 
 
@@ -335,7 +347,7 @@ def _adversarial_project(root: Path, facts: list[list[tuple[str, str]]]) -> None
                  "updated: 2024-02", "sections:", "  - title: Facts", "    facts:"]
         for fact_number, (source, quote) in enumerate(briefing):
             lines += [f"      - id: fact-{number:03d}-{fact_number:06d}",
-                      f"        text: Synthetic fact {fact_number}, attributed to a source.",
+                      f"        text: A synthetic fact ({_label(fact_number)}), attributed to a source.",
                       "        date: 2024-01-01", "        citations:", f"          - source: {source}",
                       f"            quote: {json.dumps(quote)}"]
         (root / "briefings" / f"briefing-{number:04d}.yaml").write_text("\n".join(lines) + "\n", encoding="utf-8")

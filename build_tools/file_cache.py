@@ -22,6 +22,7 @@ from typing import Any
 
 from build_tools import dates, schema, syntax_codes, yaml_nodes
 from build_tools.cache_files import read_json, write_json
+from build_tools.dates import EdtfDate
 from build_tools.problems import Location, Problem
 from build_tools.schema import Fields, Kind, ListOf, Record, Value
 
@@ -44,17 +45,39 @@ def _entry(cache_dir: Path, record: str, data: bytes) -> Path:
 
 
 class Checked:
-    """Values already found valid while reading this project's entries: the same date or outlet in
-    many files is checked once per load."""
+    """The values read from cache entries during one load, checked together at its end (`verify`):
+    each kind of text in one pass over all of them, rather than file by file. Dates are checked at
+    once (a model is built from them), each distinct one once per load."""
 
-    def __init__(self) -> None:
+    def __init__(self, distrust: frozenset[str] = frozenset()) -> None:
+        self.distrust = distrust  # paths whose entries are not to be used
         self.dates: set[tuple[Kind, str]] = set()
+        self.parsed: dict[str, EdtfDate] = {}  # the dates of the load's model, by text (they are frozen)
+        self.readers: list[tuple[str, _Reader]] = []
+
+    def verify(self) -> set[str]:
+        """The paths whose entries hold a value that a fresh validation would not give."""
+        merged: dict[int, tuple[Kind, schema.Field, list[str]]] = {}
+        for _, reader in self.readers:
+            for key, (kind, spec, texts) in reader.texts.items():
+                if kind in _DATES:
+                    continue  # checked as they were read
+                found = merged.get(key)
+                if found is None:
+                    merged[key] = (kind, spec, list(texts))
+                else:
+                    found[2].extend(texts)
+        if all(schema.accepts_all(texts, kind, spec) for kind, spec, texts in merged.values()):
+            return set()
+        return {path for path, reader in self.readers if not reader.passes()}
 
 
 def load(cache_dir: Path | None, record: Record, data: bytes, path: str,
          checked: Checked | None = None) -> tuple[Fields | None, list[Problem]] | None:
-    """The cached result for these bytes, with locations in `path`, or None on a miss (absent or damaged)."""
-    if cache_dir is None:
+    """The cached result for these bytes, with locations in `path`, or None on a miss (absent or damaged).
+    With `checked`, its texts are checked with those of the other files at the end of the load
+    (`Checked.verify`, which the caller must call); without, before this returns."""
+    if cache_dir is None or (checked is not None and path in checked.distrust):
         return None
     raw = read_json(_entry(cache_dir, record.name, data))
     if type(raw) is not dict or set(raw) != {"fields", "problems"}:
@@ -63,11 +86,16 @@ def load(cache_dir: Path | None, record: Record, data: bytes, path: str,
         problems = _problems(raw["problems"], path)
         reader = _Reader(path)
         fields = None if raw["fields"] is None else reader.record(raw["fields"], record)
-        reader.check(checked or Checked())
+        reader.check_dates(checked or Checked())
     except _Damaged:
         return None
     if fields is None and not problems:
         return None  # a file is rejected only with a reason
+    if checked is None:
+        if not reader.passes():
+            return None
+    else:
+        checked.readers.append((path, reader))
     return fields, problems
 
 
@@ -133,18 +161,36 @@ class _Reader:
         if type(raw) is not dict:
             raise _Damaged
         fields: Fields = {}
-        specs = record.by_name
+        specs, path, buckets = record.by_name, self.path, self.texts
         for name, value in raw.items():
             spec = specs.get(name)
             if spec is None:
                 raise _Damaged
-            fields[name] = self.value(value, spec.kind, spec)
+            kind = spec.kind
+            if type(kind) is not Kind:
+                fields[name] = self.value(value, kind, spec)
+                continue
+            try:  # the common case, inline: a scalar field, [text or null, line, column]
+                data, line, column = value
+            except (TypeError, ValueError):
+                raise _Damaged from None
+            if type(line) is not int or type(column) is not int or line < 1 or column < 1:
+                raise _Damaged
+            if type(data) is str:
+                bucket = buckets.get(id(spec))
+                if bucket is None:
+                    bucket = buckets[id(spec)] = (kind, spec, [])
+                bucket[2].append(data)
+            elif data is not None:
+                raise _Damaged
+            fields[name] = Value(data, Location(path, line, column))
         return fields
 
     def value(self, raw: Any, shape: Kind | Record | ListOf, spec: schema.Field) -> Value:
-        if type(raw) is not list or len(raw) != 3:
-            raise _Damaged
-        data, line, column = raw
+        try:
+            data, line, column = raw
+        except (TypeError, ValueError):
+            raise _Damaged from None
         if type(line) is not int or type(column) is not int or line < 1 or column < 1:
             raise _Damaged
         at = Location(self.path, line, column)
@@ -166,13 +212,15 @@ class _Reader:
             return Value(self.record(data[""], shape), at)
         raise _Damaged
 
-    def check(self, checked: Checked) -> None:
-        """Every string passes the checks a freshly validated value of its kind passes."""
-        for kind, spec, texts in self.texts.values():
-            if kind in _DATES:  # few distinct values, each parsed once per load
-                texts = [text for text in set(texts) if (kind, text) not in checked.dates]
-                if not schema.accepts_all(texts, kind, spec):
-                    raise _Damaged
-                checked.dates.update((kind, text) for text in texts)
-            elif not schema.accepts_all(texts, kind, spec):
+    def check_dates(self, checked: Checked) -> None:
+        """Every date is one a fresh validation gives (each distinct date checked once per load)."""
+        for kind, spec, texts in [bucket for bucket in self.texts.values() if bucket[0] in _DATES]:
+            fresh = [text for text in set(texts) if (kind, text) not in checked.dates]
+            if not schema.accepts_all(fresh, kind, spec):
                 raise _Damaged
+            checked.dates.update((kind, text) for text in fresh)
+
+    def passes(self) -> bool:
+        """Every other text is one a fresh validation gives."""
+        return all(schema.accepts_all(texts, kind, spec) for kind, spec, texts in self.texts.values()
+                   if kind not in _DATES)

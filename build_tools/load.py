@@ -32,6 +32,8 @@ from build_tools.schema import Fields, Value
 from build_tools.yaml_nodes import MAX_BYTES, parse_yaml, too_large
 
 SOURCES_DIR = "sources"
+# Builds a model object from a file's fields: (path, fields, problems, the load's parsed dates).
+Build = Callable[[str, Fields, list[Problem], dict[str, EdtfDate]], Any]
 BRIEFINGS_DIR = "briefings"
 
 
@@ -58,15 +60,16 @@ def project_files(root: Path, folder: str, problems: list[Problem]) -> list[Path
 _recent: dict[tuple[Path, str, str, bytes], tuple[Any, tuple[Problem, ...]]] = {}
 
 
-def load_project(config: Config) -> tuple[Project, list[Problem]]:
-    """Load every file of the project; problems for what could not be loaded."""
+def load_project(config: Config, distrust: frozenset[str] = frozenset()) -> tuple[Project, list[Problem]]:
+    """Load every file of the project; problems for what could not be loaded. The cache entries of
+    the files in `distrust` are not used."""
     root = config.root
     problems: list[Problem] = []
     seen: dict[tuple[Path, str, str, bytes], tuple[Any, tuple[Problem, ...]]] = {}
     sources: dict[str, Source] = {}
     broken: set[str] = set()
     files: list[str] = []
-    checked = file_cache.Checked()
+    checked = file_cache.Checked(distrust)
     inside = _folder_inside(root, SOURCES_DIR)
     for path in project_files(root, SOURCES_DIR, problems):
         files.append(_relative(root, path))
@@ -86,6 +89,9 @@ def load_project(config: Config) -> tuple[Project, list[Problem]]:
         if briefing is not None:
             briefings.append(briefing)
     complete = len(problems) == before
+    damaged = checked.verify()
+    if damaged:  # a cache entry held a value that validation would refuse: read those files again
+        return load_project(config, distrust | damaged)
     _recent.clear()
     _recent.update(seen)
     project = Project(root, config.title, config.description, sources, tuple(briefings),
@@ -98,7 +104,7 @@ def _relative(root: Path, path: Path) -> str:
 
 
 def _load(root: Path, path: Path, rel: str, folder_inside: bool, record: schema.Record,
-          build: Callable[[str, Fields, list[Problem]], Any], problems: list[Problem], cache_dir: Path | None,
+          build: Build, problems: list[Problem], cache_dir: Path | None,
           seen: dict[tuple[Path, str, str, bytes], tuple[Any, tuple[Problem, ...]]],
           checked: file_cache.Checked) -> Any:
     """One file → its model object (or None), from memory, the file cache, or validation."""
@@ -110,7 +116,7 @@ def _load(root: Path, path: Path, rel: str, folder_inside: bool, record: schema.
 
 
 def _load_file(root: Path, path: Path, rel: str, folder_inside: bool, record: schema.Record,
-               build: Callable[[str, Fields, list[Problem]], Any], problems: list[Problem], cache_dir: Path | None,
+               build: Build, problems: list[Problem], cache_dir: Path | None,
                seen: dict[tuple[Path, str, str, bytes], tuple[Any, tuple[Problem, ...]]],
                checked: file_cache.Checked) -> Any:
     data, problem = _read_inside(root, path, rel, folder_inside)
@@ -122,7 +128,7 @@ def _load_file(root: Path, path: Path, rel: str, folder_inside: bool, record: sc
     if loaded is None:
         found: list[Problem] = []
         fields = _read_fields(rel, data, record, found, cache_dir, checked)
-        loaded = (None if fields is None else build(rel, fields, found), tuple(found))
+        loaded = (None if fields is None else build(rel, fields, found, checked.parsed), tuple(found))
     seen[key] = loaded
     problems.extend(loaded[1])
     return loaded[0]
@@ -152,11 +158,14 @@ def read_version(rel: str, data: bytes, record: schema.Record, cache_dir: Path |
                  checked: file_cache.Checked) -> Source | Briefing | None:
     """One version of a project file (an old one from git, say) → its Source or Briefing, or None
     when it cannot be read. Its problems are not reported: they belong to that version."""
-    build: Callable[[str, Fields, list[Problem]], Source | Briefing | None] = (
-        _briefing if record is schema.BRIEFING else _source)
+    build: Build = _briefing if record is schema.BRIEFING else _source
     problems: list[Problem] = []
     fields = _read_fields(rel, data, record, problems, cache_dir, checked)
-    return None if fields is None else build(rel, fields, problems)
+    if fields is not None and checked.verify():  # the cache entry held a value validation refuses
+        checked.readers.clear()
+        fields = _read_fields(rel, data, record, problems, None, checked)
+    checked.readers.clear()  # verified: the next version is checked on its own
+    return None if fields is None else build(rel, fields, problems, checked.parsed)
 
 
 def _validate(rel: str, data: bytes, record: schema.Record) -> tuple[Fields | None, list[Problem]]:
@@ -246,9 +255,15 @@ def _date(fields: Fields, name: str) -> PartialDate | None:
     return None if text is None else PartialDate.parse(text)
 
 
-def _edtf(fields: Fields, name: str) -> EdtfDate | None:
+def _edtf(fields: Fields, name: str, parsed: dict[str, EdtfDate]) -> EdtfDate | None:
+    """The field's date; `parsed` holds those of the load so far (dates repeat, and are frozen)."""
     text = _text(fields, name)
-    return None if text is None else EdtfDate.parse(text)
+    if text is None:
+        return None
+    date = parsed.get(text)
+    if date is None:
+        date = parsed[text] = EdtfDate.parse(text)
+    return date
 
 
 def _ids(fields: Fields, name: str) -> tuple[str, ...]:
@@ -269,7 +284,7 @@ def _suppression(fields: Fields) -> Suppression | None:
                        {item.data: item.at for item in items})
 
 
-def _source(rel: str, fields: Fields, problems: list[Problem]) -> Source | None:
+def _source(rel: str, fields: Fields, problems: list[Problem], parsed: dict[str, EdtfDate]) -> Source | None:
     if not _valid(fields, "title", "outlet", "published", "snapshot") or not _valid(
             fields["snapshot"].data, "sha256"):
         return None
@@ -282,7 +297,7 @@ def _source(rel: str, fields: Fields, problems: list[Problem]) -> Source | None:
         outlet=_text(fields, "outlet"),
         original_outlet=_text(fields, "original_outlet"),
         author=_text(fields, "author"),
-        published=_edtf(fields, "published"),
+        published=_edtf(fields, "published", parsed),
         url=_text(fields, "url"),
         snapshot=SnapshotRef(snapshot["sha256"].data, _text(snapshot, "file"), _date(snapshot, "retrieved")),
         derived_from=_ids(fields, "derived_from"),
@@ -315,11 +330,11 @@ def _require_note_for_unknowns(fields: Fields, source_id: str, problems: list[Pr
                                    f"source '{source_id}' has no 'notes'; say what is known and why"))
 
 
-def _briefing(rel: str, fields: Fields, problems: list[Problem]) -> Briefing | None:
+def _briefing(rel: str, fields: Fields, problems: list[Problem], parsed: dict[str, EdtfDate]) -> Briefing | None:
     if not _valid(fields, "title", "summary", "updated", "sections"):
         return None
     briefing_id = PurePosixPath(rel).stem
-    sections = tuple(_section(briefing_id, value.data) for value in _items(fields["sections"]))
+    sections = tuple(_section(briefing_id, value.data, parsed) for value in _items(fields["sections"]))
     return Briefing(
         id=briefing_id,
         title=fields["title"].data,
@@ -330,11 +345,11 @@ def _briefing(rel: str, fields: Fields, problems: list[Problem]) -> Briefing | N
     )
 
 
-def _section(briefing_id: str, fields: Fields) -> Section | None:
+def _section(briefing_id: str, fields: Fields, parsed: dict[str, EdtfDate]) -> Section | None:
     if not _valid(fields, "title"):
         return None
     title = fields["title"].data
-    facts = (_fact(briefing_id, title, value) for value in _items(fields.get("facts")))
+    facts = (_fact(briefing_id, title, value, parsed) for value in _items(fields.get("facts")))
     return Section(title, tuple(f for f in facts if f is not None))
 
 
@@ -342,15 +357,15 @@ def _items(value: Value | None) -> list[Value]:
     return value.data if value is not None and value.data is not None else []
 
 
-def _fact(briefing_id: str, section: str, value: Value) -> Fact | None:
+def _fact(briefing_id: str, section: str, value: Value, parsed: dict[str, EdtfDate]) -> Fact | None:
     fields: Fields = value.data
     if not _valid(fields, "id", "text"):
         return None
     return Fact(
         id=fields["id"].data,
         text=fields["text"].data,
-        date=_edtf(fields, "date"),
-        as_of=_edtf(fields, "as_of"),
+        date=_edtf(fields, "date", parsed),
+        as_of=_edtf(fields, "as_of", parsed),
         kind=_text(fields, "kind") or "event",
         citations=tuple(_citations(_items(fields.get("citations")))),
         briefing=briefing_id,

@@ -511,7 +511,7 @@ def accepts_all(texts: list[str], kind: Kind, spec: Field) -> bool:
             return False
         if kind is Kind.ID:
             return _ID_LINES.fullmatch(joined) is not None and RESERVED_IDS.isdisjoint(texts)
-        return _stripped_lines(joined, texts)
+        return _stripped_lines(texts)
     return all(accepts(text, kind, spec) for text in texts)
 
 
@@ -525,12 +525,9 @@ def _safe(text: str) -> bool:
     return unsafe_character(text) is None
 
 
-def _stripped_lines(joined: str, texts: list[str]) -> bool:
-    """No line of `joined` (the texts joined by newlines) is empty or starts or ends with whitespace."""
-    if joined.isascii():  # its only whitespace is space, tab and newline: the rest was refused as unsafe
-        return not (joined[0] in " \t\n" or joined[-1] in " \t\n" or "\n\n" in joined or " \n" in joined
-                    or "\n " in joined or "\t\n" in joined or "\n\t" in joined)
-    return not any(not text or text != text.strip() for text in texts)
+def _stripped_lines(texts: list[str]) -> bool:
+    """No text is empty or starts or ends with whitespace."""
+    return "" not in texts and list(map(str.strip, texts)) == texts
 
 
 

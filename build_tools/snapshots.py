@@ -91,6 +91,47 @@ def word_count(quote: str) -> int:
     return sum(piece_words(piece) for piece in quote_pieces(quote))
 
 
+def _plain(quote: str) -> bool:
+    """ASCII without an omission mark: one piece, whose only whitespace is space, tab and newline."""
+    return quote.isascii() and "..." not in quote
+
+
+def _chunks_at_most(quote: str) -> int:
+    """At least as many as the runs of non-space characters of a plain quote (one per space, plus one)."""
+    if "\n" in quote or "\t" in quote:
+        return quote.count(" ") + quote.count("\n") + quote.count("\t") + 1
+    return quote.count(" ") + 1
+
+
+def quote_has_words(quote: str) -> bool:
+    """Whether the quote and every piece of it hold a word (a letter or a digit)."""
+    if _plain(quote):
+        return _ALNUM.search(quote) is not None
+    pieces = quote_pieces(quote)
+    return bool(pieces) and all(map(has_word, pieces))
+
+
+def words_over(quote: str, limit: int) -> int | None:
+    """The quote's word count when it is over `limit`, else None (most quotes: a count of spaces)."""
+    if _plain(quote) and _chunks_at_most(quote) <= limit:
+        return None
+    words = word_count(quote)
+    return words if words > limit else None
+
+
+_ASCII_PUNCTUATION = "".join(map(chr, [*range(33, 48), *range(58, 65), *range(91, 97), *range(123, 127)]))
+
+
+def words_under(quote: str, minimum: int) -> int | None:
+    """The quote's word count when it is under `minimum`, else None."""
+    if _plain(quote):
+        chunks = quote.split(None, minimum)
+        if len(chunks) >= minimum and all(chunk.strip(_ASCII_PUNCTUATION) for chunk in chunks[:minimum]):
+            return None  # its first runs of characters are words, and there are enough of them
+    words = word_count(quote)
+    return words if words < minimum else None
+
+
 def _is_word_char(char: str) -> bool:
     return char.isalnum() or (not char.isascii() and unicodedata.category(char)[0] == "M")
 
@@ -627,23 +668,29 @@ class SnapshotStore:
         """Place every wanted quote not yet placed, one snapshot at a time (so that only one offset
         map, a list as long as the snapshot, is alive at once), confirming cached entries first."""
         known, index, used = self._known(), self.index(), self._used
-        missing: dict[str, set[str]] = {}
+        wanted_by: dict[str, set[str]] = {}
         for sha256, quote in wanted:
+            quotes = wanted_by.get(sha256)
+            if quotes is None:
+                quotes = wanted_by[sha256] = set()
+            quotes.add(quote)
+        missing: dict[str, set[str]] = {}
+        for sha256, quotes in wanted_by.items():
             if sha256 in index:
-                used.setdefault(sha256, set()).add(quote)
-                if quote not in known.get(sha256, ()):
-                    missing.setdefault(sha256, set()).add(quote)
+                used.setdefault(sha256, set()).update(quotes)
+                places = known.get(sha256)
+                left = quotes if places is None else quotes.difference(places)
+                if left:
+                    missing[sha256] = left
         for sha256, quotes in sorted(missing.items()):
             text = self.text(sha256)
             places = known.setdefault(sha256, {})
             hints = self._hints.get(sha256, {})
+            rest = _confirm_verbatim(text, quotes, hints, places)
             mapped: OffsetMap | None = None
-            for quote in quotes:
-                hint = hints.get(quote)
-                placement = _confirmed_simple(text, quote, hint)
-                if placement is None:
-                    cached = _placement_from(hint)
-                    placement = cached if cached is not None and confirm(text, quote, cached) else None
+            for quote in rest:
+                cached = _placement_from(hints.get(quote))
+                placement = cached if cached is not None and confirm(text, quote, cached) else None
                 if placement is None:
                     mapped = mapped or OffsetMap(text)
                     placement = place(text, quote, mapped)
@@ -764,22 +811,35 @@ def _entry(placement: Placement) -> list[list[int]] | None:
             [offset for span in placement.others for offset in span]]
 
 
-def _confirmed_simple(text: str, quote: str, raw: Any) -> Placement | None:
-    """`confirm` for the common entry, [[start, end], []] for a quote of one piece that stands once and
-    whose characters are the snapshot's: a slice comparison and a look at the characters either side."""
-    if type(raw) is not list or len(raw) != 2 or raw[1] != [] or type(raw[0]) is not list or len(raw[0]) != 2:
-        return None
-    start, end = raw[0]
-    if type(start) is not int or type(end) is not int or not 0 <= start < end <= len(text):
-        return None
-    pieces = quote_pieces(quote)
-    if len(pieces) != 1 or end - start != len(pieces[0]) or not text.startswith(pieces[0], start):
-        return None
-    if not (start == 0 or text[start - 1].isspace() or not cuts_token(text, start)):
-        return None
-    if not (end == len(text) or text[end].isspace() or not cuts_token(text, end)):
-        return None
-    return Placement(((start, end),))
+def _confirm_verbatim(text: str, quotes: Iterable[str], hints: dict[str, Any],
+                      places: dict[str, Placement]) -> list[str]:
+    """`confirm`, for the common entries all at once: a quote of one piece that stands once, character
+    for character, with a space either side ([[start, end], []]). The slices of the snapshot are
+    compared with the quotes in one comparison, and the characters either side in one test; the
+    quotes left over (another entry, or the comparison failed) are returned to be checked one by one."""
+    size = len(text)
+    entries: list[tuple[str, int, int]] = []
+    rest: list[str] = []
+    for quote in quotes:
+        try:
+            (start, end), others = hints.get(quote)  # type: ignore[misc]
+        except (TypeError, ValueError):
+            rest.append(quote)
+            continue
+        if others == [] and type(start) is int and type(end) is int and 0 < start < end < size \
+                and end - start == len(quote) and "..." not in quote and "…" not in quote:
+            entries.append((quote, start, end))
+        else:
+            rest.append(quote)
+    if not entries:
+        return rest
+    same = "\0".join([text[start:end] for _, start, end in entries]) == "\0".join([quote for quote, _, _ in entries])
+    edges = "".join([text[start - 1] + text[end] for _, start, end in entries]).isspace()
+    if not (same and edges):
+        return rest + [quote for quote, _, _ in entries]
+    for quote, start, end in entries:
+        places[quote] = Placement(((start, end),))
+    return rest
 
 
 def _placement_from(raw: Any) -> Placement | None:

@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from tests.conftest import SNAPSHOT_TEXT, SOURCE_YAML, MiniProject
+from tests.conftest import QUIET_CONSISTENCY, SNAPSHOT_TEXT, SOURCE_YAML, MiniProject
 
 HEAD = """\
 title: The bridge
@@ -113,6 +113,7 @@ def make_history(project: MiniProject, steps: Sequence[tuple[str, str, Sequence[
     """Turn the project into a git repository with the given commits; their ids, oldest first."""
     (project.snapshots / "bridge.txt").write_text(SNAPSHOT_TEXT, encoding="utf-8")
     project.write("sources/city-herald-2024.yaml", SOURCE_YAML)
+    project.write("briefings.toml", QUIET_CONSISTENCY)  # the history changes figures on purpose
     project.write(".gitignore", "build/\n")
     git(project.root, "init", "-q", "-b", "main")
     return [commit(project, message, date, facts) for message, date, facts in steps]

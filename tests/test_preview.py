@@ -111,8 +111,8 @@ def test_a_broken_quote_shows_in_the_browser_and_the_fix_clears_it(browser: Any,
         fact_text = "- id: biden-assigns-harris\n        text: >-\n          "
         assert original.count(fact_text) == 1
         broken = original.replace(f'quote: "{marker}', f'quote: "Yesterday {marker}').replace(
-            fact_text, fact_text + "PREVIEWED ", 1)
-        assert "PREVIEWED" in broken
+            fact_text, fact_text + "previewed ", 1)  # in lower case: a capitalised word would be a name (FCT008)
+        assert "previewed" in broken
         briefing.write_text(broken, encoding="utf-8")
         saved = time.monotonic()
         notice = page.locator("#briefings-problems")
@@ -127,14 +127,14 @@ def test_a_broken_quote_shows_in_the_browser_and_the_fix_clears_it(browser: Any,
 
         # Requests are answered at once, with the last good page and the notice: nothing hangs.
         status, body, seconds = _get(server.url + "briefings/contacts/")
-        assert status == 200 and "briefings-problems" in body and "PREVIEWED" not in body
+        assert status == 200 and "briefings-problems" in body and "previewed" not in body
         status, body, _ = _get(server.url + "timeline/")
         assert status == 200 and "CIT003" in body
         print(f"a page request while broken took {seconds:.3f} s")
 
         briefing.write_text(broken.replace(f'quote: "Yesterday {marker}', f'quote: "{marker}'), encoding="utf-8")
         page.wait_for_function("document.querySelector('#fact-biden-assigns-harris')?.innerText"
-                               ".includes('PREVIEWED')", timeout=10_000)
+                               ".includes('previewed')", timeout=10_000)
         assert page.locator("#briefings-problems").count() == 0
         assert "briefings-problems" not in _get(server.url + "briefings/contacts/")[1]
         page.close()

@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable, Mapping
 
-from tests.conftest import BRIEFING_YAML, SNAPSHOT_SHA, SNAPSHOT_TEXT, SOURCE_YAML, MiniProject
+from tests.conftest import BRIEFING_YAML, QUIET_CONSISTENCY, SNAPSHOT_SHA, SNAPSHOT_TEXT, SOURCE_YAML, MiniProject
 
 Lint = Callable[[Mapping[str, str]], list[tuple[str, int, int, str]]]
 BRIEFING = "briefings/bridge.yaml"
@@ -156,7 +156,7 @@ def test_a_short_quote_is_a_warning(project: MiniProject, lint: Lint) -> None:
     assert lint({BRIEFING: with_quote('"in May"')}) == [(BRIEFING, 12, 20, "CIT009")]
     assert lint({BRIEFING: with_quote('"would reopen in May"')}) == []
     assert lint({BRIEFING: with_quote('"the mayor said —"')}) == [(BRIEFING, 12, 20, "CIT009")]  # "—" is no word
-    assert lint({"briefings.toml": "[lint.quote-too-short]\nmin_words = 2\n",
+    assert lint({"briefings.toml": QUIET_CONSISTENCY + "[lint.quote-too-short]\nmin_words = 2\n",
                  BRIEFING: with_quote('"in May"')}) == []
 
 
@@ -165,7 +165,7 @@ def test_an_ellipsis_may_not_skip_a_paragraph(project: MiniProject, lint: Lint) 
         "the omission in the quote skips 29 words of the snapshot and crosses a paragraph break; an omission may "
         "skip at most 60 words within one paragraph: quote the passages in separate citations")
     assert lint({BRIEFING: with_quote('"The minister said ... reopen in May"')}) == []
-    assert lint({"briefings.toml": "[lint.ellipsis-gap-too-long]\nacross_paragraphs = true\n",
+    assert lint({"briefings.toml": QUIET_CONSISTENCY + "[lint.ellipsis-gap-too-long]\nacross_paragraphs = true\n",
                  BRIEFING: with_quote('"The minister said ... the council agreed."')}) == []
 
 
@@ -176,7 +176,7 @@ def test_an_ellipsis_may_not_skip_more_than_sixty_words(project: MiniProject) ->
     [problem] = [p for p in project.lint().problems if p.code == "CIT010"]
     assert problem.message.startswith("the omission in the quote skips 99 words of the snapshot;")
     assert lint_citing(project, "long", '"It began word0 ... word60 word61 ... and then it ended."') == []
-    project.write("briefings.toml", "[lint.ellipsis-gap-too-long]\nmax_words = 100\n")
+    project.write("briefings.toml", QUIET_CONSISTENCY + "[lint.ellipsis-gap-too-long]\nmax_words = 100\n")
     assert lint_citing(project, "long", '"It began word0 ... and then it ended."') == []
 
 
@@ -357,5 +357,5 @@ def test_evidence_rules_cannot_be_disabled(project: MiniProject) -> None:
     project.write("briefings.toml", '[lint]\ndisable = ["quote-not-in-snapshot"]\n')
     with pytest.raises(ConfigError, match=r"CIT003 \(quote-not-in-snapshot\) is an evidence check"):
         project.lint()
-    project.write("briefings.toml", '[lint]\ndisable = ["SRC002"]\n')  # the clean case
+    project.write("briefings.toml", '[lint]\ndisable = ["SRC002", "FCT008"]\n')  # the clean case
     assert project.codes() == []

@@ -8,22 +8,26 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar, cast
 
-from build_tools.model import Fact, Project
+from build_tools.model import Citation, Fact, Project
 from build_tools.problems import Code, Location, Option
-from build_tools.snapshots import Placement, SnapshotStore, piece_words, quote_pieces
+from build_tools.snapshots import Placement, SnapshotStore, quote_has_words
 
 
 class Passage(NamedTuple):
     """One verbatim quote of a citation (its `quote`, or its `context`), placed in its snapshot."""
 
     fact: Fact
-    source: str  # the cited source's id
+    citation: Citation
     sha256: str | None  # of the source's snapshot; None when the source is unknown
     text: str  # as the editor wrote it
     at: Location
     is_context: bool  # a `context:` quote: read by the checks, never shown as evidence
     placement: Placement | None  # None when the source or its snapshot is missing
-    words: tuple[int, ...]  # words in each piece (what "..." separates)
+
+    @property
+    def source(self) -> str:
+        """The cited source's id."""
+        return self.citation.source
 
     @property
     def kind(self) -> str:
@@ -31,7 +35,8 @@ class Passage(NamedTuple):
 
     @property
     def has_words(self) -> bool:
-        return bool(self.words) and all(self.words)
+        """Whether the quote and each of its pieces hold a word."""
+        return quote_has_words(self.text)
 
 
 def place_passages(project: Project, store: SnapshotStore, paths: frozenset[str] | None = None) -> tuple[Passage, ...]:
@@ -49,16 +54,11 @@ def place_passages(project: Project, store: SnapshotStore, paths: frozenset[str]
             places = placed.get(sha256, nowhere) if sha256 is not None else nowhere
             quote, context = citation.quote, citation.context
             if quote:  # an empty or rejected quote was reported while loading
-                append(Passage(fact, citation.source, sha256, quote, citation.quote_at, False, places.get(quote),
-                               _words(quote)))
+                append(Passage(fact, citation, sha256, quote, citation.quote_at, False, places.get(quote)))
             if context:
-                append(Passage(fact, citation.source, sha256, context, citation.context_at or citation.quote_at,
-                               True, places.get(context), _words(context)))
+                append(Passage(fact, citation, sha256, context, citation.context_at or citation.quote_at,
+                               True, places.get(context)))
     return tuple(passages)
-
-
-def _words(quote: str) -> tuple[int, ...]:
-    return tuple(map(piece_words, quote_pieces(quote)))
 
 
 if TYPE_CHECKING:  # the ledger reads files through load, which reads the rules' options through config

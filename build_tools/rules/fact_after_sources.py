@@ -29,6 +29,7 @@ the fact `kind: plan` and word it as a plan ("Harris said she planned to ...").
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterator
 
 from build_tools.problems import Code, Problem, Severity
@@ -38,13 +39,19 @@ CODE = Code("FCT002", "fact-after-sources", Severity.ERROR, __doc__ or "")
 
 
 def check(ctx: Context) -> Iterator[Problem]:
-    sources = ctx.project.sources
+    # Each source's latest day and each distinct date's earliest, computed once (dates repeat).
+    latest_of = {sid: s.published.latest if s.published else None for sid, s in ctx.project.sources.items()}
+    earliest_of: dict[int, dt.date | None] = {}  # by identity: equal dates of one load are one object
     for fact in ctx.project.facts:
-        cited = [sources[c.source] for c in fact.citations if c.source in sources]
-        if fact.date is None or fact.kind == "plan" or not cited:
+        if fact.date is None or fact.kind == "plan":
             continue
-        earliest = fact.date.earliest
-        published = [s.published.latest if s.published else None for s in cited]
+        published = [latest_of[c.source] for c in fact.citations if c.source in latest_of]
+        if not published:
+            continue
+        key = id(fact.date)
+        if key not in earliest_of:
+            earliest_of[key] = fact.date.earliest
+        earliest = earliest_of[key]
         if earliest is None or None in published:
             continue
         latest = max(day for day in published if day is not None)

@@ -28,6 +28,7 @@ from collections.abc import Iterator
 
 from build_tools.problems import Code, Option, Problem, Severity
 from build_tools.rules.context import Context, quoted_passages
+from build_tools.snapshots import words_over
 
 MAX_WORDS = Option("max_words", 40, "The most words a quote may show, not counting the parts `...` leaves out.",
                    minimum=1)
@@ -37,7 +38,7 @@ CODE = Code("CIT005", "quote-too-long", Severity.ERROR, __doc__ or "", options=(
 def check(ctx: Context) -> Iterator[Problem]:
     limit = ctx.option(MAX_WORDS)
     for passage in quoted_passages(ctx):
-        words = sum(passage.words)
-        if words > limit:
+        words = words_over(passage.text, limit)
+        if words is not None:
             yield Problem.of(CODE, passage.at, f"{passage.kind} has {words} words, over the limit of "
                              f"{limit}; shorten it and mark omissions with '...'", f"fact:{passage.fact.id}")

@@ -29,6 +29,7 @@ from collections.abc import Iterator
 
 from build_tools.problems import Code, Option, Problem, Severity
 from build_tools.rules.context import Context, quoted_passages
+from build_tools.snapshots import words_under
 
 MIN_WORDS = Option("min_words", 4, "The fewest words a quote may show without a warning.", minimum=1)
 CODE = Code("CIT009", "quote-too-short", Severity.WARNING, __doc__ or "", options=(MIN_WORDS,))
@@ -37,8 +38,8 @@ CODE = Code("CIT009", "quote-too-short", Severity.WARNING, __doc__ or "", option
 def check(ctx: Context) -> Iterator[Problem]:
     minimum = ctx.option(MIN_WORDS)
     for passage in quoted_passages(ctx, context_quotes=False):
-        words = sum(passage.words)
-        if 0 < words < minimum and passage.has_words:
+        words = words_under(passage.text, minimum)
+        if words is not None and words > 0 and passage.has_words:
             counted = "1 word" if words == 1 else f"{words} words"
             yield Problem.of(CODE, passage.at, f"quote has {counted}, under the minimum of {minimum}; a short "
                              "quote can match by accident and says little: quote the words around it",

@@ -32,7 +32,7 @@ from collections.abc import Iterator
 
 from build_tools.problems import Code, Problem, Severity
 from build_tools.rules.context import Context, quoted_passages
-from build_tools.snapshots import quote_pieces
+from build_tools.snapshots import has_word, quote_pieces
 
 CODE = Code("CIT008", "quote-without-words", Severity.ERROR, __doc__ or "", waivable=False)
 
@@ -41,10 +41,11 @@ def check(ctx: Context) -> Iterator[Problem]:
     for passage in quoted_passages(ctx):
         if passage.has_words:
             continue
-        if not any(passage.words):
+        pieces = quote_pieces(passage.text)
+        if not any(map(has_word, pieces)):
             message = (f"{passage.kind} \"{passage.text}\" holds no word; quote the words that carry the fact")
         else:
-            empty = next(p for p, w in zip(quote_pieces(passage.text), passage.words, strict=True) if not w)
+            empty = next(piece for piece in pieces if not has_word(piece))
             message = (f"piece \"{empty}\" of the {passage.kind} holds no word; every piece between '...' marks "
                        "must quote at least one word")
         yield Problem.of(CODE, passage.at, message, f"fact:{passage.fact.id}")

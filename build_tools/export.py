@@ -68,9 +68,9 @@ def export_data(project: Project, store: SnapshotStore | None = None,
     }
 
 
-def _briefing_list(project: Project) -> list[dict[str, str]]:
-    return [{"id": b.id, "title": b.title, "path": f"briefings/{b.id}/", "updated": b.updated.iso()}
-            for b in project.briefings]
+def _briefing_list(project: Project) -> list[dict[str, Any]]:
+    return [{"id": b.id, "title": b.title, "path": f"briefings/{b.id}/", "updated": b.updated.iso(),
+             "short_answer": list(b.short_answer)} for b in project.briefings]
 
 
 def _fact(fact: Fact, groups: dict[str, str], anchors: Anchors) -> dict[str, Any]:
@@ -82,6 +82,7 @@ def _fact(fact: Fact, groups: dict[str, str], anchors: Anchors) -> dict[str, Any
         "date": fact.date.iso() if fact.date else None,
         "as_of": fact.as_of.iso() if fact.as_of else None,
         "kind": fact.kind,
+        "said_by": fact.said_by,
         "status": ({"value": fact.status.value, "by": list(fact.status.by), "reason": fact.status.reason}
                    if fact.status else {"value": "current", "by": [], "reason": None}),
         "citations": [_citation(c, anchors) for c in fact.citations],

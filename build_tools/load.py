@@ -151,6 +151,10 @@ def _read_fields(rel: str, data: bytes, record: schema.Record, problems: list[Pr
     if id_problem is not None:
         problems.append(Problem.of(id_problem[0], Location(rel), f"file name: {id_problem[1]}"))
         return None
+    if record is schema.SOURCE and stem in schema.RESERVED_SOURCE_IDS:
+        problems.append(Problem.of(codes.INVALID_ID, Location(rel), f"file name: a source cannot be called "
+                                   f"'{stem}': the site's index of sources has that address; rename the file"))
+        return None
     return fields
 
 
@@ -271,6 +275,11 @@ def _ids(fields: Fields, name: str) -> tuple[str, ...]:
     return tuple(item.data for item in value.data) if value and value.data else ()
 
 
+def _id_locations(fields: Fields, name: str) -> tuple[Location, ...]:
+    value = fields.get(name)
+    return tuple(item.at for item in value.data) if value and value.data else ()
+
+
 def _locations(fields: Fields) -> dict[str, Location]:
     return {name: value.at for name, value in fields.items()}
 
@@ -342,6 +351,8 @@ def _briefing(rel: str, fields: Fields, problems: list[Problem], parsed: dict[st
         updated=PartialDate.parse(fields["updated"].data),
         sections=tuple(s for s in sections if s is not None),
         path=rel,
+        short_answer=_ids(fields, "short_answer"),
+        short_answer_at=_id_locations(fields, "short_answer"),
     )
 
 
@@ -350,7 +361,7 @@ def _section(briefing_id: str, fields: Fields, parsed: dict[str, EdtfDate]) -> S
         return None
     title = fields["title"].data
     facts = (_fact(briefing_id, title, value, parsed) for value in _items(fields.get("facts")))
-    return Section(title, tuple(f for f in facts if f is not None))
+    return Section(title, tuple(f for f in facts if f is not None), _text(fields, "display") or "list")
 
 
 def _items(value: Value | None) -> list[Value]:
@@ -376,6 +387,7 @@ def _fact(briefing_id: str, section: str, value: Value, parsed: dict[str, EdtfDa
         status=_status(fields),
         corrections=tuple(_corrections(_items(fields.get("corrections")))),
         replaces=_text(fields, "replaces"),
+        said_by=_text(fields, "said_by"),
     )
 
 

@@ -1,16 +1,22 @@
-"""A Python-Markdown extension: footnote references get accessible names.
+"""A Python-Markdown extension: footnote references get accessible names, and back-links their letters.
 
 Python-Markdown names each footnote reference by its number alone ("1"). This
 treeprocessor, run after the footnotes extension, labels each reference with
 the start of its footnote ("Source 3: Fox News, 8 December 2021"), so screen
-readers announce where a sentence comes from. Plain Python-Markdown: it works
-with any publisher that loads `markdown_extensions`.
+readers announce where a sentence comes from. A note cited more than once gets
+one back-link per citation, which Python-Markdown draws as "↩↩"; they are
+lettered here ("↩ a", "↩ b"), as in print, and named ("↩ b back to citation 3b in the text").
+A table's cells are labelled with their column's heading (`data-label`), and a table of more than
+WIDE_COLUMNS columns is marked `data-sb-wide`: on a phone the stylesheet shows such a table as one card
+per row, each value under its label, instead of a table wider than the screen.
+Plain Python-Markdown: it works with any publisher that loads `markdown_extensions`.
 """
 
 from __future__ import annotations
 
 import html
 import re
+import string
 import xml.etree.ElementTree as etree
 from typing import Any
 
@@ -33,6 +39,48 @@ class FootnoteLabels(Treeprocessor):
                 label = labels.get(target)
                 if label:
                     anchor.set("aria-label", f"Source {anchor.text}: {label}")
+        for item in root.iter("li"):
+            if item.get("id", "").startswith("fn:"):
+                self._letter_backlinks(item)
+
+    @staticmethod
+    def _letter_backlinks(item: etree.Element) -> None:
+        links = [a for a in item.iter("a") if "footnote-backref" in a.get("class", "").split()]
+        number = item.get("id", "").split(":", 1)[1]
+        for index, backlink in enumerate(links):
+            letter = string.ascii_lowercase[index] if len(links) > 1 and index < 26 else ""
+            if letter:
+                backlink.append(_span("sb-backref-letter", letter))
+            backlink.append(_span("sb-visually-hidden", f" back to citation {number}{letter} in the text"))
+            backlink.attrib.pop("title", None)
+
+    def _plain(self, text: str) -> str:
+        stash = self.md.htmlStash.rawHtmlBlocks
+        return html.unescape(_STASH.sub(lambda m: str(stash[int(m.group(1))]), text))
+
+
+def _span(css_class: str, text: str) -> etree.Element:
+    element = etree.Element("span", {"class": css_class})
+    element.text = text
+    return element
+
+
+WIDE_COLUMNS = 3
+
+
+class TableLabels(Treeprocessor):
+    def run(self, root: etree.Element) -> None:
+        for table in root.iter("table"):
+            head = table.find("thead")
+            if head is None or table.get("class"):
+                continue  # our own tables (class="sb-fact-table") carry their labels already
+            labels = [self._plain("".join(cell.itertext())).strip() for cell in head.iter("th")]
+            if len(labels) > WIDE_COLUMNS:
+                table.set("data-sb-wide", "")
+            for row in table.iter("tr"):
+                for label, cell in zip(labels, [c for c in row if c.tag == "td"], strict=False):
+                    if label:
+                        cell.set("data-label", label)
 
     def _plain(self, text: str) -> str:
         stash = self.md.htmlStash.rawHtmlBlocks
@@ -42,6 +90,7 @@ class FootnoteLabels(Treeprocessor):
 class FootnoteLabelsExtension(Extension):
     def extendMarkdown(self, md: Markdown) -> None:
         md.treeprocessors.register(FootnoteLabels(md), "briefings_footnote_labels", 5)
+        md.treeprocessors.register(TableLabels(md), "briefings_table_labels", 4)
 
 
 def makeExtension(**kwargs: Any) -> FootnoteLabelsExtension:

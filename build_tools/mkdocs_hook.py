@@ -22,6 +22,7 @@ from mkdocs.structure.pages import Page
 from build_tools import preview
 from build_tools.config import ConfigError, load_config
 from build_tools.render import Links
+from build_tools.render.navigation import expand_nav
 from build_tools.report import summary
 from build_tools.safe_files import UnsafePath
 from build_tools.site import SERVE, last_output
@@ -88,6 +89,7 @@ def _add_last_good(files: Files, config: MkDocsConfig, output: Path) -> Files:
     files = _add_generated(files, config, output, last_output(output))
     if files.get_file_from_path("index.md") is None:
         files.append(File.generated(config, "index.md", content=preview.PLACEHOLDER_INDEX))
+        config.nav = None  # no page of the sidebar exists yet: MkDocs lists what there is
     return files
 
 
@@ -101,6 +103,7 @@ def _add_generated(files: Files, config: MkDocsConfig, output: Path, paths: Iter
             raise PluginError(f"briefings: docs/{clash.src_uri} is hand-written but would be published as "
                               f"{generated.dest_uri}, which the generated {rel} needs; rename or remove it")
         files.append(generated)
+    config.nav = expand_nav(config.nav, [file.src_uri for file in files.documentation_pages()])
     return files
 
 

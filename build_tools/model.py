@@ -70,6 +70,7 @@ class Fact:
     status: Status | None = None
     corrections: tuple[Correction, ...] = ()
     replaces: str | None = None  # the fact's former id
+    said_by: str | None = None  # who says so, when not the outlet in its own voice
 
     def where(self, name: str) -> Location:
         return self.field_at.get(name, self.at)
@@ -79,6 +80,7 @@ class Fact:
 class Section:
     title: str
     facts: tuple[Fact, ...]
+    display: str = "list"  # list or table
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,6 +91,11 @@ class Briefing:
     updated: PartialDate
     sections: tuple[Section, ...]
     path: str
+    short_answer: tuple[str, ...] = ()  # ids of the facts shown first, as the answer
+    short_answer_at: tuple[Location, ...] = ()  # where each of those ids is written
+
+    def short_answer_where(self, index: int) -> Location:
+        return self.short_answer_at[index] if index < len(self.short_answer_at) else Location(self.path)
 
     @property
     def facts(self) -> Iterator[Fact]:

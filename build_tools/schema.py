@@ -28,6 +28,9 @@ SHA256_PATTERN = re.compile(r"[0-9a-f]{64}")
 RESERVED_IDS = frozenset(
     ["con", "prn", "aux", "nul"] + [f"com{i}" for i in range(10)] + [f"lpt{i}" for i in range(10)]
 )
+# A source's page is sources/<id>.md; sources.md, the index of sources, is published where sources/index.md
+# would be.
+RESERVED_SOURCE_IDS = frozenset({"index"})
 UNKNOWN = "unknown"
 # What `briefings new` writes where the editor must write something (FCT005 until they do).
 PLACEHOLDER = "TODO"
@@ -216,12 +219,20 @@ FACT = Record("fact", "One neutral, attributed sentence with its date and citati
     Field("corrections", ListOf(CORRECTION), "Every change to the fact's substance after it was published "
           "(figures, names or dates in its text, its date, its quotes, its status), oldest first."),
     Field("replaces", Kind.ID, "The fact's former id, when it was renamed: its history and links carry over."),
+    Field("said_by", Kind.LINE, "Who says so, as the sources attribute it (`Giammattei`, `the White House, as "
+          "reported by Breitbart News`); shown in table sections and on the timeline. Leave out when the outlet "
+          "reports the fact in its own voice."),
     Field("notes", Kind.TEXT, "Editorial notes (not shown to readers)."),
     Field("lint", SUPPRESSION, "Accept known problems on this fact."),
 ))
 
+SECTION_DISPLAYS = ("list", "table")
+
 SECTION = Record("section", "A titled group of facts.", (
     Field("title", Kind.LINE, "Section heading.", required=True),
+    Field("display", Kind.CHOICE, "`list` (the default): each fact under its date; `table`: one row per fact "
+          "(date, fact, who says so, outlet and date, sources, status, as of), for claims read side by side. "
+          "A table becomes one card per fact on a phone.", choices=SECTION_DISPLAYS),
     Field("facts", ListOf(FACT, 1), "The facts, in reading order.", required=True),
 ))
 
@@ -229,6 +240,9 @@ BRIEFING = Record("briefing", "One page: `briefings/<id>.yaml`.", (
     Field("title", Kind.LINE, "Page title.", required=True),
     Field("summary", Kind.TEXT, "A neutral summary of the page.", required=True),
     Field("updated", Kind.DATE, "When the briefing was last revised.", required=True),
+    Field("short_answer", ListOf(Kind.ID, 1, 3), "One to three ids of this briefing's facts that answer its "
+          "question at a glance: shown first on the page, in a box, and on the home page. Never a superseded "
+          "fact (FCT009)."),
     Field("sections", ListOf(SECTION, 1), "The sections, in reading order.", required=True),
 ))
 

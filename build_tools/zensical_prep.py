@@ -21,7 +21,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
 from importlib import metadata
 from pathlib import Path
@@ -32,6 +32,7 @@ from build_tools.characters import escape_controls
 from build_tools.config import Config, ConfigError, load_config
 from build_tools.lint import LintResult
 from build_tools.render import Links
+from build_tools.render.navigation import expand_nav
 from build_tools.report import format_text, summary
 from build_tools.safe_files import UnsafePath, check_output
 from build_tools.site import Session, WriteReport
@@ -64,9 +65,12 @@ class Sources:
         return replace(load_config(self.root, str(self.snapshots)), output=out_docs, snapshots_origin=self.origin)
 
 
-def zensical_settings(mkdocs: dict[str, Any], sources: Sources) -> dict[str, Any]:
-    """Our mkdocs.yml as Zensical must read it (see the module docstring); paths are absolute."""
+def zensical_settings(mkdocs: dict[str, Any], sources: Sources, pages: Iterable[str] = ()) -> dict[str, Any]:
+    """Our mkdocs.yml as Zensical must read it (see the module docstring); paths are absolute. The
+    navigation's patterns are expanded to `pages` (docs-relative paths), as the MkDocs hook does."""
     settings = {key: value for key, value in mkdocs.items() if key not in ("hooks", "watch")}
+    if settings.get("nav") is not None:
+        settings["nav"] = expand_nav(settings["nav"], pages)
     settings["docs_dir"] = "docs"
     settings["site_dir"] = "site"
     settings["watch"] = [str(p) for p in (sources.root / "briefings", sources.root / "sources",
@@ -93,9 +97,12 @@ def _extension_name(entry: Any) -> str:
 
 
 def write_settings(root: Path, sources: Sources, out: Path) -> None:
-    """Write OUT/mkdocs.yml for Zensical; raise `ZensicalConfigError` if it would still ignore anything."""
+    """Write OUT/mkdocs.yml for Zensical, its navigation listing the pages now in OUT/docs; raise
+    `ZensicalConfigError` if it would still ignore anything."""
     mkdocs, lines = load_mkdocs_yml(root / "mkdocs.yml")
-    settings = zensical_settings(mkdocs, sources)
+    docs = out / "docs"
+    pages = (path.relative_to(docs).as_posix() for path in docs.rglob("*.md")) if docs.is_dir() else ()
+    settings = zensical_settings(mkdocs, sources, pages)
     ignored = ignored_settings(settings, lines)
     if ignored:
         raise ZensicalConfigError("\n".join(i.message("mkdocs.yml") for i in ignored))
@@ -240,8 +247,9 @@ def prepare(root: Path, out: Path, snapshots: str | None = None) -> tuple[int, s
     sources = Sources(config.root, config.snapshots, config.root / "docs", config.snapshots_origin)
     out.mkdir(parents=True, exist_ok=True)
     _replace_file(out / MARKER, b"Prepared by build_tools.zensical_prep; rewritten by every run.\n")
-    write_settings(config.root, sources, out)
+    write_settings(config.root, sources, out)  # first: the guard's errors come before the lint's
     lint, _ = Generator(sources, out / "docs").refresh()
+    write_settings(config.root, sources, out)  # again, with the navigation of the pages now generated
     if lint is not None and lint.errors:
         (out / "docs" / STAMP).unlink(missing_ok=True)
         return 1, "\n".join([*map(format_text, lint.problems), summary(lint)])

@@ -10,6 +10,7 @@ import textwrap
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -57,6 +58,29 @@ def mkdocs_build(root: Path, site: Path, snapshots: Path, **env: str) -> subproc
     environ = {**os.environ, "BRIEFINGS_SNAPSHOTS": str(snapshots), "NO_MKDOCS_2_WARNING": "1", **env}
     return subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(site)],
                           cwd=root, env=environ, text=True, capture_output=True)
+
+
+def write_hand_written_docs(root: Path) -> None:
+    """The hand-written pages the real mkdocs.yml names (its `nav:`), for a small project built with it: a
+    Method page with every anchor the generated pages link to, and the editors' pages."""
+    from build_tools.render.facts import METHOD_ANCHORS
+
+    sections = "".join(f"## {anchor} {{ #{anchor} }}\n\n" for anchor in METHOD_ANCHORS)
+    docs = root / "docs"
+    docs.mkdir(parents=True, exist_ok=True)
+    (docs / "method.md").write_text(f"# Method\n\n{sections}", encoding="utf-8")
+    for name in ("reliability", "performance"):
+        (docs / f"{name}.md").write_text(f"# {name.capitalize()}\n", encoding="utf-8")
+
+
+def fact_text(page: Any, fact_id: str) -> Any:
+    """On a built page (BeautifulSoup), the element that holds a fact's text and footnote references: the
+    paragraph after its date heading, or its cell in a table section; None when the fact is not there."""
+    heading = page.find(id=f"fact-{fact_id}")
+    if heading is None:
+        return None
+    cell = heading.find_parent("td")
+    return cell if cell is not None else heading.find_next_sibling("p")
 
 
 def require(condition: bool, reason: str) -> None:

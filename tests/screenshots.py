@@ -1,7 +1,7 @@
 """Regenerate the README's screenshots: `make screenshots` (needs Chromium and the snapshots).
 
-Builds the site, serves it on 127.0.0.1 and saves a briefing page and the timeline
-to docs/images/. The images are committed so the README shows them.
+Builds the site, serves it on 127.0.0.1 and saves a briefing page and the timeline, on a
+desktop and on a phone, to docs/images/. The images are committed so the README shows them.
 """
 
 from __future__ import annotations
@@ -15,7 +15,9 @@ from pathlib import Path
 from tests.conftest import ROOT, SEEDS, mkdocs_build
 from tests.test_browser import CHROMIUM, CHROMIUM_ARGS
 
-SHOTS = {"briefing.png": ("briefings/contacts/", 1100), "timeline.png": ("timeline/", 900)}
+# name: (page, width, height in CSS px): a desktop, and a phone at 390 × 844.
+SHOTS = {"briefing.png": ("briefings/contacts/", 1280, 1000), "briefing-phone.png": ("briefings/contacts/", 390, 844),
+         "timeline.png": ("timeline/", 1280, 900), "timeline-phone.png": ("timeline/2021/", 390, 844)}
 
 
 def main() -> None:
@@ -34,8 +36,8 @@ def main() -> None:
         base = f"http://127.0.0.1:{server.server_address[1]}/"
         with sync_playwright() as playwright:
             browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-            for name, (path, height) in SHOTS.items():
-                page = browser.new_page(viewport={"width": 1280, "height": height})
+            for name, (path, width, height) in SHOTS.items():
+                page = browser.new_page(viewport={"width": width, "height": height})
                 page.goto(base + path)
                 page.screenshot(path=str(out_dir / name))
                 print(f"wrote docs/images/{name}")

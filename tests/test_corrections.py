@@ -60,8 +60,8 @@ def built(history_project: tuple[MiniProject, list[str]], tmp_path_factory: pyte
 
 def test_a_corrected_fact_shows_a_marker_that_opens_its_note(built: Path) -> None:
     page = soup(built / "briefings/bridge/index.html")
-    fact = page.find(id="fact-mayor-pleased")
-    details = fact.find_next_sibling()
+    fact = page.find(id="fact-mayor-pleased")  # the fact's date heading: its text and notes follow it
+    details = fact.find_next_sibling(["h3", "details"])
     assert details.name == "details" and details["id"] == "corrections-mayor-pleased"
     assert details.summary.get_text() == "Corrected 10 March 2024"
     assert details.get_text(" ", strip=True).endswith(

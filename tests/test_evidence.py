@@ -7,6 +7,7 @@ import csv
 import io
 import json
 
+from build_tools.render.pages import nested_quotes
 from build_tools.site import generate
 from tests.conftest import BRIEFING_YAML, MiniProject
 
@@ -25,7 +26,9 @@ def built(project: MiniProject, quote: str) -> dict[str, str]:
 def test_pages_and_exports_show_the_snapshots_characters_not_the_editors(project: MiniProject) -> None:
     files = built(project, TYPED)
     [footnote] = [line for line in files["briefings/bridge.md"].splitlines() if line.startswith("[^1]:")]
-    assert f"“{ARCHIVED}”" in footnote  # the tooltip is the footnote's text
+    # the tooltip is the footnote's text: the snapshot's characters, its own quotation marks turned single inside
+    # the note's double ones
+    assert f"“{nested_quotes(ARCHIVED)}”" in footnote and "‘We are very pleased,’" in footnote
     assert f"> {ARCHIVED}" in files["sources/city-herald-2024.md"]
     [citation] = json.loads(files["data/briefings.json"])["facts"][0]["citations"]
     assert citation["quote"] == ARCHIVED

@@ -29,12 +29,12 @@ from build_tools.schema import BRIEFING, SOURCE, Checker, Field, ListOf, Record,
 from build_tools.site import write_files
 from build_tools.sitebuild import build_site
 from build_tools.yaml_nodes import parse_yaml
-from tests.conftest import BRIEFING_YAML, ROOT, SOURCE_YAML, MiniProject, mkdocs_build, require_seeds
+from tests.conftest import BRIEFING_YAML, ROOT, SOURCE_YAML, MiniProject, fact_text, mkdocs_build, require_seeds
 from tests.test_site import write_mkdocs_config
 
 SETTINGS = settings(max_examples=int(os.environ.get("HYPOTHESIS_EXAMPLES", "150")), deadline=None,
                     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
-EXTENSIONS = ["footnotes", "attr_list", "tables", "build_tools.markdown_ext"]
+EXTENSIONS = ["footnotes", "attr_list", "md_in_html", "tables", "admonition", "build_tools.markdown_ext"]
 
 
 # --- properties ----------------------------------------------------------------------------
@@ -71,7 +71,7 @@ def test_accepted_text_renders_the_whole_page_exactly_with_no_new_markup(project
                     "feed_title": html.escape(" ".join(title.split()) + ": new facts and corrections")}
     rendered = BeautifulSoup(markdown.markdown(body, extensions=EXTENSIONS), "html.parser")
     assert rendered.find("h1").get_text() == " ".join(title.split())
-    fact = rendered.find(id="fact-bridge-reopens")
+    fact = fact_text(rendered, "bridge-reopens")
     assert fact is not None
     assert " ".join(text.split()) in fact.get_text()
     assert {tag.name for tag in fact.find_all(True)} <= {"strong", "sup", "a", "em"}

@@ -51,8 +51,8 @@ def test_a_fact_edit_renders_its_briefing_only(project: MiniProject, counted: li
     assert "he said" in files["briefings/tolls.md"]
     assert "briefings/tolls.md" in written and "briefings/bridge.md" not in written
     assert set(written) <= {"briefings/tolls.md", "data/briefings/tolls.json", "data/briefings/tolls.csv",
-                            "data/briefings.json",
-                            "data/annotations.jsonld", "timeline.md", "sources/city-herald-2024.md"}
+                            "data/briefings.json", "data/annotations.jsonld", "timeline.md", "timeline/2024.md",
+                            "sources/city-herald-2024.md"}
 
 
 def test_a_source_edit_renders_every_page_that_shows_it(project: MiniProject, counted: list[str],
@@ -64,7 +64,7 @@ def test_a_source_edit_renders_every_page_that_shows_it(project: MiniProject, co
     source.write_text(source.read_text(encoding="utf-8").replace("City Herald", "City Courier"), encoding="utf-8")
     files, written = rebuild(project, session, out, counted)
     assert sorted(counted) == ["bridge", "tolls"]
-    assert {"briefings/bridge.md", "briefings/tolls.md", "sources/city-herald-2024.md", "index.md"} <= set(written)
+    assert {"briefings/bridge.md", "briefings/tolls.md", "sources/city-herald-2024.md", "sources.md"} <= set(written)
     assert "City Courier" in files["briefings/bridge.md"] and "City Courier" in files["briefings/tolls.md"]
 
 

@@ -24,6 +24,10 @@ TRICKY_IDS = ["briefings", "annotations", "sources", "index", "rules", "timeline
 ITEM_PATHS = re.compile(r"(briefings|sources)/[a-z0-9][a-z0-9-]*\.md|data/briefings/[a-z0-9][a-z0-9-]*\.(json|csv)"
                         r"|feed-[a-z0-9][a-z0-9-]*\.xml")
 PER_BRIEFING = 4
+# The timeline's periods, which depend on the facts' dates, not on ids; and the ids a source may have (sources.md,
+# the sources index, is published where sources/index.md would be).
+PERIOD_PATHS = re.compile(r"timeline/[0-9]{4}(-[0-9]{2}|-rough)?(-p[0-9]+)?\.md")
+SOURCE_IDS = [i for i in TRICKY_IDS if i != "index"]
 
 
 def _with_items(project: MiniProject, briefings: list[str], sources: list[str]) -> None:
@@ -49,17 +53,26 @@ def test_fixed_outputs_are_outside_every_family_of_item_paths(project: MiniProje
 
 
 def test_ids_named_like_fixed_outputs_take_no_other_output(project: MiniProject) -> None:
-    _with_items(project, TRICKY_IDS, TRICKY_IDS)
+    _with_items(project, TRICKY_IDS, SOURCE_IDS)
     result = project.lint()
     briefings, sources = len(result.project.briefings), len(result.project.sources)
-    assert (briefings, sources) == (len(TRICKY_IDS) + 1, len(TRICKY_IDS) + 1)
+    assert (briefings, sources) == (len(TRICKY_IDS) + 1, len(SOURCE_IDS) + 1)
     files = generate(result.project, result.store)
     items = [path for path in files if ITEM_PATHS.fullmatch(path)]
     assert len(items) == PER_BRIEFING * briefings + sources
-    assert len(files) == len(items) + len(_fixed_outputs(project))
+    periods = [path for path in files if PERIOD_PATHS.fullmatch(path)]
+    assert len(files) == len(items) + len(periods) + len(_fixed_outputs(project))
     full = json.loads(files["data/briefings.json"])
     assert len(full["briefings"]) == briefings  # the full export, not the briefing named 'briefings'
     assert json.loads(files["data/briefings/briefings.json"])["briefing"]["id"] == "briefings"
+
+
+def test_a_source_cannot_take_the_address_of_the_sources_index(project: MiniProject) -> None:
+    project.add_source("index", "Text of index: the bridge would reopen in May.\n")
+    problems = [p for p in project.lint().problems if p.code == "SCH004"]
+    assert [p.line() for p in problems] == [
+        "sources/index.yaml:1:1: error SCH004 file name: a source cannot be called 'index': the site's index of "
+        "sources has that address; rename the file (invalid-id)"]
 
 
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
@@ -70,7 +83,8 @@ def test_no_two_outputs_share_a_path_whatever_the_ids(project: MiniProject, ids:
         for path in (project.root / folder).glob("*.yaml"):
             if path.stem not in ("bridge", "city-herald-2024"):
                 path.unlink()
-    briefings, sources = [i for i in ids[:split] if i != "bridge"], [i for i in ids[split:] if i != "city-herald-2024"]
+    briefings = [i for i in ids[:split] if i != "bridge"]
+    sources = [i for i in ids[split:] if i not in ("city-herald-2024", "index")]
     _with_items(project, briefings, sources)
     result = project.lint()
     files = generate(result.project, result.store)  # raises OutputCollision if two outputs met

@@ -133,7 +133,7 @@ def test_a_broken_quote_shows_in_the_browser_and_the_fix_clears_it(browser: Any,
         print(f"a page request while broken took {seconds:.3f} s")
 
         briefing.write_text(broken.replace(f'quote: "Yesterday {marker}', f'quote: "{marker}'), encoding="utf-8")
-        page.wait_for_function("document.querySelector('#fact-biden-assigns-harris')?.innerText"
+        page.wait_for_function("document.querySelector('#fact-biden-assigns-harris + p')?.innerText"
                                ".includes('previewed')", timeout=10_000)
         assert page.locator("#briefings-problems").count() == 0
         assert "briefings-problems" not in _get(server.url + "briefings/contacts/")[1]

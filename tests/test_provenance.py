@@ -179,8 +179,11 @@ def test_status_renders_a_visible_marker_with_a_link(project: MiniProject) -> No
     result = project.lint()
     assert result.problems == ()
     page = render_pages(result.project)["briefings/bridge.md"]
-    assert "{: #fact-bridge-delayed .fact .fact-disputed }" in page
-    assert "**Disputed** by [" in page and "(<#fact-bridge-reopens>)" in page
+    assert '<h3 class="sb-fact-date" id="fact-bridge-delayed">4 March 2024<span class="sb-visually-hidden">, ' \
+        'disputed</span>' in page
+    assert "{: .sb-fact .sb-fact-disputed }" in page
+    assert ("[Disputed](<../method.md#disputed>){: .sb-badge .sb-status-disputed } — Sources differ "
+            "([see fact](<#fact-bridge-reopens>") in page
 
 
 def test_similarity_features_are_cached_by_snapshot_hash(tmp_path: Path) -> None:

@@ -359,3 +359,31 @@ def test_evidence_rules_cannot_be_disabled(project: MiniProject) -> None:
         project.lint()
     project.write("briefings.toml", '[lint]\ndisable = ["SRC002", "FCT008"]\n')  # the clean case
     assert project.codes() == []
+SECOND_FACT = """\
+      - id: bridge-delayed
+        text: The minister said the bridge would reopen in May.
+        date: 2024-03-04
+        status: {value: superseded, by: [bridge-reopens], reason: The city said otherwise.}
+        citations:
+          - source: city-herald-2024
+            quote: "would reopen in May"
+"""
+
+
+def test_short_answer_names_current_facts_of_its_own_briefing(project: MiniProject) -> None:
+    def problems(answer: str) -> list[tuple[int, int, str, str]]:
+        text = BRIEFING_YAML.replace("updated: 2024-03\n", f"updated: 2024-03\nshort_answer: {answer}\n")
+        project.write(BRIEFING, text + SECOND_FACT)
+        return [(p.where.line, p.where.column, p.code, p.message) for p in project.lint().problems]
+
+    assert problems("[bridge-reopens]") == []
+    assert problems("[bridge-delayed]") == [(4, 16, "FCT009", "short answer names fact 'bridge-delayed', which is "
+                                             "superseded by 'bridge-reopens'; name the fact that answers the "
+                                             "question now")]
+    assert problems("[bridge-reopens, bridge-tolls]") == [
+        (4, 32, "FCT009", "short answer names 'bridge-tolls', which is not a fact of this briefing; name one of "
+                          "its own facts")]
+    assert problems("[bridge-reopens, bridge-reopens]") == [
+        (4, 32, "FCT009", "short answer names fact 'bridge-reopens' more than once; remove the repeat")]
+    too_many = problems("[bridge-reopens, bridge-reopens, bridge-reopens, bridge-reopens]")
+    assert too_many[0][:3] == (4, 15, "SCH009") and "over the limit of 3" in too_many[0][3]  # one to three

@@ -3,13 +3,23 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
+from urllib.parse import urljoin
 
 import pytest
 from bs4 import BeautifulSoup
 
 from build_tools.snapshots import SnapshotStore, normalize
-from tests.conftest import BRIEFING_YAML, ROOT, MiniProject, mkdocs_build, require_seeds
+from tests.conftest import (
+    BRIEFING_YAML,
+    ROOT,
+    MiniProject,
+    fact_text,
+    mkdocs_build,
+    require_seeds,
+    write_hand_written_docs,
+)
 
 
 def soup(path: Path) -> BeautifulSoup:
@@ -76,7 +86,7 @@ def test_every_fact_is_on_its_page_with_a_footnote_per_citation(
     pages: dict[str, BeautifulSoup] = {}
     for fact in export["facts"]:
         page = pages.setdefault(str(fact["briefing"]), soup(site / "briefings" / str(fact["briefing"]) / "index.html"))
-        element = page.find(id=f"fact-{fact['id']}")
+        element = fact_text(page, str(fact["id"]))
         assert element is not None, fact["id"]
         assert str(fact["text"]) in element.get_text(" ")
         refs = element.select("sup a.footnote-ref")
@@ -114,22 +124,22 @@ def test_external_links_do_not_leak_referrers(site: Path) -> None:
     assert all(a.get("rel") == ["noopener", "noreferrer"] for a in external)
 
 
-def test_home_lists_every_briefing_with_counts(site: Path, export: dict[str, list[dict[str, object]]]) -> None:
+def test_home_lists_every_briefing_with_its_short_answer_and_counts(
+        site: Path, export: dict[str, list[dict[str, object]]]) -> None:
     home = soup(site / "index.html")
-    rows = home.select("table tbody tr")
-    assert len(rows) == len(export["briefings"])
-    for row, briefing in zip(rows, export["briefings"], strict=True):
-        cells = [td.get_text(strip=True) for td in row.find_all("td")]
-        facts = sum(1 for f in export["facts"] if f["briefing"] == briefing["id"])
-        assert cells[0] == briefing["title"] and cells[1] == str(facts)
+    headings = home.select("article h3")
+    assert [h.find("a").get_text() for h in headings] == [b["title"] for b in export["briefings"]]
+    answered = 0
+    for heading, briefing in zip(headings, export["briefings"], strict=True):
+        facts = {str(f["id"]): f for f in export["facts"] if f["briefing"] == briefing["id"]}
+        meta = heading.find_next_sibling("p", class_="sb-briefing-meta")
+        assert meta is not None and meta.get_text().startswith(f"{len(facts)} facts · ")
+        lead = heading.find_next_sibling()
+        for fact_id in briefing["short_answer"]:  # type: ignore[attr-defined]
+            assert "sb-short-answer" in lead["class"] and str(facts[fact_id]["text"]) in lead.get_text(" ")
+            answered += 1
+    assert answered >= 1
 
-
-MARKDOWN_EXTENSIONS = """
-markdown_extensions:
-  - footnotes
-  - attr_list
-  - tables
-"""
 
 HOSTILE = [
     "<script>alert(1)</script>",
@@ -167,35 +177,97 @@ def test_titles_and_descriptions_are_escaped_in_the_page_head(project: MiniProje
     assert description is not None and description["content"] == summary
     assert not runs_script(page, "alert")
     assert not page.select("img[onerror]")
-    assert page.find("h1").get_text() == title
+    heading = page.find("h1")
+    for permalink in heading.select("a.headerlink"):
+        permalink.decompose()
+    assert heading.get_text() == title
     assert title in jsonld_texts(page)
 
 
 def write_mkdocs_config(project: MiniProject) -> None:
-    config = (ROOT / "mkdocs.yml").read_text(encoding="utf-8").split("\nwatch:")[0]
+    """The real mkdocs.yml (navigation, theme, Markdown extensions), with the hook named by its absolute path
+    and no `watch:` (its folders are the real project's), and the hand-written pages it names."""
+    config = (ROOT / "mkdocs.yml").read_text(encoding="utf-8")
+    config = re.sub(r"^watch:\n(?:  .*\n)+", "", config, flags=re.MULTILINE)
     config = config.replace("  - build_tools/mkdocs_hook.py", f"  - {ROOT / 'build_tools/mkdocs_hook.py'}")
     config = config.replace("custom_dir: overrides", f"custom_dir: {ROOT / 'overrides'}")
-    (project.root / "mkdocs.yml").write_text(config + MARKDOWN_EXTENSIONS, encoding="utf-8")
-    (project.root / "docs").mkdir(exist_ok=True)
-    (project.root / "docs/method.md").write_text("# Method\n", encoding="utf-8")
+    (project.root / "mkdocs.yml").write_text(config, encoding="utf-8")
+    write_hand_written_docs(project.root)
+    (project.root / "docs/stylesheets").mkdir(exist_ok=True)
+    (project.root / "docs/javascripts").mkdir(exist_ok=True)
+    for name in ("stylesheets/briefings.css", "javascripts/a11y.js", "javascripts/timeline.js"):
+        (project.root / "docs" / name).write_bytes((ROOT / "docs" / name).read_bytes())
 
 
 @pytest.mark.parametrize("hostile", HOSTILE)
 def test_text_from_yaml_renders_as_literal_characters(project: MiniProject, tmp_path: Path, hostile: str) -> None:
-    fact_text = f"The minister said {hostile} done."
-    escaped = fact_text.replace("\\", "\\\\").replace('"', '\\"')
+    text_written = f"The minister said {hostile} done."
+    escaped = text_written.replace("\\", "\\\\").replace('"', '\\"')
     project.write("briefings/bridge.yaml", BRIEFING_YAML.replace(
         "text: The minister said the bridge would reopen in May.", f'text: "{escaped}"'))
     write_mkdocs_config(project)
     result = mkdocs_build(project.root, tmp_path / "site", project.snapshots)
     assert result.returncode == 0, result.stderr
     page = soup(tmp_path / "site/briefings/bridge/index.html")
-    fact = page.find(id="fact-bridge-reopens")
+    fact = fact_text(page, "bridge-reopens")
     assert fact is not None
-    assert fact_text in fact.get_text()
+    assert text_written in fact.get_text()
     tags = {t.name for t in fact.find_all(True)}
     assert tags <= {"strong", "sup", "a"}, tags
     assert len(page.select("div.footnote li")) == 1
     assert not runs_script(page, "alert")
     assert not page.select("[onclick], [onerror]")
-    assert fact_text in jsonld_texts(page)
+    assert text_written in jsonld_texts(page)
+
+
+# --- navigation and search ---------------------------------------------------------------------
+
+def sidebar(page: BeautifulSoup, url: str) -> list[tuple[str, list[str]]]:
+    """The primary navigation of the page at `url` ('/briefings/x/'): each top-level section's title and the
+    pages it links to, as site paths ('/timeline/'); links within the page are left out."""
+    nav = page.select_one("nav.md-nav--primary > ul.md-nav__list")
+    assert nav is not None
+    sections = []
+    for item in nav.find_all("li", recursive=False):
+        label = item.find(["label", "a"], class_="md-nav__link")
+        hrefs = [urljoin(url, a["href"]) for a in item.select("a.md-nav__link")
+                 if a.get("href") and not a["href"].startswith("#")]
+        sections.append((" ".join(label.get_text().split()) if label else "", hrefs))
+    return sections
+
+
+def test_the_sidebar_is_for_readers_first_and_lists_no_source(
+        site: Path, export: dict[str, list[dict[str, object]]]) -> None:
+    for rel in ("index.html", "briefings/contacts/index.html", "sources/fox-2021-12-08/index.html",
+                "timeline/2021/index.html"):
+        sections = sidebar(soup(site / rel), "/" + rel.removesuffix("index.html"))
+        assert [title for title, _ in sections] == ["Read", "For editors"], rel
+        assert sections[0][1] == ["/", *(f"/briefings/{b['id']}/" for b in export["briefings"]), "/timeline/",
+                                  "/sources/", "/corrections/", "/method/"], rel
+        assert sections[1][1] == ["/rules/", "/reliability/", "/performance/"], rel
+
+
+def test_the_sources_index_names_each_source_briefly_and_links_its_page(
+        site: Path, export: dict[str, list[dict[str, object]]]) -> None:
+    index = soup(site / "sources/index.html")
+    links = {a.get_text(): a["href"] for a in index.select("article li > a:first-child")}
+    assert "Fox News, 8 Dec 2021" in links and links["Fox News, 8 Dec 2021"].endswith("fox-2021-12-08/")
+    assert len(links) == len(export["sources"])
+    for href in links.values():
+        assert (site / "sources" / href / "index.html").resolve().is_file(), href
+
+
+def test_each_fact_is_its_own_search_entry_titled_with_its_date(
+        site: Path, export: dict[str, list[dict[str, object]]]) -> None:
+    index = json.loads((site / "search/search_index.json").read_text(encoding="utf-8"))["docs"]
+    entries = {entry["location"]: entry for entry in index}
+    for fact in export["facts"]:
+        entry = entries.get(f"briefings/{fact['briefing']}/#fact-{fact['id']}")
+        assert entry is not None, fact["id"]
+        status = fact["status"]["value"]  # type: ignore[index]
+        assert entry["title"].endswith(f", {status}") == (status != "current"), entry["title"]
+        assert str(fact["text"]) in " ".join(BeautifulSoup(entry["text"], "html.parser").get_text().split())
+    assert not [e for e in index if e["location"].startswith("timeline/20")]  # the period pages repeat facts
+    assert not [e for e in index if "2021202220232024" in e["text"]]  # chart text is not indexed
+    # Entries grow with facts, sections and rules, not with their product.
+    assert len(index) < 2 * len(export["facts"]) + 250

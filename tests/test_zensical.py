@@ -19,7 +19,7 @@ from bs4 import BeautifulSoup
 
 from build_tools.zensical_guard import PLUGINS, SETTINGS, VALIDATION, ZENSICAL_VERSION, ignored_settings
 from build_tools.zensical_prep import zensical_missing
-from tests.conftest import BRIEFING_YAML, ROOT, SNAPSHOT_TEXT, MiniProject, require, require_seeds
+from tests.conftest import BRIEFING_YAML, ROOT, SNAPSHOT_TEXT, MiniProject, fact_text, require, require_seeds
 
 ZENSICAL = Path(sys.executable).parent / "zensical"
 
@@ -84,6 +84,8 @@ def article(site: Path, rel: str) -> BeautifulSoup:
     assert content is not None, rel
     for skip in content.select("#__skip"):  # Zensical's skip link
         skip.decompose()
+    for marked in content.select("[data-search-exclude]"):  # a search marker: each removes some, differently
+        del marked["data-search-exclude"]
     return content
 
 
@@ -104,7 +106,7 @@ def test_every_fact_reads_the_same_with_the_same_footnotes(mkdocs_site: Path, ze
         rel = f"briefings/{briefing['id']}/index.html"
         ours, theirs = article(mkdocs_site, rel), article(zensical_site, rel)
         for fact in (f for f in export["facts"] if f["briefing"] == briefing["id"]):
-            a, b = ours.find(id=f"fact-{fact['id']}"), theirs.find(id=f"fact-{fact['id']}")
+            a, b = fact_text(ours, fact["id"]), fact_text(theirs, fact["id"])
             assert a is not None and b is not None, fact["id"]
             assert fact["text"] in b.get_text(" ") and a.get_text(" ") == b.get_text(" ")
             refs = [(r["href"], r.get("aria-label")) for r in b.select("a.footnote-ref")]
@@ -114,15 +116,24 @@ def test_every_fact_reads_the_same_with_the_same_footnotes(mkdocs_site: Path, ze
                 assert note is not None and note.get_text(" ") == ours.find(id=href.lstrip("#")).get_text(" ")
 
 
-def test_timeline_links_work_under_both_publishers(mkdocs_site: Path, zensical_site: Path) -> None:
-    """Zensical rewrites relative links in raw HTML (the SVG timeline) as it does Markdown links; MkDocs does
-    not. The generator writes them for each publisher, so both sites link to the same built pages."""
+def test_raw_html_links_work_under_both_publishers(mkdocs_site: Path, zensical_site: Path) -> None:
+    """Zensical rewrites relative links in raw HTML (charts, and links from a folder's pages to the page named
+    like the folder) as it does Markdown links; MkDocs does not. The generator writes them for each publisher,
+    so both sites link to the same built pages."""
     for site in (mkdocs_site, zensical_site):
-        rows = article(site, "timeline/index.html").select("a.tl-row")
-        assert rows
-        for row in rows:
-            target, anchor = (site / "timeline" / row["href"]).resolve().as_posix().split("#")
-            assert Path(target, "index.html").is_file() and anchor.startswith("fact-"), row["href"]
+        pages = {"timeline/index.html": "div.sb-overview a, article li a", "sources/index.html": "article li a",
+                 "timeline/2021/index.html": "p.sb-period-nav a",
+                 "sources/fox-2021-12-08/index.html": "p.sb-period-nav a",
+                 "briefings/contacts/index.html": "ul.sb-bars a"}
+        for rel, selector in pages.items():
+            links = article(site, rel).select(selector)
+            assert links, rel
+            for anchor in links:
+                target, _, fragment = (site / rel).parent.joinpath(anchor["href"]).resolve().as_posix().partition("#")
+                built = Path(target, "index.html")
+                assert built.is_file(), (rel, anchor["href"])
+                if fragment:
+                    assert BeautifulSoup(built.read_text(encoding="utf-8"), "html.parser").find(id=fragment), anchor
 
 
 def test_readme_lists_the_intended_differences() -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
-from build_tools.render.pages import Links, render_pages
+from build_tools.render.pages import render_pages
+from build_tools.render.shared import Links
 
 __all__ = ["Links", "render_pages"]

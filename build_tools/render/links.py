@@ -44,6 +44,13 @@ def source_links(source: Source, sources: Mapping[str, Source]) -> list[SourceLi
     return links
 
 
+def short_label(source: Source) -> str:
+    """How a source is named in lists, charts and footnotes: 'Fox News, 8 Dec 2021', 'Breitbart News (via
+    SOTT.net), Jul 2022', 'unknown outlet, date unknown'."""
+    date = source.published.display(short=True) if source.published else "date unknown"
+    return f"{source.outlet_label}, {date}"
+
+
 def version_date(source: Source) -> PartialDate | None:
     """When the archived copy was taken: `archive_date`, else the timestamp in its address."""
     link = source.link

@@ -88,17 +88,22 @@ def yaml_string(value: str) -> str:
     return _NOT_PRINTABLE_ASCII.sub(_yaml_escape, json.dumps(value, ensure_ascii=False))
 
 
-def front_matter(**fields: str) -> str:
+def front_matter(*, search_exclude: bool = False, **fields: str) -> str:
     """YAML front matter that cannot break: every value one ASCII-escaped line. Values are HTML-escaped
     too: Material writes `title` into <title> and `description` into a <meta content="..."> attribute
-    without escaping them. Raises FrontMatterError unless the block reads back as exactly these values."""
-    values = {key: html.escape(" ".join(value.split()), quote=True) for key, value in fields.items()}
-    block = "".join(f"{key}: {yaml_string(value)}\n" for key, value in values.items())
+    without escaping them. `search_exclude` keeps the page out of the site search (both publishers read
+    `search: {exclude: true}`), for pages that repeat what other pages say. Raises FrontMatterError unless
+    the block reads back as exactly these values."""
+    values: dict[str, object] = {key: html.escape(" ".join(value.split()), quote=True) for key, value in fields.items()}
+    block = "".join(f"{key}: {yaml_string(str(value))}\n" for key, value in values.items())
+    if search_exclude:
+        block += "search:\n  exclude: true\n"
+        values["search"] = {"exclude": True}
     check_front_matter(block, values)
     return f"---\n{block}---\n\n"
 
 
-def check_front_matter(block: str, expected: dict[str, str]) -> None:
+def check_front_matter(block: str, expected: dict[str, object]) -> None:
     """Parse `block` as MkDocs will (YAML, safe loader) and compare with what was meant."""
     try:
         parsed = yaml.load(block, Loader=_LOADER)
@@ -116,6 +121,17 @@ def quote_anchor(quote_text: str) -> str:
 
 def fact_anchor(fact_id: str) -> str:
     return f"fact-{fact_id}"
+
+
+def html_text(value: str) -> str:
+    """Literal text inside raw HTML (a chart, a heading written as HTML): one line, HTML-escaped. Markdown
+    never reads inside a raw HTML block, so nothing else can become syntax."""
+    return html.escape(" ".join(value.split()), quote=True)
+
+
+def plural(count: int, singular: str, plural_form: str = "") -> str:
+    """'1 fact', '2 facts', '0 facts'."""
+    return f"{count} {singular if count == 1 else plural_form or singular + 's'}"
 
 
 def table(header: Sequence[str], rows: Sequence[Sequence[str]]) -> str:

@@ -1,116 +1,57 @@
-"""Project → Markdown pages: briefings, sources, the home page and the rule reference."""
+"""Project → Markdown pages: briefings, sources and their index, the home page, the timeline and the rules.
+
+Every fact on a briefing page opens with its date as a small heading (raw HTML, so it stays out of the
+table of contents) carrying the fact's anchor: both publishers' site search make one entry per heading
+with an id, so each fact is its own search result, titled with its date and, when it is no longer current,
+its status.
+"""
 
 from __future__ import annotations
 
-import enum
-from collections import defaultdict
-from collections.abc import Iterable
-from dataclasses import dataclass, field
 from functools import partial
-from typing import Protocol
 
 from build_tools.export import BRIEFING_DATA
 from build_tools.feeds import SITE_FEED, briefing_feed
-from build_tools.ledger import History, no_history
+from build_tools.ledger import History
 from build_tools.memo import Memo
-from build_tools.model import Briefing, Citation, Fact, Project, Source
-from build_tools.provenance import independence_groups, independent_count, reverse_relations
+from build_tools.model import Briefing, Citation, Fact, Project, Section, Source
+from build_tools.provenance import independent_count
 from build_tools.render import corrections
-from build_tools.render.charts import Bar, Scale, bar_chart, strip_svg, timeline_order, timeline_row, timeline_svg
+from build_tools.render.charts import Bar, Mark, bar_list, legend, strip_svg
+from build_tools.render.facts import (
+    as_of_badge,
+    fact_href,
+    independence,
+    method_link,
+    source_link,
+    status_badge,
+    status_explanation,
+    status_value,
+)
 from build_tools.render.fragments import with_text_fragment
-from build_tools.render.links import source_links, status_note, version_date
+from build_tools.render.links import short_label, source_links, status_note, version_date
 from build_tools.render.markdown import (
     external_link,
     fact_anchor,
     front_matter,
+    html_text,
     link,
     paragraphs,
+    plural,
     quote_anchor,
     table,
     text,
 )
 from build_tools.render.rules_page import render_rules
+from build_tools.render.shared import AsWritten, Links, QuoteText, Site
 from build_tools.render.structured_data import briefing_jsonld, script_element
+from build_tools.render.timeline import render_timeline
 from build_tools.rules import ALL_CODES
 
+__all__ = ["AsWritten", "Briefing", "Links", "QuoteText", "Site", "render_briefing", "render_home", "render_pages",
+           "render_source"]
 
-class Links(enum.Enum):
-    """How a raw-HTML link (in an SVG chart) to another page must be written, which depends on the publisher:
-    MkDocs leaves raw HTML as written, Zensical rewrites its relative links as it does Markdown links."""
-
-    DIRECTORY = "directory"  # MkDocs with use_directory_urls (the default): ../briefings/x/
-    FILE = "file"  # MkDocs without: briefings/x.html
-    SOURCE = "source"  # Zensical: the source path, briefings/x.md, rewritten to the built URL
-
-    @classmethod
-    def for_mkdocs(cls, use_directory_urls: bool) -> Links:
-        return cls.DIRECTORY if use_directory_urls else cls.FILE
-
-
-class QuoteText(Protocol):
-    """What readers are shown of a quote (the snapshot's own characters), and a key that changes
-    whenever that may change (which snapshots are present)."""
-
-    key: str
-
-    def shown(self, citation: Citation) -> str: ...
-
-
-class AsWritten:
-    """Quotes shown as the editor wrote them: for pages rendered without a snapshot store."""
-
-    key = ""
-
-    def shown(self, citation: Citation) -> str:
-        return citation.quote
-
-
-@dataclass(frozen=True)
-class Site:
-    """Facts about the whole project that several pages need, computed once."""
-
-    project: Project
-    groups: dict[str, str]
-    citing: dict[str, dict[str, list[Fact]]]  # source id → quote anchor → facts
-    facts: dict[str, Fact]
-    reverse: dict[str, dict[str, list[str]]]  # source id → sources derived from / republishing it
-    links: Links = Links.DIRECTORY  # how raw-HTML links (in SVG charts) must be written
-    quotes: QuoteText = field(default_factory=AsWritten)
-    history: History = field(default_factory=lambda: no_history("none was read"))
-
-    @classmethod
-    def of(cls, project: Project, links: Links = Links.DIRECTORY, quotes: QuoteText | None = None,
-           history: History | None = None) -> Site:
-        citing: dict[str, dict[str, list[Fact]]] = defaultdict(lambda: defaultdict(list))
-        for fact in project.facts:  # each fact once per quote it cites, however often (linear: no list search)
-            for source, anchor in dict.fromkeys((c.source, quote_anchor(c.quote)) for c in fact.citations):
-                citing[source][anchor].append(fact)
-        facts = {fact.id: fact for fact in project.facts}
-        return cls(project, independence_groups(project.sources), citing, facts,
-                   reverse_relations(project.sources), links, quotes or AsWritten(),
-                   history or no_history("none was read"))
-
-    def page_url(self, page: str, from_depth: int) -> str:
-        """A raw-HTML link to a generated page (e.g. 'briefings/x') from a page `from_depth` folders down."""
-        if self.links is Links.DIRECTORY:
-            return "../" * (from_depth + 1) + f"{page}/"
-        suffix = ".md" if self.links is Links.SOURCE else ".html"
-        return "../" * from_depth + f"{page}{suffix}"
-
-    def fact_link(self, fact_id: str, from_briefing: str) -> str:
-        fact = self.facts[fact_id]
-        page = "" if fact.briefing == from_briefing else f"{fact.briefing}.md"
-        shown = fact.date.display() if fact.date else fact.id
-        return link(f"{shown}: {_clip(fact.text, 70)}", f"{page}#{fact_anchor(fact.id)}")
-
-    def former_anchors(self, briefing: Briefing) -> tuple[tuple[str, str], ...]:
-        """For each renamed fact of the briefing: the anchors of its former ids."""
-        found = ((fact.id, corrections.former_anchors(fact, self.history, self.facts)) for fact in briefing.facts)
-        return tuple((fact_id, anchors) for fact_id, anchors in found if anchors)
-
-    def briefing_sources(self, briefing: Briefing) -> list[str]:
-        ids = {c.source for fact in briefing.facts for c in fact.citations}
-        return sorted(i for i in ids if i in self.project.sources)
+FOOTNOTES_HERE = "///Footnotes Go Here///"  # Python-Markdown's footnotes place their list here
 
 
 def render_pages(project: Project, links: Links = Links.DIRECTORY, memo: Memo | None = None,
@@ -130,9 +71,10 @@ def render_pages(project: Project, links: Links = Links.DIRECTORY, memo: Memo | 
     pages = {
         "index.md": memo.get("home", (sources, briefings), lambda: render_home(site), settings),
         "rules.md": memo.get("rules", (), lambda: render_rules(ALL_CODES)),
-        "timeline.md": memo.get("timeline", (briefings,), lambda: render_timeline(site, memo), settings),
+        "sources.md": render_sources_index(site),
         "corrections.md": corrections.render_corrections(project, site.history),
     }
+    pages.update(render_timeline(site))
     for briefing in project.briefings:
         targets = tuple(site.facts.get(other) for fact in briefing.facts if fact.status for other in fact.status.by)
         changes = corrections.history_inputs(briefing, site.history)
@@ -150,24 +92,17 @@ def render_pages(project: Project, links: Links = Links.DIRECTORY, memo: Memo | 
 
 def render_home(site: Site) -> str:
     project = site.project
-    rows = []
-    for briefing in project.briefings:
-        sources = site.briefing_sources(briefing)
-        rows.append((
-            link(briefing.title, f"briefings/{briefing.id}.md"),
-            str(sum(1 for _ in briefing.facts)),
-            f"{len(sources)} ({independent_count(sources, site.groups)} independent)",
-            text(briefing.updated.display()),
-        ))
     parts = [
         front_matter(title=project.title),
         f"# {text(project.title)}",
         paragraphs(project.description) if project.description else "",
         "## Briefings",
-        table(("Briefing", "Facts", "Sources", "Updated"), rows),
+    ]
+    parts += [_home_entry(site, briefing) for briefing in project.briefings]
+    parts += [
         f"See also the {link('timeline', 'timeline.md')} of every dated fact, the "
-        f"{link('citation rules', 'rules.md')} the linter applies, and every "
-        f"{link('correction', 'corrections.md')} made since publication "
+        f"{link('sources', 'sources.md')} they come from, the {link('citation rules', 'rules.md')} "
+        f"the linter applies, and every {link('correction', 'corrections.md')} made since publication "
         f"({link('Atom feed', SITE_FEED)}).",
         "## How to read a citation",
         "Every sentence is a fact with one or more numbered footnotes. Hover over or focus a "
@@ -175,54 +110,50 @@ def render_home(site: Site) -> str:
         "which shows every passage cited from that article and the facts that rest on it. "
         "A fact marked *as of* a date describes a state that was true then and may have changed "
         "since. See " + link("the method", "method.md") + " for how facts are chosen and checked.",
-        "## Sources",
-        _source_list(project.sources.values()),
     ]
     return "\n\n".join(p for p in parts if p) + "\n"
 
 
-def _source_list(sources: Iterable[Source]) -> str:
+def _home_entry(site: Site, briefing: Briefing) -> str:
+    page = f"briefings/{briefing.id}.md"
+    sources = site.briefing_sources(briefing)
+    count = sum(1 for _ in briefing.facts)
+    meta = (f"{plural(count, 'fact')} · {_sources_summary(site, sources, 0)} · "
+            f"updated {text(briefing.updated.display())}\n{{: .sb-briefing-meta }}")
+    answer = _short_answer(site, briefing, 0, None)
+    lead = answer or paragraphs(briefing.summary.split("\n\n")[0])
+    return "\n\n".join([f"### {link(briefing.title, page)}", lead, meta])
+
+
+def _sources_summary(site: Site, sources: list[str], depth: int) -> str:
+    """'5 sources, 4 independent' linking to what counts as independent; '1 source' alone."""
+    if len(sources) <= 1:
+        return plural(len(sources), "source")
+    return method_link(f"{len(sources)} sources, {independent_count(sources, site.groups)} independent",
+                       "independence", depth)
+
+
+# --- the short answer -----------------------------------------------------------------------
+
+def _short_answer(site: Site, briefing: Briefing, depth: int, notes: _Footnotes | None) -> str:
+    """The briefing's answer at a glance, in a box: each of its facts with its date, "as of" date and (on
+    the briefing page) its footnotes, linking to the fact in full. Empty when the briefing has none."""
+    facts = [site.facts[i] for i in briefing.short_answer if i in site.facts]
+    if not facts:
+        return ""
+    page = "" if notes is not None else f"{'../' * depth}briefings/{briefing.id}.md"
     lines = []
-    for source in sources:
-        lines.append(f"- {link(source.label, f'sources/{source.id}.md')}: "
-                     f"{text(source.outlet_label)}, {text(source.published_label)}")
-    return "\n".join(lines)
+    for fact in facts:
+        refs = "".join(notes.ref(c) for c in fact.citations) if notes is not None else ""
+        when = text(fact.date.display()) if fact.date else "Undated"
+        badges = " · ".join(p for p in (as_of_badge(fact, depth), _independence_if_many(site, fact, depth)) if p)
+        details = link("details", f"{page}#{fact_anchor(fact.id)}")
+        lines.append(f"    **{when}**: {text(fact.text)}{refs} ({details}{' · ' + badges if badges else ''})")
+    return '!!! sb-short-answer "Short answer"\n\n' + "\n\n".join(lines)
 
 
-# --- the timeline -------------------------------------------------------------------------
-
-def render_timeline(site: Site, memo: Memo | None = None) -> str:
-    """One page, every dated fact. Its rows are memoised one by one: after an edit the page is
-    assembled again (any fact may move), but only the edited fact's rows are drawn again."""
-    memo = memo or Memo(keep=False)
-
-    def row(fact: Fact, scale: Scale, y: float, href: str) -> str:
-        return memo.get("timeline-svg-row", (fact,), partial(timeline_row, fact, scale, y, href), (scale, y, href))
-
-    facts = [f for f in site.project.facts if f.date]
-    svg = timeline_svg(facts, lambda f: site.page_url(f"briefings/{f.briefing}", 0) + f"#{fact_anchor(f.id)}",
-                       row=row)
-    parts = [front_matter(title="Timeline", description="Every dated fact in date order."), "# Timeline",
-             f"All {len(facts)} dated facts across the briefings, in date order. A dot marks a day; a solid "
-             "band marks a month or a whole year when the sources give no more precision; a pale band with a "
-             "dashed outline marks a date the sources give only roughly (a season, a range of dates, an "
-             "approximate or uncertain date): the fact falls somewhere within it. Select a row to open its "
-             "fact.", svg]
-    by_year: dict[int, list[Fact]] = defaultdict(list)
-    for fact in sorted(facts, key=timeline_order):
-        assert fact.date is not None
-        by_year[fact.date.year].append(fact)
-    titles = {b.id: b.title for b in site.project.briefings}
-    for year, items in sorted(by_year.items()):
-        rows = [memo.get("timeline-table-row", (f,), partial(_timeline_table_row, f, titles[f.briefing]),
-                         titles[f.briefing]) for f in items]
-        parts += [f"## {year}", table(("Date", "Fact", "Briefing"), rows)]
-    return "\n\n".join(p for p in parts if p) + "\n"
-
-
-def _timeline_table_row(fact: Fact, briefing_title: str) -> tuple[str, str, str]:
-    return (text(fact.date.display() if fact.date else ""),
-            link(fact.text, f"briefings/{fact.briefing}.md#{fact_anchor(fact.id)}"), text(briefing_title))
+def _independence_if_many(site: Site, fact: Fact, depth: int) -> str:
+    return independence(site, fact, depth) if len(site.cited_sources(fact)) > 1 else ""
 
 
 # --- briefing pages ------------------------------------------------------------------------
@@ -252,22 +183,28 @@ def render_briefing(site: Site, briefing: Briefing) -> str:
         front_matter(title=briefing.title, description=" ".join(briefing.summary.split()),
                      feed=briefing_feed(briefing.id), feed_title=f"{briefing.title}: new facts and corrections"),
         f"# {text(briefing.title)}",
+        _short_answer(site, briefing, 1, notes),
         paragraphs(briefing.summary),
-        f"*Updated {text(briefing.updated.display())} · {len(facts)} facts · {len(sources)} sources, "
-        f"{independent_count(sources, site.groups)} independent* · Data: "
+        f"*Updated {text(briefing.updated.display())} · {plural(len(facts), 'fact')} ·* "
+        f"{_sources_summary(site, sources, 1)} · Data: "
         f"{link('JSON', '../' + BRIEFING_DATA.format(id=briefing.id, ext='json'))}, "
         f"{link('CSV', '../' + BRIEFING_DATA.format(id=briefing.id, ext='csv'))} · "
         f"{link('Updates and corrections', f'#{corrections.SECTION_ID}')} "
-        f"({link('Atom feed', '../' + briefing_feed(briefing.id))})",
+        f"({link('Atom feed', '../' + briefing_feed(briefing.id))})\n"
+        "{: .sb-briefing-meta }",
         corrections.major_notice(briefing),
-        strip_svg(facts, f"strip-{briefing.id}"),
+        _strip(site, briefing),
         _outlet_mix(site, briefing, sources),
     ]
     for section in briefing.sections:
         parts.append(f"## {text(section.title)}")
-        parts.extend(_fact_block(site, fact, notes, former.get(fact.id, "")) for fact in section.facts)
+        if section.display == "table":
+            parts.append(_fact_table(site, section, notes, former))
+        else:
+            parts.extend(_fact_block(site, fact, notes, former.get(fact.id, "")) for fact in section.facts)
     parts.append(corrections.updates_section(project, briefing, site.history))
     cited_as: dict[str, str] = {}  # source id → how its notes begin
+    parts += ["## Notes", FOOTNOTES_HERE]
     parts.append("\n".join(_footnote(project, number, citation, site.quotes.shown(citation), cited_as)
                            for number, citation in enumerate(notes.citations, start=1)))
     parts.append(structured_data(site, briefing))
@@ -279,6 +216,15 @@ def structured_data(site: Site, briefing: Briefing) -> str:
     return script_element(briefing_jsonld(site.project, briefing))
 
 
+def _strip(site: Site, briefing: Briefing) -> str:
+    """This briefing's facts on one time axis; the short answer's facts are labelled with their dates."""
+    answer = set(briefing.short_answer)
+    marks = [Mark(f, f"#{fact_anchor(f.id)}", f.date.display(short=True) if f.id in answer and f.date else "")
+             for f in briefing.facts]
+    chart = strip_svg(marks, f"strip-{briefing.id}", f"Timeline of this briefing's {plural(len(marks), 'fact')}")
+    return f"{legend(f'strip-{briefing.id}')}\n\n{chart}" if chart else ""
+
+
 def _outlet_mix(site: Site, briefing: Briefing, sources: list[str]) -> str:
     project = site.project
     uses: dict[str, int] = {sid: 0 for sid in sources}
@@ -286,59 +232,164 @@ def _outlet_mix(site: Site, briefing: Briefing, sources: list[str]) -> str:
         for sid in {c.source for c in fact.citations if c.source in uses}:
             uses[sid] += 1
     outlets = {project.sources[sid].outlet_label for sid in sources}
-    independent = independent_count(sources, site.groups)
     bars = []
     for sid in sorted(sources, key=lambda s: (-uses[s], s)):
         source = project.sources[sid]
         relation = "(rewrite)" if source.derived_from else "(republication)" if source.republished_from else ""
-        bars.append(Bar(f"{source.outlet_label}, {source.published_label}", uses[sid], relation))
-    summary = (f"**Outlet mix:** {len(sources)} sources from {len(outlets)} outlets, {independent} independent "
-               "(a rewrite or republication of another source counts once). "
-               + "; ".join(f"{text(b.label)}: {b.value} facts" + (f" {text(b.note)}" if b.note else "")
-                           for b in bars) + ".")
-    chart = bar_chart(bars, f"mix-{briefing.id}", "Facts citing each source",
-                      "One bar per source: how many facts on this page cite it.", "facts")
-    return f"{summary}\n\n{chart}"
+        bars.append(Bar(short_label(source), uses[sid], site.page_url(f"sources/{sid}", 1), relation))
+    summary = (f"**Outlet mix:** {plural(len(sources), 'source')} from {plural(len(outlets), 'outlet')}, "
+               + method_link(f"{independent_count(sources, site.groups)} independent", "independence", 1)
+               + " (a rewrite or republication of another source counts once). Facts citing each source:")
+    return f"{summary}\n\n{bar_list(bars, ('fact', 'facts'), 'Facts citing each source')}"
+
+
+def _fact_heading(fact: Fact, former_anchors: str = "", hidden: bool = False) -> str:
+    """The fact's date as a heading that carries its anchor (and those of the ids it had before,
+    `former_anchors`) and, when not current, its status; with a visible permalink. `hidden`: for search
+    only (a table row shows its date in a cell)."""
+    when = html_text(fact.date.display() if fact.date else "Date unknown")
+    value = status_value(fact)
+    status = "" if value == "current" else f'<span class="sb-visually-hidden">, {value}</span>'
+    anchor = fact_anchor(fact.id)
+    if hidden:  # an h4, below the table of contents' depth (mkdocs.yml: toc_depth 3), which Markdown in
+        # HTML would otherwise fill with the table's rows
+        return (f'<h4 class="sb-visually-hidden" id="{anchor}" aria-hidden="true">{former_anchors}{when}{status}'
+                "</h4>")
+    return (f'<h3 class="sb-fact-date" id="{anchor}">{former_anchors}{when}{status} <a class="sb-permalink" '
+            f'data-search-exclude href="#{anchor}" title="Link to this fact" aria-label="Link to this fact ({when})">'
+            "¶</a></h3>")
 
 
 def _fact_block(site: Site, fact: Fact, notes: _Footnotes, former_anchors: str = "") -> str:
     refs = "".join(notes.ref(c) for c in fact.citations)
-    shown = fact.date.display() if fact.date else "date unknown"
-    line = f"{former_anchors}**{text(shown)}**: {text(fact.text)}{refs}"
-    extras = []
-    if fact.as_of:
-        extras.append(f"as of {text(fact.as_of.display())}")
-    cited = [c.source for c in fact.citations]
-    distinct = sorted(set(cited))
-    if len(distinct) > 1:
-        extras.append(f"{len(distinct)} sources, {independent_count(distinct, site.groups)} independent")
-    if extras:
-        line += " *(" + "; ".join(extras) + ")*"
-    line += f' [¶](#{fact_anchor(fact.id)}){{: .fact-link title="Link to this fact" aria-label="Link to this fact" }}'
-    status = fact.status
-    correction = corrections.marker(fact)
-    correction = f"\n\n{correction}" if correction else ""
-    if status is None or status.value == "current":
-        return f"{line}\n{{: #{fact_anchor(fact.id)} .fact }}{correction}"
-    label = {"superseded": "Superseded", "disputed": "Disputed"}[status.value]
-    others = ", ".join(site.fact_link(other, fact.briefing) for other in status.by if other in site.facts)
-    marker = f"**{label}** by {others}: {text(status.reason)}"
-    return (f"{line}\n{{: #{fact_anchor(fact.id)} .fact .fact-{status.value} }}\n\n"
-            f"{marker}\n{{: .fact-status .fact-status-{status.value} }}{correction}")
+    value = status_value(fact)
+    meta = [status_explanation(site, fact, 1, fact.briefing), as_of_badge(fact, 1),
+            _independence_if_many(site, fact, 1)]
+    shown = " · ".join(m for m in meta if m)
+    parts = [_fact_heading(fact, former_anchors), f"{text(fact.text)}{refs}\n{{: .sb-fact .sb-fact-{value} }}"]
+    if shown:
+        parts.append(f"{shown}\n{{: .sb-fact-meta }}")
+    parts.append(corrections.marker(fact))
+    return "\n\n".join(p for p in parts if p)
+
+
+TABLE_COLUMNS = ("Date", "Fact", "Who says so", "Outlet and date", "Sources", "Status", "As of")
+
+
+def _fact_table(site: Site, section: Section, notes: _Footnotes, former: dict[str, str]) -> str:
+    """The section as a table (Markdown inside HTML, so cells can carry labels for the phone layout, where
+    each row becomes a card) with one row per fact. Site search indexes each row's fact under its heading
+    (with its date and status); the other cells repeat what the footnotes and badges say, and are left out."""
+    header = "".join(f'<th scope="col">{name}</th>' for name in TABLE_COLUMNS)
+    rows = "\n".join(_table_row(site, fact, notes, former.get(fact.id, "")) for fact in section.facts)
+    return (f'<table class="sb-fact-table" markdown="1">\n<thead markdown="1" data-search-exclude><tr markdown="1">'
+            f'{header}</tr></thead>\n<tbody markdown="1">\n{rows}\n</tbody>\n</table>')
+
+
+def _table_row(site: Site, fact: Fact, notes: _Footnotes, former_anchors: str) -> str:
+    refs = "".join(notes.ref(c) for c in fact.citations)
+    value = status_value(fact)
+    cells = [
+        text(fact.date.display(short=True)) if fact.date else "Date unknown",
+        None,  # the fact: a block cell, below
+        text(fact.said_by) if fact.said_by else "—",
+        ", ".join(source_link(site.project.sources[sid], 1) for sid in site.cited_sources(fact)),
+        independence(site, fact, 1),
+        status_explanation(site, fact, 1, fact.briefing) or status_badge(fact, 1),
+        as_of_badge(fact, 1, column=True) or "—",
+    ]
+    html = []
+    for name, cell in zip(TABLE_COLUMNS, cells, strict=True):
+        if cell is None:
+            marker = corrections.marker(fact)
+            html.append(f'<td data-label="{name}" markdown="block">\n{_fact_heading(fact, former_anchors, True)}\n\n'
+                        f"{text(fact.text)}{refs}\n" + (f"\n{marker}\n" if marker else "") + "</td>")
+        else:
+            html.append(f'<td data-label="{name}" markdown="span" data-search-exclude>{cell}</td>')
+    return f'<tr class="sb-row sb-row-{value}" markdown="1">\n' + "\n".join(html) + "\n</tr>"
 
 
 def _footnote(project: Project, number: int, citation: Citation, shown: str, cited_as: dict[str, str]) -> str:
+    """A note: who and when, the quote as the snapshot has it (`shown`), the source page, the article."""
     source = project.sources[citation.source]
     if source.id not in cited_as:
         cited_as[source.id] = f"{text(source.outlet_label)}, {text(source.published_label)}"
     page = f"../sources/{source.id}.md#{quote_anchor(citation.quote)}"
-    parts = [f"{cited_as[source.id]}: “{text(shown)}”", link("Source page", page)]
+    parts = [f"{cited_as[source.id]}: “{text(nested_quotes(shown))}”", link("Source page", page)]
     parts += [external_link(found.label, with_text_fragment(found.url, shown), found.attributes)
               for found in source_links(source, project.sources)]
     note = status_note(source)
     if note:
         parts.append(f"*{text(note)}*")
     return f"[^{number}]: " + " · ".join(parts)
+
+
+_INNER_QUOTES = str.maketrans({"“": "‘", "”": "’"})
+
+
+def nested_quotes(quote: str) -> str:
+    """A quote to be shown inside double quotation marks: its own double quotation marks become single ones
+    (“…the ‘Northern Triangle’”); straight double quotes are turned the same way, opening after a space or
+    at the start and closing elsewhere."""
+    curly = quote.translate(_INNER_QUOTES)
+    if '"' not in curly:
+        return curly
+    out = []
+    for index, char in enumerate(curly):
+        if char == '"':
+            opening = index == 0 or curly[index - 1].isspace() or curly[index - 1] in "([{—–-/"
+            out.append("‘" if opening else "’")
+        else:
+            out.append(char)
+    return "".join(out)
+
+
+# --- the sources index ---------------------------------------------------------------------
+
+def render_sources_index(site: Site) -> str:
+    """Every source by its short label, in date order, grouped by year of publication (undated last), with
+    its headline, its relations and how many facts cite it."""
+    project = site.project
+    sources = sorted(project.sources.values(), key=_source_order)
+    independent = independent_count([s.id for s in sources], site.groups)
+    outlets = {s.outlet_label for s in sources}
+    parts = [front_matter(title="Sources", description="Every archived article the briefings cite."),
+             "# Sources",
+             f"{plural(len(sources), 'archived article')} from {plural(len(outlets), 'outlet')}, "
+             + method_link(f"{independent} independent", "independence", 0)
+             + " (a rewrite or republication of another counts once). Each source page shows what is known of "
+             "the article, its relations to the others and every passage quoted from it."]
+    year: int | str | None = ""
+    lines: list[str] = []
+    for source in sources:
+        this_year = source.published.year if source.published else None
+        if this_year != year:
+            if lines:
+                parts.append("\n".join(lines))
+                lines = []
+            year = this_year
+            parts.append(f"## {this_year}" if this_year is not None else "## Date unknown")
+        lines.append(_source_entry(site, source))
+    if lines:
+        parts.append("\n".join(lines))
+    return "\n\n".join(parts) + "\n"
+
+
+def _source_order(source: Source) -> tuple[object, ...]:
+    if source.published is None:
+        return (1, (), source.id)
+    return (0, source.published.sort_key(), source.id)
+
+
+def _source_entry(site: Site, source: Source) -> str:
+    facts = {fact.id for facts in site.citing.get(source.id, {}).values() for fact in facts}
+    sources = site.project.sources
+    relations = [f"{label} " + ", ".join(site.html_link(short_label(sources[i]), f"sources/{i}", 0) for i in ids)
+                 for label, ids in (("rewrites", source.derived_from), ("republishes", source.republished_from))
+                 if ids and all(i in sources for i in ids)]
+    headline = text(source.title) if source.title else "*headline unknown*"
+    detail = "; ".join([headline, *relations, f"cited by {plural(len(facts), 'fact')}"])
+    return f"- {site.html_link(short_label(source), f'sources/{source.id}', 0)}: {detail}"
 
 
 # --- source pages --------------------------------------------------------------------------
@@ -349,13 +400,20 @@ def render_source(site: Site, source: Source) -> str:
     parts = [
         front_matter(title=source.label),
         f"# {text(source.label)}",
+        f"{site.html_link('All sources', 'sources', 1)} · {text(short_label(source))}\n{{: .sb-period-nav }}",
         table(("Field", "Value"), _metadata_rows(site, source)),
         paragraphs(source.notes) if source.notes else "",
         f"## Quotes cited from this source ({len(cited)})",
-        f"{len(facts)} facts rely on this source." if facts else "No fact cites this source yet.",
+        _reliance(len(facts)),
     ]
     parts.extend(_quote_block(site, source, anchor, facts_) for anchor, facts_ in cited.items())
     return "\n\n".join(p for p in parts if p) + "\n"
+
+
+def _reliance(count: int) -> str:
+    if count == 0:
+        return "No fact cites this source yet."
+    return f"{plural(count, 'fact')} {'relies' if count == 1 else 'rely'} on this source."
 
 
 def _metadata_rows(site: Site, source: Source) -> list[tuple[str, str]]:
@@ -400,16 +458,16 @@ def _link_status_rows(source: Source) -> list[tuple[str, str]]:
 
 def _source_link(project: Project, source_id: str) -> str:
     source = project.sources.get(source_id)
-    return link(source.label, f"{source_id}.md") if source else text(source_id)
+    return link(short_label(source), f"{source_id}.md") if source else text(source_id)
 
 
 def _quote_block(site: Site, source: Source, anchor: str, facts: list[Fact]) -> str:
     citation = next(c for c in facts[0].citations if c.source == source.id and quote_anchor(c.quote) == anchor)
     lines = [f"> {text(site.quotes.shown(citation))}\n{{: #{anchor} }}", ""]
-    lines.append("Cited by: " + "; ".join(
-        link(_clip(fact.text), f"../briefings/{fact.briefing}.md#{fact_anchor(fact.id)}") for fact in facts))
+    lines.append("Cited by: " + "; ".join(link(_clip(fact.text), fact_href(fact, 1)) for fact in facts))
     return "\n".join(lines)
 
 
 def _clip(value: str, limit: int = 90) -> str:
     return value if len(value) <= limit else value[: limit - 1].rsplit(" ", 1)[0] + " …"
+

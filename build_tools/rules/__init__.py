@@ -10,6 +10,7 @@ from build_tools.problems import Code, Problem
 from build_tools.rules import (
     bad_relation,
     bad_replaces,
+    bad_short_answer,
     bad_status,
     capture_mismatch,
     change_without_correction,
@@ -53,7 +54,7 @@ RULES: tuple[Rule, ...] = tuple(_rule(m) for m in (
     quote_not_unique, capture_mismatch, quote_without_words, quote_too_short, ellipsis_gap_too_long,
     evidence_error_ignored, duplicate_fact_id, fact_after_sources, cites_only_derived, bad_status,
     change_without_correction, bad_replaces, fact_beyond_quotes,
-    unused_source,
+    bad_short_answer, unused_source,
     missing_url, bad_relation, duplicate_snapshot, undeclared_near_duplicate, mixed_script_hostname,
     unarchived_dead_link,
 ))

@@ -18,6 +18,7 @@ import sys
 import traceback
 from collections.abc import Iterable, Sequence
 from pathlib import Path
+from typing import Any
 
 from build_tools import __version__, fixes, scaffold, schema, snapshot_push
 from build_tools.archive import (
@@ -34,7 +35,7 @@ from build_tools.captures import CaptureError, import_capture
 from build_tools.characters import escape_controls
 from build_tools.config import Config, ConfigError, load_config
 from build_tools.export import export_json
-from build_tools.lint import LintResult, lint_project
+from build_tools.lint import LintResult
 from build_tools.load import load_project
 from build_tools.model import Project, Source
 from build_tools.quote_finder import Passage, find_passages
@@ -55,8 +56,9 @@ from build_tools.safe_files import (
     shown,
 )
 from build_tools.schema import edtf_problem, id_problem, url_problem
+from build_tools.session import Session
 from build_tools.similarity import FLAG_MINIMUM, FLAG_RATIO, baseline, is_suspicious, rank
-from build_tools.site import MANIFEST, generate, write_files
+from build_tools.site import MANIFEST
 from build_tools.sitebuild import build_site
 from build_tools.snapshots import Snapshot, SnapshotStore, explain_missing
 from build_tools.source_edits import import_blocks, write_imported_source, write_link_status
@@ -274,12 +276,15 @@ def _parser() -> argparse.ArgumentParser:
     _project_options(similar)
     similar.set_defaults(func=cmd_similar)
 
-    bench = sub.add_parser("bench", help="measure lint, build and mkdocs on a synthetic project")
+    bench = sub.add_parser("bench", help="measure lint, build, mkdocs and make serve on a synthetic project "
+                           "(from a source checkout: the harness is in benchmarks/)")
     bench.add_argument("--facts", type=int, action="append", help="facts (repeat for several sizes; default 1000)")
     bench.add_argument("--sources", type=int, help="sources (default: facts / 10)")
     bench.add_argument("--briefings", type=int, default=100, help="briefings (default 100)")
     bench.add_argument("--repeats", type=int, default=3, help="repetitions per measurement (median reported)")
-    bench.add_argument("--skip-mkdocs", action="store_true", help="skip the two mkdocs builds")
+    bench.add_argument("--edits", type=int, default=7, help="edits timed under make serve (median reported)")
+    bench.add_argument("--only", action="append", choices=PARTS,
+                       help="measure only this part (repeat for several; default: all)")
     bench.add_argument("--keep", type=Path, help="leave the generated project in DIR (one size only)")
     bench.add_argument("--json", type=Path, help="also write the results as JSON")
     bench.add_argument("--adversarial", action="store_true",
@@ -322,7 +327,7 @@ def _relative_files(config: Config, files: Sequence[str]) -> list[str]:
 def cmd_lint(args: argparse.Namespace) -> int:
     config = _config(args)
     only = _relative_files(config, args.files)
-    result = lint_project(config, only)
+    result = Session().lint(config, only)
     if args.fix:
         result = _fix(config, result, only, args.format not in (None, "text"))
     fmt = args.format or ("github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text")
@@ -352,7 +357,7 @@ def _fix(config: Config, result: LintResult, only: Sequence[str], quiet: bool) -
             show(fix.diff().rstrip("\n"))
         changes += sum(len(fix.changes) for fix in planned)
         files.update(fix.path for fix in planned)
-        result = lint_project(config, only)
+        result = Session().lint(config, only)
     if changes:
         show(f"fixed {changes} problem{'s' if changes != 1 else ''} in {len(files)} file"
              f"{'s' if len(files) != 1 else ''}; what is left needs an editor")
@@ -398,16 +403,16 @@ def cmd_build(args: argparse.Namespace) -> int:
     config = _config(args)
     out = args.out or config.output
     check_output(out, config.root, config.snapshots, MANIFEST, "--out" if args.out else "[project] output")
-    result = lint_project(config)
-    if result.errors:
-        _out(format_problems(result, "text"))
+    build = Session().build(config, out)
+    if build.report is None:
+        _out(format_problems(build.lint, "text"))
         _err("briefings build: not written; the previous output is unchanged")
         return EXIT_PROBLEMS
-    report = write_files(generate(result.project, result.store, history=result.history), out)
-    _out(f"{summary(result)}\nwrote {len(report.written)} files, {report.unchanged} unchanged, "
-          f"{len(report.removed)} removed, in {out}")
-    if result.history.note:
-        _out(f"note: {result.history.note}")
+    report = build.report
+    _out(f"{summary(build.lint)}\nwrote {len(report.written)} files, {report.unchanged} unchanged, "
+         f"{len(report.removed)} removed, in {out}")
+    if build.lint.history.note:
+        _out(f"note: {build.lint.history.note}")
     return EXIT_OK
 
 
@@ -437,8 +442,9 @@ def cmd_site(args: argparse.Namespace) -> int:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
-    """`mkdocs serve` on the project, after checking the port is free: a taken port is one line, not a
-    traceback (MkDocs binds before it builds, so the check costs nothing)."""
+    """`mkdocs serve --dirty` on the project (each edit rebuilds only the pages it changes; the hook makes that
+    equal to a full rebuild), after checking the port is free: a taken port is one line, not a traceback
+    (MkDocs binds before it builds, so the check costs nothing)."""
     root: Path = args.root.resolve()
     if not (root / "mkdocs.yml").is_file():
         raise ConfigError(f"no mkdocs.yml in {root}")
@@ -454,9 +460,10 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
     os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
     try:
+        # --dirty: an edit renders only the pages it changes (the hook makes that equal to a full rebuild).
         # --no-strict: a warning (a broken link in docs/, say) must not stop the preview; `make site` and CI
         # build with `strict: true`.
-        mkdocs_cli.main(["serve", "--livereload", "--no-strict", "--dev-addr", f"{args.host}:{args.port}",
+        mkdocs_cli.main(["serve", "--livereload", "--dirty", "--no-strict", "--dev-addr", f"{args.host}:{args.port}",
                          "--config-file", str(root / "mkdocs.yml")], prog_name="mkdocs", standalone_mode=False)
     except MkDocsAbort as error:  # a bad mkdocs.yml: MkDocs has printed what is wrong
         _err(f"briefings serve: {error.message}")
@@ -486,7 +493,7 @@ def cmd_export(args: argparse.Namespace) -> int:
     config = _config(args)
     if str(args.out) != "-":
         check_place(args.out, config.root, config.snapshots)
-    result = lint_project(config)
+    result = Session().lint(config)
     if result.errors:
         _out(format_problems(result, "text"))
         return EXIT_PROBLEMS
@@ -921,33 +928,46 @@ def cmd_similar(args: argparse.Namespace) -> int:
 
 
 def cmd_bench(args: argparse.Namespace) -> int:
-    from build_tools import bench
-
+    run = _benchmarks()
     sizes = args.facts or [1000]
     if args.keep and len(sizes) > 1:
         raise ConfigError("--keep takes one --facts size")
     if args.keep:
-        check_ours(args.keep, bench.MARKER, "--keep")
+        check_ours(args.keep, run.MARKER, "--keep")
     progress = lambda line: print(line, file=sys.stderr, flush=True)  # noqa: E731
     if args.adversarial:
-        rows = bench.adversarial(args.scale, args.repeats, progress)
-        _out(bench.adversarial_table(rows))
+        rows = run.adversarial(args.scale, args.repeats, progress)
+        _out(run.adversarial_table(rows))
         if args.json:
             _write_file(args.json, json.dumps({"adversarial": rows}, indent=2) + "\n", None, "--json")
         return EXIT_OK
-    skip_above = -1 if args.skip_mkdocs else 10**12
     try:
-        report = bench.run(sizes, args.sources, args.briefings, args.repeats, skip_above, args.keep,
-                           progress=progress)
-    except bench.BenchError as error:
+        report = run.run(sizes, args.sources, args.briefings, args.repeats, args.edits, tuple(args.only or PARTS),
+                         args.keep, progress=progress)
+    except run.BenchError as error:
         _err(f"briefings bench: {error}")
         return EXIT_PROBLEMS
-    _out(bench.table(report["sizes"]))
+    _out(run.table(report["sizes"]))
     if "scaling_exponent" in report:
         _out(f"scaling exponent (log time / log facts): {report['scaling_exponent']}")
     if args.json:
         _write_file(args.json, json.dumps(report, indent=2) + "\n", None, "--json")
     return EXIT_OK
+
+
+PARTS = ("processes", "phases", "mkdocs", "serve")  # benchmarks.run.PARTS, named here for --help
+
+
+def _benchmarks() -> Any:
+    """The harness in the checkout's benchmarks/ (it is not installed with the package)."""
+    checkout = Path(__file__).resolve().parent.parent
+    if not (checkout / "benchmarks" / "run.py").is_file():
+        raise ConfigError(f"briefings bench runs from a source checkout; there is no benchmarks/ in {checkout}")
+    if str(checkout) not in sys.path:
+        sys.path.insert(0, str(checkout))
+    import benchmarks.run
+
+    return benchmarks.run
 
 
 def cmd_schema(args: argparse.Namespace) -> int:

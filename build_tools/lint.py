@@ -2,18 +2,17 @@
 
 from __future__ import annotations
 
-import gc
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from build_tools.config import Config
 from build_tools.ledger import History, read_history
-from build_tools.load import load_project
+from build_tools.load import LoadedFiles, load_project
 from build_tools.model import Project, Suppression
 from build_tools.problems import Problem, Severity
 from build_tools.rules import ALL_CODES, RULES, Rule
 from build_tools.rules.context import Context, place_passages
-from build_tools.snapshots import SnapshotStore
+from build_tools.snapshots import SnapshotMemory, SnapshotStore
 
 
 @dataclass(frozen=True)
@@ -33,26 +32,25 @@ class LintResult:
         return sum(p.severity is Severity.WARNING for p in self.problems)
 
 
-def lint_project(config: Config, only: Iterable[str] = (), previous: History | None = None) -> LintResult:
-    """Load and check the whole project; report only problems in `only` (paths) when given.
-    `previous`: the history of the last lint in this process, reused when nothing it read changed.
+@dataclass
+class LintMemory:
+    """What a session keeps between lints of a project, each part bounded by the project (see session.py):
+    the files of the latest load and what they gave, what is known of the snapshots, and the git history
+    of the latest lint (reused while HEAD and the edits are the same)."""
 
-    The garbage collector is paused meanwhile: loading allocates hundreds of thousands of
-    small objects that all stay alive, so collections find nothing and only cost time.
-    """
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        return _lint(config, only, previous)
-    finally:
-        if enabled:
-            gc.enable()
+    files: LoadedFiles = field(default_factory=LoadedFiles)
+    snapshots: SnapshotMemory = field(default_factory=SnapshotMemory)
+    history: History | None = None
 
 
-def _lint(config: Config, only: Iterable[str], previous: History | None) -> LintResult:
-    project, problems = load_project(config)
-    history = read_history(config.root, config.cache_dir, project, previous)
-    store = SnapshotStore(config.snapshots, config.cache_dir)
+def lint_project(config: Config, only: Iterable[str] = (), memory: LintMemory | None = None) -> LintResult:
+    """Load and check the whole project; report only problems in `only` (paths) when given. A session
+    passes its `memory`, which this lint uses and updates."""
+    memory = memory or LintMemory()
+    project, problems = load_project(config, memory.files)
+    history = read_history(config.root, config.cache_dir, project, memory.history)
+    memory.history = history
+    store = SnapshotStore(config.snapshots, config.cache_dir, memory.snapshots)
     wanted = set(only)
     focus = frozenset(wanted) if wanted else None
     store.prepare(project.quotes(focus))  # placed in one pass, one snapshot at a time

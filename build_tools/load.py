@@ -5,9 +5,10 @@ from __future__ import annotations
 import errno
 import os
 import stat
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 from build_tools import file_cache, schema
 from build_tools import syntax_codes as codes
@@ -35,6 +36,7 @@ SOURCES_DIR = "sources"
 # Builds a model object from a file's fields: (path, fields, problems, the load's parsed dates).
 Build = Callable[[str, Fields, list[Problem], dict[str, EdtfDate]], Any]
 BRIEFINGS_DIR = "briefings"
+T = TypeVar("T")
 
 
 
@@ -54,84 +56,100 @@ def project_files(root: Path, folder: str, problems: list[Problem]) -> list[Path
         return []
 
 
-# The files read by the latest load and what they gave, by (project, record, path, bytes). A long-lived
-# process (`mkdocs serve`) reuses the very same model objects for files that did not change,
-# so a one-fact edit re-reads one file, and generation can recognise unchanged inputs.
-_recent: dict[tuple[Path, str, str, bytes], tuple[Any, tuple[Problem, ...]]] = {}
+Key = tuple[str, str, bytes]  # (record, path, bytes)
 
 
-def load_project(config: Config, distrust: frozenset[str] = frozenset()) -> tuple[Project, list[Problem]]:
-    """Load every file of the project; problems for what could not be loaded. The cache entries of
-    the files in `distrust` are not used."""
-    root = config.root
-    problems: list[Problem] = []
-    seen: dict[tuple[Path, str, str, bytes], tuple[Any, tuple[Problem, ...]]] = {}
+class LoadedFiles:
+    """What the latest load of a project read and gave, by record, path and bytes: kept by a long-lived
+    process (its `Session`), so that an unchanged file gives the very same model object without being
+    validated again. Bounded: only the files of the latest load are kept."""
+
+    def __init__(self) -> None:
+        self.root: Path | None = None
+        self.entries: dict[Key, tuple[Any, tuple[Problem, ...]]] = {}
+
+    def recall(self, root: Path) -> dict[Key, tuple[Any, tuple[Problem, ...]]]:
+        """What the latest load of `root` gave (nothing when it was another project's)."""
+        return self.entries if root == self.root else {}
+
+    def keep(self, root: Path, entries: dict[Key, tuple[Any, tuple[Problem, ...]]]) -> None:
+        self.root, self.entries = root, entries
+
+
+@dataclass(frozen=True)
+class FileKind(Generic[T]):
+    """A folder of the project, the file format of its files, and how a validated file becomes a model object."""
+
+    folder: str
+    record: schema.Record
+    build: Callable[[str, Fields, list[Problem], dict[str, EdtfDate]], T | None]
+
+
+class _Reader:
+    """Reads the files of one project: each from what the previous load gave (when its bytes are the same),
+    from the file cache, or by validating it; every problem collected in `problems`."""
+
+    def __init__(self, config: Config, remembered: LoadedFiles, distrust: frozenset[str]) -> None:
+        self.root = config.root
+        self.cache_dir = config.cache_dir
+        self.previous = remembered.recall(config.root)
+        self.seen: dict[Key, tuple[Any, tuple[Problem, ...]]] = {}
+        self.checked = file_cache.Checked(distrust)
+        self.problems: list[Problem] = []
+        self.files: list[str] = []
+
+    def read(self, kind: FileKind[T]) -> Iterator[tuple[Path, T | None]]:
+        """Each file of the kind's folder, in name order, and its model object (None when unusable)."""
+        inside = _folder_inside(self.root, kind.folder)
+        for path in project_files(self.root, kind.folder, self.problems):
+            rel = path.relative_to(self.root).as_posix()
+            self.files.append(rel)
+            try:
+                yield path, self._file(path, rel, inside, kind)
+            except Exception as error:  # a bug: say which file it happened on (the CLI prints the note)
+                error.add_note(f"while reading {rel}")
+                raise
+
+    def _file(self, path: Path, rel: str, folder_inside: bool, kind: FileKind[T]) -> T | None:
+        data, problem = _read_inside(self.root, path, rel, folder_inside)
+        if problem is not None:
+            self.problems.append(problem)
+            return None
+        key = (kind.record.name, rel, data)
+        loaded = self.previous.get(key)
+        if loaded is None:
+            found: list[Problem] = []
+            fields = _read_fields(rel, data, kind.record, found, self.cache_dir, self.checked)
+            loaded = (None if fields is None else kind.build(rel, fields, found, self.checked.parsed), tuple(found))
+        self.seen[key] = loaded
+        self.problems.extend(loaded[1])
+        result: T | None = loaded[0]
+        return result
+
+
+def load_project(config: Config, remembered: LoadedFiles | None = None,
+                 distrust: frozenset[str] = frozenset()) -> tuple[Project, list[Problem]]:
+    """Load every file of the project; problems for what could not be loaded. With `remembered` (a
+    session's), unchanged files give the model objects of the previous load, and this load is kept.
+    The cache entries of the files in `distrust` are not used."""
+    reader = _Reader(config, remembered or LoadedFiles(), distrust)
     sources: dict[str, Source] = {}
     broken: set[str] = set()
-    files: list[str] = []
-    checked = file_cache.Checked(distrust)
-    inside = _folder_inside(root, SOURCES_DIR)
-    for path in project_files(root, SOURCES_DIR, problems):
-        files.append(_relative(root, path))
-        source = _load(root, path, files[-1], inside, schema.SOURCE, _source, problems, config.cache_dir, seen,
-                       checked)
+    for path, source in reader.read(SOURCES):
         if source is None:
             broken.add(path.stem)
         else:
             sources[source.id] = source
-    briefings = []
-    before = len(problems)
-    inside = _folder_inside(root, BRIEFINGS_DIR)
-    for path in project_files(root, BRIEFINGS_DIR, problems):
-        files.append(_relative(root, path))
-        briefing = _load(root, path, files[-1], inside, schema.BRIEFING, _briefing, problems, config.cache_dir,
-                         seen, checked)
-        if briefing is not None:
-            briefings.append(briefing)
-    complete = len(problems) == before
-    damaged = checked.verify()
+    before = len(reader.problems)
+    briefings = tuple(briefing for _, briefing in reader.read(BRIEFINGS) if briefing is not None)
+    damaged = reader.checked.verify()
     if damaged:  # a cache entry held a value that validation would refuse: read those files again
-        return load_project(config, distrust | damaged)
-    _recent.clear()
-    _recent.update(seen)
-    project = Project(root, config.title, config.description, sources, tuple(briefings),
-                      frozenset(broken), tuple(files), briefings_complete=complete)
-    return project, problems
-
-
-def _relative(root: Path, path: Path) -> str:
-    return path.relative_to(root).as_posix()
-
-
-def _load(root: Path, path: Path, rel: str, folder_inside: bool, record: schema.Record,
-          build: Build, problems: list[Problem], cache_dir: Path | None,
-          seen: dict[tuple[Path, str, str, bytes], tuple[Any, tuple[Problem, ...]]],
-          checked: file_cache.Checked) -> Any:
-    """One file → its model object (or None), from memory, the file cache, or validation."""
-    try:
-        return _load_file(root, path, rel, folder_inside, record, build, problems, cache_dir, seen, checked)
-    except Exception as error:  # a bug: say which file it happened on (the CLI prints the note)
-        error.add_note(f"while reading {rel}")
-        raise
-
-
-def _load_file(root: Path, path: Path, rel: str, folder_inside: bool, record: schema.Record,
-               build: Build, problems: list[Problem], cache_dir: Path | None,
-               seen: dict[tuple[Path, str, str, bytes], tuple[Any, tuple[Problem, ...]]],
-               checked: file_cache.Checked) -> Any:
-    data, problem = _read_inside(root, path, rel, folder_inside)
-    if problem is not None:
-        problems.append(problem)
-        return None
-    key = (root, record.name, rel, data)
-    loaded = _recent.get(key)
-    if loaded is None:
-        found: list[Problem] = []
-        fields = _read_fields(rel, data, record, found, cache_dir, checked)
-        loaded = (None if fields is None else build(rel, fields, found, checked.parsed), tuple(found))
-    seen[key] = loaded
-    problems.extend(loaded[1])
-    return loaded[0]
+        return load_project(config, remembered, distrust | damaged)
+    if remembered is not None:
+        remembered.keep(config.root, reader.seen)
+    project = Project(config.root, config.title, config.description, sources, briefings, frozenset(broken),
+                      tuple(reader.files), briefings_complete=len(reader.problems) == before)
+    return project, reader.problems
 
 
 def _read_fields(rel: str, data: bytes, record: schema.Record, problems: list[Problem],
@@ -418,3 +436,7 @@ def _citations(values: Iterable[Value]) -> Iterable[Citation]:
             context = fields.get("context")
             yield Citation(fields["source"].data, text, fields["source"].at, quote.at if quote else value.at,
                            context.data if context is not None else None, context.at if context else None)
+
+
+SOURCES = FileKind(SOURCES_DIR, schema.SOURCE, _source)
+BRIEFINGS = FileKind(BRIEFINGS_DIR, schema.BRIEFING, _briefing)

@@ -5,6 +5,12 @@ with the same code as `briefings build`, and hands them to MkDocs as files.
 Under `mkdocs serve` an error does not stop the build (MkDocs would then hold every
 request until a build succeeds): the last good pages are served with the problems
 shown above every page (`preview.py`).
+
+MkDocs (1.6.1 and later) loads this module once per process; what it keeps is
+created in `on_startup` (once per `mkdocs build` or `mkdocs serve`) and dropped in
+`on_shutdown`: the session, and under `mkdocs serve --dirty` (what `make serve`
+runs) what makes each dirty build serve exactly what a clean build would
+(`live_serve.LiveSite`).
 """
 
 from __future__ import annotations
@@ -16,34 +22,60 @@ from typing import Any
 
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
+from mkdocs.livereload import LiveReloadServer
+from mkdocs.plugins import event_priority
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 
 from build_tools import preview
 from build_tools.config import ConfigError, load_config
+from build_tools.live_serve import LiveSite, QuietDirtyWarning
 from build_tools.render import Links
 from build_tools.render.navigation import expand_nav
 from build_tools.report import summary
 from build_tools.safe_files import UnsafePath
-from build_tools.site import SERVE, last_output
+from build_tools.session import Session
+from build_tools.site import last_output
 from build_tools.sitebuild import write_marker
 
 log = logging.getLogger("mkdocs.hooks.briefings")
 GENERATOR = "briefings"  # File.generated_by of the pages we add
-# While serving with errors: the notice this build puts above every page ("" when the project is clean).
-# This module is executed afresh for every build, so it never outlives one.
-_notice: list[str] = [""]
 
 
-def on_startup(command: str, **_: Any) -> None:
-    preview.remember_command(command)
+class _Process:
+    """What this process keeps between builds: its session; whether it serves (then a build with errors serves
+    the last good pages, with the problems in a notice above every page); and under `mkdocs serve --dirty`
+    what makes a dirty build serve what a clean one would."""
+
+    def __init__(self, command: str | None, dirty: bool) -> None:
+        self.session = Session()
+        self.serving = command == "serve"  # not `mkdocs build`, nor `mkdocs serve --clean`
+        self.notice = ""  # this build's notice above every page ("" when the project is clean)
+        self.live = LiveSite() if self.serving and dirty else None
+        self.quiet = QuietDirtyWarning()
+        if self.live is not None:
+            logging.getLogger("mkdocs.commands.build").addFilter(self.quiet)
+
+    def close(self) -> None:
+        logging.getLogger("mkdocs.commands.build").removeFilter(self.quiet)
+
+
+_process: _Process | None = None  # between on_startup and on_shutdown
+
+
+def on_startup(command: str, dirty: bool = False, **_: Any) -> None:
+    global _process
+    _process = _Process(command, dirty)
 
 
 def on_shutdown(**_: Any) -> None:
-    preview.remember_command(None)
+    global _process
+    if _process is not None:
+        _process.close()
+    _process = None
 
 
-def on_serve(server: Any, config: MkDocsConfig, **_: Any) -> Any:
+def on_serve(server: LiveReloadServer, config: MkDocsConfig, **_: Any) -> LiveReloadServer:
     """Rebuild when a snapshot is added or changed, too (the store is usually outside the project)."""
     try:
         snapshots = load_config(Path(config.config_file_path).parent).snapshots
@@ -55,20 +87,35 @@ def on_serve(server: Any, config: MkDocsConfig, **_: Any) -> Any:
 
 
 def on_files(files: Files, config: MkDocsConfig, **_: Any) -> Files:
+    global _process
+    if _process is None:  # a build driven without on_startup: what it keeps lasts for this build
+        _process = _Process(None, dirty=False)
+    process = _process
+    files, changed = _generated_files(process, files, config)
+    if process.live is not None and process.live.needs_full_build(files, config, changed, GENERATOR, process.notice):
+        log.info("briefings: the navigation, a shared file or the problems shown changed; every page is built "
+                 "again")
+    return files
+
+
+def _generated_files(process: _Process, files: Files, config: MkDocsConfig) -> tuple[Files, dict[str, str | None]]:
+    """Lint, generate and write; add the generated files to MkDocs's. Also which of them were rewritten (with
+    their new content when it is known), for the dirty build."""
     root = Path(config.config_file_path).parent
     try:
         settings = load_config(root)
-        build = SERVE.rebuild(settings, Links.for_mkdocs(config.use_directory_urls), config.site_url or None)
+        build = process.session.build(settings, links=Links.for_mkdocs(config.use_directory_urls),
+                                      site_url=config.site_url or None)
     except (ConfigError, UnsafePath) as error:
-        if not preview.serving():
+        if not process.serving:
             raise PluginError(f"briefings: {error}") from None
         log.info("briefings: %s", error)  # not a warning: under `strict: true` it would stop the preview
-        _notice[0] = preview.notice_html([], note=str(error))
-        return _add_last_good(files, config, root / "build" / "pages")
+        process.notice = preview.notice_html([], note=str(error))
+        return _add_last_good(files, config, root / "build" / "pages"), {}
     result = build.lint
     if result.history.note:
         log.info("briefings: %s", result.history.note)
-    tolerant = preview.serving()  # messages at INFO: under `strict: true` a warning would stop the preview
+    tolerant = process.serving  # messages at INFO: under `strict: true` a warning would stop the preview
     for problem in result.problems:
         (log.error if problem.severity.value == "error" and not tolerant else log.info)(problem.line())
     if build.report is None:
@@ -77,11 +124,13 @@ def on_files(files: Files, config: MkDocsConfig, **_: Any) -> Files:
         log.info("briefings: %s; serving the last good pages, with the problems above every page",
                  summary(result))
         errors = [p for p in result.problems if p.severity.value == "error"]
-        _notice[0] = preview.notice_html(errors, result.warnings)
-        return _add_last_good(files, config, settings.output)
-    log.info("%s; %d generated files changed", summary(result), len(build.report.written))
-    _notice[0] = ""
-    return _add_generated(files, config, settings.output, build.files)
+        process.notice = preview.notice_html(errors, result.warnings)
+        return _add_last_good(files, config, settings.output), {}
+    timings = ", ".join(f"{name} {seconds:.2f} s" for name, seconds in build.seconds.items())
+    log.info("%s; %d generated files changed (%s)", summary(result), len(build.report.written), timings)
+    process.notice = ""
+    changed: dict[str, str | None] = {rel: build.files[rel] for rel in build.report.written}
+    return _add_generated(files, config, settings.output, build.files), changed
 
 
 def _add_last_good(files: Files, config: MkDocsConfig, output: Path) -> Files:
@@ -107,9 +156,17 @@ def _add_generated(files: Files, config: MkDocsConfig, output: Path, paths: Iter
     return files
 
 
+def on_env(env: Any, config: MkDocsConfig, files: Files, **_: Any) -> Any:
+    if _process is not None and _process.live is not None:
+        _process.live.restore_titles(files)
+        _process.live.reuse_templates(env)
+    return env
+
+
 def on_page_content(html: str, **_: Any) -> str:
     """While serving with errors, the problems above the page's content."""
-    return _notice[0] + html if _notice[0] else html
+    notice = _process.notice if _process is not None else ""
+    return notice + html if notice else html
 
 
 def on_page_markdown(markdown: str, page: Page, **_: Any) -> str:
@@ -121,6 +178,10 @@ def on_page_markdown(markdown: str, page: Page, **_: Any) -> str:
     return markdown
 
 
+@event_priority(50)  # before the search plugin writes its index
 def on_post_build(config: MkDocsConfig, **_: Any) -> None:
-    """Mark the site as a build of ours, so that `briefings site` may later replace it."""
+    """Complete the search index of a dirty build; mark the site as a build of ours, so that `briefings site`
+    may later replace it."""
+    if _process is not None and _process.live is not None:
+        _process.live.complete_search_index(config)
     write_marker(Path(config.site_dir))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import gc
+import contextlib
 import os
 import time
 from collections.abc import Iterable, Iterator, Mapping
@@ -10,7 +10,6 @@ from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
 
-from build_tools.config import Config
 from build_tools.export import (
     ANNOTATIONS_PATH,
     CSL_PATH,
@@ -21,11 +20,10 @@ from build_tools.export import (
 )
 from build_tools.feeds import feed_files
 from build_tools.ledger import History, no_history
-from build_tools.lint import LintResult, lint_project
 from build_tools.memo import Memo
 from build_tools.model import Project
 from build_tools.render import Links, render_pages
-from build_tools.safe_files import check_inside, check_ours, check_place, temporary_file
+from build_tools.safe_files import check_inside, check_ours, temporary_file
 from build_tools.schema import schema_files
 from build_tools.snapshots import SnapshotStore
 
@@ -42,31 +40,25 @@ def generate(project: Project, store: SnapshotStore | None = None, links: Links 
              history: History | None = None, site_url: str | None = None) -> dict[str, str]:
     """Every generated file (Markdown pages, JSON export, annotations, schemas, feeds), by docs-relative path.
 
-    Pass the same `memo` to successive calls (as `mkdocs serve` does) to render only what changed.
+    Pass the same `memo` to successive calls (as a session does) to render only what changed.
     `timings`, when given, receives the seconds spent on the pages and on the data exports. `history`
     (from the lint) gives the lists of changes and the feeds; without it they are empty.
     """
     history = history or no_history("none was read")
     memo = memo or Memo(keep=False)
-    enabled = gc.isenabled()
-    gc.disable()  # as in lint: many small objects, all alive until the end; collections find nothing
-    try:
-        started = time.perf_counter()
-        anchors = Anchors(project, store)
-        files = render_pages(project, links, memo, anchors, history)
-        _add(files, feed_files(project, history, links is not Links.FILE, site_url, memo))
-        pages_done = time.perf_counter()
-        _add(files, export_files(project, anchors, memo))
-        _add(files, {ANNOTATIONS_PATH: annotations_json(project, anchors, memo)})
-        _add(files, {CSL_PATH: memo.get("csl", (memo.token("sources", project.sources.values()),),
-                                        partial(csl_json, project))})
-        _add(files, memo.get("schemas", (), lambda: {f"schemas/{name}": content
-                                                    for name, content in schema_files().items()}))
-        if timings is not None:
-            timings.update(pages=pages_done - started, exports=time.perf_counter() - pages_done)
-    finally:
-        if enabled:
-            gc.enable()
+    started = time.perf_counter()
+    anchors = Anchors(project, store)
+    files = render_pages(project, links, memo, anchors, history)
+    _add(files, feed_files(project, history, links is not Links.FILE, site_url, memo))
+    pages_done = time.perf_counter()
+    _add(files, export_files(project, anchors, memo))
+    _add(files, {ANNOTATIONS_PATH: annotations_json(project, anchors, memo)})
+    _add(files, {CSL_PATH: memo.get("csl", (memo.token("sources", project.sources.values()),),
+                                    partial(csl_json, project))})
+    _add(files, memo.get("schemas", (), lambda: {f"schemas/{name}": content
+                                                for name, content in schema_files().items()}))
+    if timings is not None:
+        timings.update(pages=pages_done - started, exports=time.perf_counter() - pages_done)
     memo.finish()
     return files
 
@@ -105,7 +97,8 @@ def write_files(files: Mapping[str, str], out_dir: Path, written: Written | None
     check_ours(out_dir, MANIFEST)
     out_dir.mkdir(parents=True, exist_ok=True)
     if not (out_dir / MANIFEST).is_file():  # claim the folder before filling it: a build running at the same
-        _swap_in(out_dir, [(MANIFEST, b"")], staging)  # time then finds it ours, never full and unmarked
+        with contextlib.suppress(FileExistsError):  # time then finds it ours, never full and unmarked; created
+            (out_dir / MANIFEST).open("x").close()  # in place (O_EXCL), as a temporary file would be seen first
 
     def changes() -> Iterator[tuple[str, bytes]]:  # compared one at a time: no copy of the whole output
         for rel, content in sorted(files.items()):
@@ -143,39 +136,6 @@ def _stamp(path: Path) -> tuple[int, int]:
     except OSError:
         return (-1, -1)
     return (stat.st_size, stat.st_mtime_ns)
-
-
-@dataclass(frozen=True)
-class Rebuild:
-    lint: LintResult
-    files: dict[str, str]  # empty when the lint found errors
-    report: WriteReport | None
-
-
-class Session:
-    """What a long-lived process keeps between builds: rendered outputs and what is on disk."""
-
-    def __init__(self, staging: Path | None = None) -> None:
-        """`staging`: where new files are written before being renamed into place (same file system), when not
-        beside them; for a folder another program watches (Zensical's docs), so it sees only finished files."""
-        self.memo = Memo()
-        self.written: Written = {}
-        self.staging = staging
-        self.history: History | None = None  # the last lint's, reused while HEAD and the edits are the same
-
-    def rebuild(self, config: Config, links: Links = Links.DIRECTORY, site_url: str | None = None) -> Rebuild:
-        """Lint, and unless there are errors, generate what changed and write it to `config.output`."""
-        check_place(config.output, config.root, config.snapshots, "[project] output")
-        result = lint_project(config, previous=self.history)
-        self.history = result.history
-        if result.errors:
-            return Rebuild(result, {}, None)
-        files = generate(result.project, result.store, links, self.memo, history=result.history, site_url=site_url)
-        return Rebuild(result, files, write_files(files, config.output, self.written, self.staging))
-
-
-# `mkdocs serve` re-executes the hook module on every rebuild; this module stays imported.
-SERVE = Session()
 
 
 def _read(path: Path) -> str:

@@ -628,9 +628,22 @@ def _describe(tag: str, theirs: str, ours: str) -> str:
 _PLACES_VERSION = hashlib.sha256(Path(__file__).read_bytes()).hexdigest()[:12]
 
 
-# Placements this process computed or confirmed, by cache file, so a long-lived process (`mkdocs
-# serve`) neither reads the file nor confirms an entry again.
-_remembered: dict[Path, dict[str, dict[str, Placement]]] = {}
+class SnapshotMemory:
+    """What a long-lived process (its `Session`) keeps about snapshots between lints: the placements it
+    computed or confirmed (so it neither reads the cache file nor confirms an entry again), and each
+    snapshot file's hash by its size, mtime and inode. Bounded: placements are pruned to the quotes in use
+    after each whole-project lint, and hashes to the files of the latest scan of the store."""
+
+    def __init__(self) -> None:
+        self.places_file: Path | None = None
+        self.places: dict[str, dict[str, Placement]] | None = None
+        self.hashes: dict[str, tuple[tuple[int, int, int], str]] = {}
+
+    def recall(self, places_file: Path | None) -> dict[str, dict[str, Placement]] | None:
+        return self.places if places_file is not None and places_file == self.places_file else None
+
+    def keep(self, places_file: Path | None, places: dict[str, dict[str, Placement]]) -> None:
+        self.places_file, self.places = places_file, places
 
 
 class SnapshotStore:
@@ -641,9 +654,10 @@ class SnapshotStore:
     it is used only once `confirm` has checked it against the snapshot's text (a slice comparison).
     """
 
-    def __init__(self, directory: Path, cache_dir: Path | None = None) -> None:
+    def __init__(self, directory: Path, cache_dir: Path | None = None, memory: SnapshotMemory | None = None) -> None:
         self.directory = directory
         self.cache_dir = cache_dir
+        self.memory = memory or SnapshotMemory()
         self._index: dict[str, Path] | None = None
         self._read: dict[str, bytes] = {}  # bytes read while hashing, until their snapshot is placed
         self._cache: dict[str, Snapshot] = {}
@@ -727,7 +741,7 @@ class SnapshotStore:
     def _known(self) -> dict[str, dict[str, Placement]]:
         if self._places is None:
             path = self._places_file()
-            remembered = _remembered.get(path) if path else None
+            remembered = self.memory.recall(path)
             if remembered is not None:  # a long-lived process: what it computed or confirmed
                 self._places = remembered
                 return remembered
@@ -736,17 +750,18 @@ class SnapshotStore:
                 if type(raw) is dict else {}
             self._stored = sum(map(len, self._hints.values()))
             self._places = {}
-            if path is not None:
-                _remembered.clear()
-                _remembered[path] = self._places
+            self.memory.keep(path, self._places)
         return self._places
 
     def save(self, prune: bool) -> None:
         """Keep the found placements for the next run; `prune` keeps only the quotes prepared in this
-        run (pass it after a whole-project lint, never after a lint of some files only)."""
+        run (pass it after a whole-project lint, never after a lint of some files only), in the cache
+        file and in what this process remembers."""
         path = self._places_file()
         known = self._known()
         unused = prune and self._stored is not None and self._stored != sum(map(len, self._used.values()))
+        if prune:
+            _prune(known, self._used)
         if path is None or not (self._computed or unused):
             return
         keep = self._used if prune else {sha: set(quotes) | set(self._hints.get(sha, ())) for sha, quotes
@@ -767,14 +782,16 @@ class SnapshotStore:
     def index(self) -> dict[str, Path]:
         if self._index is None:
             self._index = {}
+            hashes: dict[str, tuple[tuple[int, int, int], str]] = {}
             if self.exists:
                 for path in sorted(self.directory.iterdir()):
                     if path.is_file():
-                        digest, data = _hash_of(path)
+                        digest, data = _hash_of(path, self.memory.hashes, hashes)
                         if digest not in self._index:
                             self._index[digest] = path
                             if data is not None:
                                 self._read[digest] = data
+            self.memory.hashes = hashes  # only the files of this scan
         return self._index
 
     def get(self, sha256: str) -> Snapshot | None:
@@ -801,6 +818,15 @@ class SnapshotStore:
         named = self.named(name)
         actual = sha256_file(named) if named is not None else None
         return actual if actual != sha256 else None
+
+
+def _prune(known: dict[str, dict[str, Placement]], used: dict[str, set[str]]) -> None:
+    """Drop the placements of quotes no longer in use."""
+    for sha in [sha for sha in known if sha not in used]:
+        del known[sha]
+    for sha, places in known.items():
+        for quote in [quote for quote in places if quote not in used[sha]]:
+            del places[quote]
 
 
 def _entry(placement: Placement) -> list[list[int]] | None:
@@ -857,21 +883,21 @@ def _placement_from(raw: Any) -> Placement | None:
     return Placement(tuple(zip(spans[::2], spans[1::2])), tuple(zip(others[::2], others[1::2])))  # noqa: B905
 
 
-# Hashes of snapshot files by path, size, mtime and inode, for a long-lived process (`mkdocs serve`).
-_hashes: dict[str, tuple[tuple[int, int, int], str]] = {}
 _RACY_NS = 2_000_000_000
 _KEEP_READ_BYTES = 64 * 1024 * 1024  # files up to this size are read whole, and their bytes kept for placing
 
 
-def _hash_of(path: Path) -> tuple[str, bytes | None]:
-    """The file's SHA-256, reused while its size, mtime and inode stay the same, and its bytes when they
-    were read to hash them. As in git, a file modified within the last two seconds is hashed every
-    time: its mtime may not show a second edit."""
+def _hash_of(path: Path, known: dict[str, tuple[tuple[int, int, int], str]],
+             kept: dict[str, tuple[tuple[int, int, int], str]]) -> tuple[str, bytes | None]:
+    """The file's SHA-256, taken from `known` while its size, mtime and inode stay the same (and put in
+    `kept`), and its bytes when they were read to hash them. As in git, a file modified within the last
+    two seconds is hashed every time: its mtime may not show a second edit."""
     stat = path.stat()
     stamp = (stat.st_size, stat.st_mtime_ns, stat.st_ino)
-    known = _hashes.get(str(path))
-    if known is not None and known[0] == stamp:
-        return known[1], None
+    entry = known.get(str(path))
+    if entry is not None and entry[0] == stamp:
+        kept[str(path)] = entry
+        return entry[1], None
     data: bytes | None = None
     if stat.st_size > _KEEP_READ_BYTES:  # a huge file in the store: hashed in chunks, never held whole
         digest = sha256_file(path)
@@ -879,7 +905,7 @@ def _hash_of(path: Path) -> tuple[str, bytes | None]:
         data = path.read_bytes()
         digest = sha256_bytes(data)
     if time.time_ns() - stat.st_mtime_ns > _RACY_NS:
-        _hashes[str(path)] = (stamp, digest)
+        kept[str(path)] = (stamp, digest)
     return digest, data
 
 

@@ -8,7 +8,6 @@ bounded nesting depth (checked before the recursive C composer can overflow).
 
 from __future__ import annotations
 
-import gc
 import re
 from dataclasses import dataclass, replace
 
@@ -157,15 +156,10 @@ def _event_problem(path: str, event: yaml.Event, depth: int) -> Problem | None:
 
 
 def _compose(path: str, text: str) -> tuple[Node | None, Problem | None]:
-    enabled = gc.isenabled()
-    gc.disable()  # composing allocates many small objects; the collector only slows it down
     try:
         return yaml.compose(text, Loader=_Loader), None
     except yaml.YAMLError as error:
         return None, _syntax_problem(path, text, error)
-    finally:
-        if enabled:
-            gc.enable()
 
 
 def _syntax_problem(path: str, text: str, error: yaml.YAMLError) -> Problem:

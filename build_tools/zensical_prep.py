@@ -35,7 +35,8 @@ from build_tools.render import Links
 from build_tools.render.navigation import expand_nav
 from build_tools.report import format_text, summary
 from build_tools.safe_files import UnsafePath, check_output
-from build_tools.site import Session, WriteReport
+from build_tools.session import Session
+from build_tools.site import WriteReport
 from build_tools.zensical_guard import (
     ZENSICAL_VERSION,
     ZensicalConfigError,
@@ -134,7 +135,7 @@ class Generator:
         if _read(self.out_docs / STAMP) == stamp:
             return None, None
         config = self.sources.config(self.out_docs)
-        rebuild = self.session.rebuild(config, Links.SOURCE)
+        rebuild = self.session.build(config, links=Links.SOURCE)
         if rebuild.report is None:
             _replace_file(self.out_docs / STAMP, stamp.encode(), self.staging)  # not again until an input changes
             return rebuild.lint, None

@@ -1,7 +1,8 @@
-"""The benchmark harness as a smoke test at 1k facts: it runs end to end and reports every figure.
+"""The benchmark harness (benchmarks/, run as `briefings bench`) as a smoke test at 1k facts: every part runs
+end to end and reports every figure, including `make serve`'s command started cold and edits polled over HTTP.
 
-No timing is asserted (timings are measured by `briefings bench`, not judged by tests); what is
-asserted is what must hold at any speed: the synthetic project lints clean, a one-fact edit
+No timing is asserted (timings are measured by `briefings bench`, not judged by tests); what is asserted is what
+must hold at any speed: the synthetic project lints clean, every edit reached the served page, a one-fact edit
 rewrites only the few files that depend on that fact, and --keep leaves a normal project.
 """
 
@@ -12,26 +13,32 @@ from pathlib import Path
 
 import pytest
 
-from build_tools.bench import Shape, scaling_exponent, write_project
+from benchmarks import run as bench
+from benchmarks.project import Shape, edit_fact_text, write_project
+from build_tools import cli
 from build_tools.cli import main
 from build_tools.config import load_config
 from build_tools.lint import lint_project
 
-KEYS = {"parse_floor_s", "lint_cold_s", "lint_s", "build_s", "mkdocs_generated_s", "mkdocs_inplace_s", "peak_rss_mb",
-        "lint_over_floor", "build_over_floor", "mkdocs_generated_over_inplace", "edit_regenerate_s",
-        "edit_rewritten_files", "lint_one_file_s"}
+KEYS = {"floor_process_s", "lint_process_s", "lint_over_floor_process", "floor_s", "lint_s", "lint_over_floor",
+        "python_start_s", "import_yaml_s", "briefings_start_s", "lint_cold_s", "lint_one_file_s", "pages_s",
+        "exports_s", "write_s", "generate_s", "rebuild_s", "rebuild_rewritten", "mkdocs_s", "mkdocs_ours_s",
+        "mkdocs_ours_share", "mkdocs_peak_mb", "serve_ready_s", "serve_edit_s", "serve_edits_s", "serve_peak_mb"}
 
 
 def test_bench_runs_at_1k_and_reports_every_figure(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     out = tmp_path / "bench.json"
     keep = tmp_path / "project"
-    assert main(["bench", "--facts", "1000", "--repeats", "1", "--keep", str(keep), "--json", str(out)]) == 0
+    assert main(["bench", "--facts", "1000", "--repeats", "1", "--edits", "2", "--keep", str(keep),
+                 "--json", str(out)]) == 0
     report = json.loads(out.read_text(encoding="utf-8"))
     [row] = report["sizes"]
     assert set(row) >= KEYS, KEYS - set(row)
-    assert row["facts"] == 1000 and all(row[k] > 0 for k in ("parse_floor_s", "lint_s", "build_s"))
-    assert 1 <= row["edit_rewritten_files"] <= 8  # the page, its data files and the exports, not all pages
-    assert "parse_floor_s" in capsys.readouterr().out
+    assert row["facts"] == 1000 and all(row[k] > 0 for k in ("floor_process_s", "lint_process_s", "mkdocs_s"))
+    assert len(row["serve_edits_s"]) == 2 and all(seconds > 0 for seconds in row["serve_edits_s"])
+    assert 0 < row["mkdocs_ours_s"] < row["mkdocs_s"]
+    assert 1 <= row["rebuild_rewritten"] <= 8  # the page, its data files and the exports, not all pages
+    assert "floor_process_s" in capsys.readouterr().out
     result = lint_project(load_config(keep))  # --keep leaves a normal project with its own snapshots
     assert result.errors == 0 and sum(1 for _ in result.project.facts) == 1000
 
@@ -44,11 +51,24 @@ def test_synthetic_project_is_deterministic(tmp_path: Path) -> None:
     assert files_a == files_b and len(files_a) == 15
 
 
+def test_an_edit_changes_one_fact_text(tmp_path: Path) -> None:
+    write_project(tmp_path, Shape(facts=20, sources=10, briefings=2))
+    before = lint_project(load_config(tmp_path)).project
+    text = edit_fact_text(tmp_path, 1)
+    after = lint_project(load_config(tmp_path))
+    changed = [(a.id, b.text) for a, b in zip(before.facts, after.project.facts, strict=True) if a.text != b.text]
+    assert changed == [("fact-000000", text)] and after.errors == 0
+
+
+def test_the_command_line_offers_the_harness_parts() -> None:
+    assert cli.PARTS == bench.PARTS
+
+
 def test_scaling_exponent_of_linear_and_quadratic_series() -> None:
     linear = [{"facts": n, "t": n * 0.001} for n in (1000, 10000, 100000)]
     quadratic = [{"facts": n, "t": (n / 1000) ** 2} for n in (1000, 10000, 100000)]
-    assert scaling_exponent(linear, "t") == 1.0
-    assert scaling_exponent(quadratic, "t") == 2.0
+    assert bench.scaling_exponent(linear, "t") == 1.0
+    assert bench.scaling_exponent(quadratic, "t") == 2.0
 
 
 def test_adversarial_cases_run_and_report_their_figures(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -11,29 +11,11 @@ from build_tools import load as load_module
 from build_tools.cache_files import read_json, write_json
 from build_tools.config import load_config
 from build_tools.lint import lint_project
+from build_tools.session import Session
 from tests.conftest import BRIEFING_YAML, SNAPSHOT_TEXT, SOURCE_YAML, MiniProject
 
 SNAPSHOT_TEXT_COPY = SNAPSHOT_TEXT + "Reprinted with permission.\n"
 BROKEN = BRIEFING_YAML.replace("date: 2024-03-04", "date: 2024-02-30").replace("summary:", "sumary:")
-
-
-class _Forgetful(dict):  # type: ignore[type-arg]
-    """A process memory that keeps nothing."""
-
-    def update(self, *args: object, **kwargs: object) -> None:
-        pass
-
-    def __setitem__(self, key: object, value: object) -> None:
-        pass
-
-
-@pytest.fixture(autouse=True)
-def without_memory(monkeypatch: pytest.MonkeyPatch) -> None:
-    """These tests are about the cache on disk: each lint starts as a fresh process would."""
-    from build_tools import snapshots
-
-    monkeypatch.setattr(load_module, "_recent", _Forgetful())
-    monkeypatch.setattr(snapshots, "_remembered", _Forgetful())
 
 
 def entries(project: MiniProject) -> list[Path]:
@@ -140,13 +122,13 @@ def test_near_duplicate_pairs_are_cached_by_the_snapshots_they_compare(project: 
     assert [p.line() for p in project.lint().problems] == first
 
 
-def test_a_long_lived_process_reuses_the_model_of_unchanged_files(project: MiniProject,
-                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(load_module, "_recent", {})
+def test_a_long_lived_process_reuses_the_model_of_unchanged_files(project: MiniProject) -> None:
+    session = Session()  # what `make serve` keeps; a lint without one (`project.lint()`) starts afresh
+    config = load_config(project.root, str(project.snapshots), environ={})
     project.write("briefings/other.yaml", BRIEFING_YAML.replace("bridge-reopens", "other-fact"))
-    first = project.lint().project
+    first = session.lint(config).project
     project.write("briefings/bridge.yaml", BRIEFING_YAML.replace("reopen in May.", "reopen in May, he said."))
-    second = project.lint().project
+    second = session.lint(config).project
     assert second.sources["city-herald-2024"] is first.sources["city-herald-2024"]
     assert second.briefings[1] is first.briefings[1]  # other.yaml: the very same object
     assert second.briefings[0] is not first.briefings[0]

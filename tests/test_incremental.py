@@ -7,8 +7,10 @@ from pathlib import Path
 
 import pytest
 
+from build_tools.config import load_config
 from build_tools.render import pages
-from build_tools.site import Session, generate, write_files
+from build_tools.session import Session
+from build_tools.site import generate, write_files
 from tests.conftest import BRIEFING_YAML, MiniProject
 
 OTHER = BRIEFING_YAML.replace("bridge-reopens", "bridge-tolls").replace("title: The bridge", "title: Tolls")
@@ -17,7 +19,7 @@ OTHER = BRIEFING_YAML.replace("bridge-reopens", "bridge-tolls").replace("title: 
 def rebuild(project: MiniProject, session: Session, out: Path,
             counted: list[str] | None = None) -> tuple[dict[str, str], tuple[str, ...]]:
     """What the hook does on each rebuild; `counted` is left with the briefings it rendered."""
-    result = project.lint()
+    result = session.lint(load_config(project.root, str(project.snapshots), environ={}))
     assert result.errors == 0, [p.line() for p in result.problems]
     scratch = generate(result.project, result.store)
     if counted is not None:
@@ -146,7 +148,7 @@ def test_serve_with_a_git_history_matches_a_build_from_scratch(project: MiniProj
         fresh = project.lint()
         scratch = generate(fresh.project, fresh.store, history=fresh.history)
         counted.clear()
-        built = session.rebuild(config)
+        built = session.build(config)
         assert built.lint.errors == 0
         assert built.files == scratch
         return built.files

@@ -12,7 +12,7 @@ import pytest
 
 from build_tools import gitlog, ledger
 from build_tools.config import load_config
-from build_tools.lint import lint_project
+from build_tools.lint import LintMemory, lint_project
 from build_tools.substance import text_substance
 from tests.conftest import ROOT, MiniProject
 from tests.scenario import CORRECTION, FINAL, MAYOR, REOPENS, STEPS, VEHICLES, Fact, briefing, commit, git, make_history
@@ -339,14 +339,14 @@ def test_a_long_lived_process_reads_the_same_history_as_a_fresh_one(repo: tuple[
         briefing(FINAL[:2]),  # facts removed
         briefing(FINAL),
     ]
-    previous = None
+    memory = LintMemory()  # what a session keeps between lints
     for text in edits:
         project.write("briefings/bridge.yaml", text)
-        kept = lint_project(config, previous=previous).history
+        kept = lint_project(config, memory=memory).history
         fresh = lint_project(config).history
         assert kept == fresh
-        previous = kept
-    assert lint_project(config, previous=previous).history is previous  # nothing changed: the same object
+    previous = memory.history
+    assert lint_project(config, memory=memory).history is previous  # nothing changed: the same object
     assert kinds(previous, "first-day-traffic")[-1] == ("reworded", 2)
 
 

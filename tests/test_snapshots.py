@@ -109,19 +109,21 @@ def test_snapshot_hashes_are_reused_only_for_files_not_modified_lately(tmp_path:
 
     from build_tools import snapshots
 
-    monkeypatch.setattr(snapshots, "_hashes", {})
+    memory = snapshots.SnapshotMemory()  # what a session keeps between lints
     path = tmp_path / "a.txt"
     path.write_text("first text", encoding="utf-8")
     recent = path.stat().st_mtime_ns
-    assert SnapshotStore(tmp_path).index().keys() == {hashlib.sha256(b"first text").hexdigest()}
+    assert SnapshotStore(tmp_path, memory=memory).index().keys() == {hashlib.sha256(b"first text").hexdigest()}
     path.write_text("other text", encoding="utf-8")  # same size; the same mtime, as a coarse clock gives
     os.utime(path, ns=(recent, recent))
-    assert SnapshotStore(tmp_path).index().keys() == {hashlib.sha256(b"other text").hexdigest()}
+    assert SnapshotStore(tmp_path, memory=memory).index().keys() == {hashlib.sha256(b"other text").hexdigest()}
     old = recent - 10 * 10**9
     os.utime(path, ns=(old, old))
-    SnapshotStore(tmp_path).index()
+    SnapshotStore(tmp_path, memory=memory).index()
     monkeypatch.setattr(snapshots, "sha256_bytes", lambda p: pytest.fail("an unchanged old file was hashed again"))
-    assert SnapshotStore(tmp_path).index().keys() == {hashlib.sha256(b"other text").hexdigest()}
+    assert SnapshotStore(tmp_path, memory=memory).index().keys() == {hashlib.sha256(b"other text").hexdigest()}
+    path.unlink()
+    assert SnapshotStore(tmp_path, memory=memory).index() == {} and memory.hashes == {}  # bounded by the store
 
 
 # --- property: word-aligned spans pass and show the snapshot's characters; cut spans fail ----

@@ -1,0 +1,108 @@
+"""`make serve` as a user meets it: the command it runs (`briefings serve --port N`), started cold in the
+project, polled over HTTP until it serves the edited briefing; then, edit after edit, the time from saving the
+YAML file to the served page containing the new text (polled every 50 ms, as a browser's reload would find it).
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import statistics
+import subprocess
+import tempfile
+import time
+import urllib.error
+import urllib.request
+from dataclasses import dataclass
+from pathlib import Path
+
+from benchmarks.processes import BenchError, briefings, environment
+from benchmarks.project import EDITED_PAGE, edit_fact_text
+
+POLL_S = 0.05
+SETTLE_S = 1.5  # between edits: the server's watcher has seen nothing new for a while
+READY_DEADLINE_S = 3600.0
+EDIT_DEADLINE_S = 1800.0
+
+
+@dataclass(frozen=True)
+class ServeFigures:
+    ready_s: float  # from starting the command to the first page served
+    edits_s: tuple[float, ...]  # from each saved edit to the page showing it
+    peak_mb: float  # of the serving process, over its whole life
+
+    @property
+    def edit_s(self) -> float:
+        return statistics.median(self.edits_s)
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+        return port
+
+
+def fetch(url: str) -> str | None:
+    """The page, or None while the server is not up (a request during a rebuild waits for it to end)."""
+    try:
+        with urllib.request.urlopen(url, timeout=EDIT_DEADLINE_S) as response:
+            body: bytes = response.read()
+            return body.decode("utf-8", "replace")
+    except (urllib.error.URLError, ConnectionError, TimeoutError):
+        return None
+
+
+def _wait_for(url: str, wanted: str | None, deadline_s: float, process: subprocess.Popen[bytes]) -> float:
+    """Seconds until the page at `url` is served (and holds `wanted`, when given)."""
+    started = time.perf_counter()
+    while time.perf_counter() - started < deadline_s:
+        page = fetch(url)
+        if page is not None and (wanted is None or wanted in page):
+            return time.perf_counter() - started
+        if process.poll() is not None:
+            raise BenchError(f"the server exited ({process.returncode}) before serving {url}")
+        time.sleep(POLL_S)
+    raise BenchError(f"{url} did not show {wanted!r} within {deadline_s:.0f} s")
+
+
+def measure_serve(root: Path, edits: int) -> ServeFigures:
+    """Start `briefings serve` in `root`, wait until it serves, make `edits` edits; stop it with Ctrl-C."""
+    port = free_port()
+    url = f"http://127.0.0.1:{port}/{EDITED_PAGE}"
+    with tempfile.TemporaryFile() as log:
+        process = subprocess.Popen(briefings("serve", "--port", str(port)), cwd=root, env=environment(),
+                                   stdout=log, stderr=log)
+        try:
+            started = time.perf_counter()
+            _wait_for(url, None, READY_DEADLINE_S, process)
+            ready = time.perf_counter() - started
+            latencies = []
+            for number in range(edits):
+                time.sleep(SETTLE_S)
+                text = edit_fact_text(root, time.time_ns() % 10**9 + number)
+                latencies.append(_wait_for(url, text, EDIT_DEADLINE_S, process))
+        except BenchError as error:
+            log.seek(0)
+            raise BenchError(f"{error}; the server said:\n{log.read().decode('utf-8', 'replace')[-3000:]}") from None
+        finally:
+            peak = _stop(process)
+    return ServeFigures(ready, tuple(latencies), peak)
+
+
+def _stop(process: subprocess.Popen[bytes]) -> float:
+    """Ctrl-C, as a user stops it (MkDocs then removes its temporary site), and SIGKILL if that has not
+    ended it within a minute; its peak memory."""
+    if process.poll() is not None:  # it exited by itself and was reaped: its usage is lost
+        return float("nan")
+    process.send_signal(signal.SIGINT)
+    deadline = time.monotonic() + 60
+    while True:
+        pid, _, usage = os.wait4(process.pid, os.WNOHANG)
+        if pid:
+            process.returncode = 0  # reaped here, so that its usage is its own
+            return usage.ru_maxrss / 1024
+        if time.monotonic() > deadline:
+            process.kill()
+        time.sleep(0.05)

@@ -1,0 +1,190 @@
+"""`make serve` rebuilds only what an edit changes (MkDocs's dirty builds), and serves exactly what a clean build
+of the same project serves: after each kind of edit, every file of a clean build is fetched from the running
+server and compared byte for byte (the live-reload script the server adds to HTML responses taken out), and a
+page whose briefing is gone is gone.
+
+The project is this repository's own site configuration (mkdocs.yml, docs/) around a small project; the server
+is `briefings serve`, what `make serve` runs. The clean build is `mkdocs build` of a copy of the project with
+the server's address as `site_url`, which is all `mkdocs serve` changes in the configuration.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import shutil
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from benchmarks.serve import free_port
+from tests.conftest import BRIEFING_YAML, ROOT, SOURCE_YAML, MiniProject
+
+EPOCH = "1700000000"  # SOURCE_DATE_EPOCH: the build date in pages and the sitemap's gzip header
+LIVERELOAD = re.compile(rb"<script>\nvar livereload = function\(epoch, requestId\) \{.*?</script>(?=</body>)", re.S)
+SECOND_BRIEFING = BRIEFING_YAML.replace("title: The bridge", "title: Tolls").replace("bridge-reopens", "bridge-tolls")
+
+
+def site_config(project: MiniProject) -> None:
+    """This repository's mkdocs.yml, docs/ and theme overrides, with paths made to work from the project."""
+    config = (ROOT / "mkdocs.yml").read_text(encoding="utf-8")
+    config = config.replace("build_tools/mkdocs_hook.py", str(ROOT / "build_tools/mkdocs_hook.py"))
+    config = config.replace("\n  - build_tools\n", f"\n  - {ROOT / 'build_tools'}\n")
+    (project.root / "mkdocs.yml").write_text(config, encoding="utf-8")
+    project.write("briefings.toml", '[project]\ntitle = "Live"\n')
+    for folder in ("docs", "overrides"):  # the pages and the theme overrides mkdocs.yml names
+        if (ROOT / folder).is_dir():
+            shutil.copytree(ROOT / folder, project.root / folder, dirs_exist_ok=True)
+
+
+def environment(project: MiniProject) -> dict[str, str]:
+    return {**os.environ, "BRIEFINGS_SNAPSHOTS": str(project.snapshots), "SOURCE_DATE_EPOCH": EPOCH,
+            "PYTHONPATH": str(ROOT), "NO_MKDOCS_2_WARNING": "1"}
+
+
+def fetch(url: str) -> bytes | None:
+    try:
+        with urllib.request.urlopen(url, timeout=120) as response:
+            body: bytes = response.read()
+            return body
+    except urllib.error.HTTPError as error:
+        if error.code == 404:
+            return None
+        raise
+
+
+def wait_for(url: str, wanted: str, process: subprocess.Popen[str]) -> None:
+    deadline = time.monotonic() + 120  # liveness, not speed
+    while time.monotonic() < deadline:
+        assert process.poll() is None, "the server stopped"
+        try:
+            page = fetch(url)
+        except OSError:
+            page = None
+        if page is not None and wanted.encode() in page:
+            return
+        time.sleep(0.2)
+    pytest.fail(f"{url} never showed {wanted!r}")
+
+
+def wait_until_gone(url: str, process: subprocess.Popen[str]) -> None:
+    deadline = time.monotonic() + 120
+    while fetch(url) is not None:
+        assert process.poll() is None and time.monotonic() < deadline, f"{url} is still served"
+        time.sleep(0.2)
+
+
+@pytest.fixture
+def served(project: MiniProject) -> Iterator[tuple[str, subprocess.Popen[str]]]:
+    site_config(project)
+    project.write("briefings/tolls.yaml", SECOND_BRIEFING)
+    port = free_port()
+    process = subprocess.Popen([sys.executable, "-m", "build_tools", "serve", "--port", str(port)], cwd=project.root,
+                               env=environment(project), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    base = f"http://127.0.0.1:{port}/"
+    try:
+        wait_for(base + "briefings/bridge/", "The minister said", process)
+        yield base, process
+    finally:
+        process.terminate()
+        _, err = process.communicate(timeout=60)
+        print(err[-5000:])
+
+
+def clean_build(project: MiniProject, base: str, tmp_path: Path) -> Path:
+    """A clean `mkdocs build` of a copy of the project, with the server's address as `site_url`."""
+    copy = tmp_path / "reference"
+    shutil.rmtree(copy, ignore_errors=True)
+    shutil.copytree(project.root, copy, ignore=shutil.ignore_patterns("build", "site"))
+    config = (copy / "mkdocs.yml").read_text(encoding="utf-8")
+    (copy / "mkdocs.yml").write_text(f"{config}\nsite_url: {base}\n", encoding="utf-8")
+    result = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--site-dir", str(copy / "site")], cwd=copy,
+                            env=environment(project), capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    return copy / "site"
+
+
+def assert_serves_the_clean_build(project: MiniProject, base: str, tmp_path: Path, gone: tuple[str, ...] = ()) -> None:
+    reference = clean_build(project, base, tmp_path)
+    different = []
+    files = sorted(p for p in reference.rglob("*") if p.is_file() and not p.name.startswith("."))
+    for path in files:
+        rel = path.relative_to(reference).as_posix()
+        served = fetch(base + rel)
+        if served is not None and rel.endswith(".html"):
+            served = LIVERELOAD.sub(b"", served, count=1)
+        if served != path.read_bytes():
+            different.append(rel)
+    assert different == [], f"served differently from a clean build: {different[:20]}"
+    assert len(files) > 50  # the whole site was compared: theme assets, pages, search index, sitemap, data
+    for rel in gone:
+        assert fetch(base + rel) is None, f"{rel} is still served"
+
+
+def edit(project: MiniProject, rel: str, old: str, new: str) -> None:
+    path = project.root / rel
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new), encoding="utf-8")
+
+
+NEW_FACT = """\
+      - id: bridge-tolls-later
+        text: The city said tolls would follow the reopening.
+        date: 2024-03-04
+        citations:
+          - source: city-herald-2024
+            quote: "Officials counted 1,204 vehicles on the first day"
+"""
+
+NEW_SNAPSHOT = "The ferry operator said on Friday that the crossing would close for a week.\n"
+
+
+def test_each_kind_of_edit_serves_what_a_clean_build_serves(project: MiniProject, served: tuple[str, subprocess.Popen[
+        str]], tmp_path: Path) -> None:
+    base, process = served
+    assert_serves_the_clean_build(project, base, tmp_path)
+
+    edit(project, "briefings/tolls.yaml", "The minister said the bridge", "The mayor said the bridge")  # fact text
+    wait_for(base + "briefings/tolls/", "The mayor said", process)
+    assert_serves_the_clean_build(project, base, tmp_path)
+
+    (project.root / "briefings/tolls.yaml").write_text(  # a fact added
+        (project.root / "briefings/tolls.yaml").read_text(encoding="utf-8") + NEW_FACT, encoding="utf-8")
+    wait_for(base + "briefings/tolls/", "tolls would follow", process)
+    assert_serves_the_clean_build(project, base, tmp_path)
+
+    edit(project, "sources/city-herald-2024.yaml", "outlet: City Herald", "outlet: City Courier")  # source metadata
+    wait_for(base + "briefings/bridge/", "City Courier", process)
+    assert_serves_the_clean_build(project, base, tmp_path)
+
+    edit(project, "briefings/tolls.yaml", "title: Tolls", "title: Bridge tolls")  # a briefing retitled: navigation
+    wait_for(base + "briefings/bridge/", "Bridge tolls", process)
+    assert_serves_the_clean_build(project, base, tmp_path)
+
+    # A snapshot added: first cited before it is in the store (the build stops, the site stays as it was), then
+    # stored (a folder the server watches).
+    source = SOURCE_YAML.replace("Bridge to reopen in May", "Ferry to close").replace("bridge.txt", "ferry.txt")
+    source = re.sub("sha256: [0-9a-f]{64}", f"sha256: {hashlib.sha256(NEW_SNAPSHOT.encode()).hexdigest()}", source)
+    project.write("sources/ferry-2024.yaml", source.replace("https://example.org/bridge", "https://example.org/ferry"))
+    (project.root / "briefings/tolls.yaml").write_text(
+        (project.root / "briefings/tolls.yaml").read_text(encoding="utf-8") + NEW_FACT.replace(
+            "bridge-tolls-later", "ferry-closes").replace("city-herald-2024", "ferry-2024").replace(
+            "Officials counted 1,204 vehicles on the first day", "the crossing would close for a week").replace(
+            "The city said tolls would follow the reopening.", "The operator said the ferry would close."),
+        encoding="utf-8")
+    time.sleep(2)
+    (project.snapshots / "ferry.txt").write_text(NEW_SNAPSHOT, encoding="utf-8")
+    wait_for(base + "briefings/tolls/", "the ferry would close", process)
+    assert_serves_the_clean_build(project, base, tmp_path)
+
+    (project.root / "briefings/bridge.yaml").unlink()  # a briefing removed: its page is gone
+    wait_until_gone(base + "briefings/bridge/", process)
+    assert_serves_the_clean_build(project, base, tmp_path, gone=("briefings/bridge/",))

@@ -5,7 +5,8 @@ hold every request until a build succeeds ("the server will appear stuck"). So w
 keeps the last good generated pages and shows the current problems (file:line:col, code, message, how
 to fix it) in a notice at the top of every page; the notice goes on the first clean save.
 
-Knows nothing of MkDocs: it turns problems into HTML and remembers whether this process serves.
+Knows nothing of MkDocs: it turns problems into HTML. Whether the process serves, and the notice of the
+current build, are kept by the hook's process state (`mkdocs_hook._Process`).
 """
 
 from __future__ import annotations
@@ -16,21 +17,6 @@ from collections.abc import Sequence
 
 from build_tools.problems import Problem, Severity
 from build_tools.rules import find_code
-
-# MkDocs calls `on_startup` once per process, on the first hook module it loads; the hook module is
-# executed again for every rebuild of `mkdocs serve`, so the command is remembered here.
-_command: list[str] = []
-
-
-def remember_command(command: str | None) -> None:
-    """`serve` or `build` (MkDocs' `on_startup`); None when the process is done (`on_shutdown`)."""
-    _command[:] = [command] if command else []
-
-
-def serving() -> bool:
-    """Whether this process is `mkdocs serve` (not `mkdocs build`, nor `mkdocs serve --clean`)."""
-    return _command == ["serve"]
-
 
 _FIX = re.compile(r"^## Fix\n+(.+?)(?:\n\n|\Z)", re.MULTILINE | re.DOTALL)
 

@@ -1,7 +1,7 @@
 """Outputs of the previous generation, reused when they were made from the very same inputs.
 
 A long-lived process (`mkdocs serve`) loads unchanged files as the same model objects
-(see `load._recent`), so a page made from the same objects, compared by identity,
+(see `load.LoadedFiles`), so a page made from the same objects, compared by identity,
 is the same page: after a one-fact edit only what that fact feeds is rendered again.
 A fresh `Memo` (the CLI's case) simply renders everything once.
 """

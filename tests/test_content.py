@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from bs4 import BeautifulSoup
 
 from build_tools.dates import EdtfDate
 
@@ -17,6 +18,10 @@ from build_tools.dates import EdtfDate
 def export(mkdocs_site: Path) -> dict[str, Any]:
     data: dict[str, Any] = json.loads((mkdocs_site / "data/briefings.json").read_text(encoding="utf-8"))
     return data
+
+
+def _page(site: Path, path: str) -> BeautifulSoup:
+    return BeautifulSoup((site / path / "index.html").read_text(encoding="utf-8"), "html.parser")
 
 
 def _said(text: str) -> str:
@@ -64,3 +69,47 @@ def test_disputed_accounts_dispute_each_other(export: dict[str, Any]) -> None:
     for fact in disputed:
         for other in fact["status"]["by"]:
             assert facts[other]["status"]["value"] == "disputed" and fact["id"] in facts[other]["status"]["by"]
+
+
+def test_every_briefing_page_starts_with_its_short_answer(mkdocs_site: Path, export: dict[str, Any]) -> None:
+    """Right under the title, before the summary: a box with the two or three facts that answer the page's
+    question, each in full with its footnotes, linking to the fact below."""
+    facts = {f["id"]: f for f in export["facts"]}
+    assert export["briefings"]
+    for briefing in export["briefings"]:
+        assert 2 <= len(briefing["short_answer"]) <= 3, briefing["id"]
+        article = _page(mkdocs_site, f"briefings/{briefing['id']}").find("article")
+        assert article is not None
+        title, first = [child for child in article.children if getattr(child, "name", None)][:2]
+        assert title.name == "h1" and "sb-short-answer" in first.get("class", []), briefing["id"]
+        lines = [p for p in first.find_all("p") if p.select('a[href*="#fact-"]')]
+        linked = [p.select_one('a[href*="#fact-"]')["href"].split("#fact-", 1)[1] for p in lines]
+        assert linked == briefing["short_answer"], briefing["id"]
+        for fact_id, line in zip(linked, lines, strict=True):
+            assert facts[fact_id]["status"]["value"] != "superseded"
+            assert _said(facts[fact_id]["text"]) in _said(line.get_text(" ")), fact_id
+            assert line.select('a[href^="#fn:"]'), fact_id  # each answer shows its evidence too
+
+
+def test_contacts_lead_with_the_latest_contact_and_the_white_house_silence(export: dict[str, Any]) -> None:
+    """The contacts answer: the most recent contact any article reports, the latest claim about when they
+    last spoke, and the White House's non-response, each with who says so."""
+    contacts = next(b for b in export["briefings"] if b["id"] == "contacts")
+    facts = {f["id"]: f for f in export["facts"]}
+    answer = [facts[i] for i in contacts["short_answer"]]
+    events = [f for f in export["facts"] if f["briefing"] == "contacts" and f["section"].startswith("Contacts")
+              and f["kind"] == "event"]
+    # The latest contact is the one known to be latest: an undated contact ("by 11 January 2024") may be
+    # any time before, so it is placed by the earliest day it can mean, and one open at the start by none.
+    placed = [(EdtfDate.parse(f["date"]).earliest, f) for f in events]
+    latest = max(((day, f) for day, f in placed if day is not None), key=lambda pair: pair[0])[1]
+    assert latest["id"] == answer[0]["id"] and "Harris called Giammattei" in latest["text"]
+    assert any(f["as_of"] and "last conversation" in f["text"] for f in answer)
+    assert any("White House did not respond" in f["text"] for f in answer)
+
+
+def test_outlets_of_unknown_name_are_not_counted_as_outlets(mkdocs_site: Path) -> None:
+    mix = _page(mkdocs_site, "briefings/contacts").get_text(" ")
+    assert "5 sources from 4 outlets and 1 whose outlet is unknown" in " ".join(mix.split())
+    index = " ".join(_page(mkdocs_site, "sources").get_text(" ").split())
+    assert "5 archived articles from 4 outlets and 1 whose outlet is unknown" in index

@@ -8,6 +8,7 @@ its status.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from functools import partial
 
 from build_tools.export import BRIEFING_DATA
@@ -225,19 +226,33 @@ def _strip(site: Site, briefing: Briefing) -> str:
     return f"{legend(f'strip-{briefing.id}')}\n\n{chart}" if chart else ""
 
 
+def _from_outlets(sources: Iterable[Source]) -> str:
+    """'from 4 outlets and 1 whose outlet is unknown': an unknown outlet is not counted as one more outlet
+    (two articles of unknown outlet may well share one)."""
+    known: set[str] = set()
+    unknown = 0
+    for source in sources:
+        if source.outlet or source.original_outlet:
+            known.add(source.outlet_label)
+        else:
+            unknown += 1
+    said = f"from {plural(len(known), 'outlet')}"
+    return f"{said} and {unknown} whose outlet is unknown" if unknown else said
+
+
 def _outlet_mix(site: Site, briefing: Briefing, sources: list[str]) -> str:
     project = site.project
     uses: dict[str, int] = {sid: 0 for sid in sources}
     for fact in briefing.facts:
         for sid in {c.source for c in fact.citations if c.source in uses}:
             uses[sid] += 1
-    outlets = {project.sources[sid].outlet_label for sid in sources}
     bars = []
     for sid in sorted(sources, key=lambda s: (-uses[s], s)):
         source = project.sources[sid]
         relation = "(rewrite)" if source.derived_from else "(republication)" if source.republished_from else ""
         bars.append(Bar(short_label(source), uses[sid], site.page_url(f"sources/{sid}", 1), relation))
-    summary = (f"**Outlet mix:** {plural(len(sources), 'source')} from {plural(len(outlets), 'outlet')}, "
+    summary = (f"**Outlet mix:** {plural(len(sources), 'source')} "
+               f"{_from_outlets(project.sources[sid] for sid in sources)}, "
                + method_link(f"{independent_count(sources, site.groups)} independent", "independence", 1)
                + " (a rewrite or republication of another source counts once). Facts citing each source:")
     return f"{summary}\n\n{bar_list(bars, ('fact', 'facts'), 'Facts citing each source')}"
@@ -352,10 +367,9 @@ def render_sources_index(site: Site) -> str:
     project = site.project
     sources = sorted(project.sources.values(), key=_source_order)
     independent = independent_count([s.id for s in sources], site.groups)
-    outlets = {s.outlet_label for s in sources}
     parts = [front_matter(title="Sources", description="Every archived article the briefings cite."),
              "# Sources",
-             f"{plural(len(sources), 'archived article')} from {plural(len(outlets), 'outlet')}, "
+             f"{plural(len(sources), 'archived article')} {_from_outlets(sources)}, "
              + method_link(f"{independent} independent", "independence", 0)
              + " (a rewrite or republication of another counts once). Each source page shows what is known of "
              "the article, its relations to the others and every passage quoted from it."]

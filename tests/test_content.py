@@ -113,3 +113,19 @@ def test_outlets_of_unknown_name_are_not_counted_as_outlets(mkdocs_site: Path) -
     assert "5 sources from 4 outlets and 1 whose outlet is unknown" in " ".join(mix.split())
     index = " ".join(_page(mkdocs_site, "sources").get_text(" ").split())
     assert "5 archived articles from 4 outlets and 1 whose outlet is unknown" in index
+
+
+def test_claims_of_no_contact_say_as_of_when_and_what_superseded_them(export: dict[str, Any]) -> None:
+    """Each claim of no contact holds as of a date; one that a later contact contradicts is superseded by that
+    contact, which stands in the contacts table (so a reader sees the claim and the call that ended it)."""
+    facts = {f["id"]: f for f in export["facts"]}
+    contacts = [f for f in export["facts"] if f["briefing"] == "contacts"]
+    claims = [f for f in contacts if f["section"].startswith("Claims of no contact")]
+    table = {f["id"] for f in contacts if f["section"].startswith("Contacts reported")}
+    assert len(claims) >= 5
+    for claim in claims:
+        assert claim["as_of"] or claim["kind"] == "statement", claim["id"]
+        if claim["status"]["value"] == "superseded":
+            assert all(other in table and facts[other]["kind"] == "event" for other in claim["status"]["by"])
+    superseded = [c for c in claims if c["status"]["value"] == "superseded"]
+    assert len(superseded) >= 3  # 2021-04, 2021-12 and 2022-07 were each ended by a later contact

@@ -15,7 +15,7 @@ from functools import partial
 from typing import Any, NamedTuple
 
 from build_tools.dates import EdtfDate, PartialDate, Point
-from build_tools.memo import Memo
+from build_tools.memo import Memo, Token
 from build_tools.model import Citation, Fact, Project, Source
 from build_tools.provenance import independence_groups, independent_count, reverse_relations
 from build_tools.snapshots import Anchor, SnapshotStore
@@ -56,16 +56,10 @@ class Anchors:
         return " … ".join(pieces) if pieces else citation.quote
 
 
-def export_data(project: Project, store: SnapshotStore | None = None,
-                anchors: Anchors | None = None) -> dict[str, Any]:
-    groups = independence_groups(project.sources)
-    anchors = anchors or Anchors(project, store)
-    reverse = reverse_relations(project.sources)
-    return {
-        "briefings": _briefing_list(project),
-        "facts": [_fact(fact, groups, anchors) for fact in project.facts],
-        "sources": [_source(source, reverse[source.id]) for source in project.sources.values()],
-    }
+def export_data(project: Project, store: SnapshotStore | None = None) -> dict[str, Any]:
+    """`data/briefings.json` as Python values: decoded from the bytes the one encoder writes."""
+    data: dict[str, Any] = json.loads(export_json(project, store))
+    return data
 
 
 def _briefing_list(project: Project) -> list[dict[str, Any]]:
@@ -129,21 +123,15 @@ def _source(source: Source, reverse: dict[str, list[str]]) -> dict[str, Any]:
 
 
 def export_files(project: Project, anchors: Anchors, memo: Memo | None = None) -> dict[str, str]:
-    """The full export `data/briefings.json` (the same bytes as `export_json`), and per-briefing data
-    for readers: `data/briefings/<id>.json` (facts) and `.csv` (one row per citation), cut from it.
-    Each fact is encoded once, and taken from `memo` when neither it nor any source changed."""
+    """The full export `data/briefings.json`, and per-briefing data for readers: `data/briefings/<id>.json`
+    (facts) and `.csv` (one row per citation), cut from it. Each fact is encoded once, and taken from `memo`
+    when neither it nor any source changed."""
     memo = memo or Memo(keep=False)
     sources = memo.token("sources", project.sources.values())
-    groups = independence_groups(project.sources)
     facts = list(project.facts)
-    entries = [memo.get("fact-entry", (fact, sources), partial(_fact_entry, fact, groups, anchors), anchors.key)
-               for fact in facts]
-    reverse = reverse_relations(project.sources)
-    source_entries = memo.get("source-entries", (sources,), lambda: [
-        _encoded(_source(source, reverse[source.id])) for source in project.sources.values()])
-    head = {"briefings": _briefing_list(project), "facts": None, "sources": None}
-    files = {EXPORT_PATH: to_json(head, {"facts": [e.json for e in entries],
-                                         "sources": [e.json for e in source_entries]})}
+    entries = _fact_entries(project, facts, anchors, memo, sources)
+    source_entries = _source_entries(project, memo, sources)
+    files = {EXPORT_PATH: _briefings_json(project, entries, source_entries)}
     by_id = {entry.data["id"]: entry.data for entry in source_entries}
     by_briefing: dict[str, list[Entry]] = {b.id: [] for b in project.briefings}
     for fact, entry in zip(facts, entries, strict=True):
@@ -151,22 +139,53 @@ def export_files(project: Project, anchors: Anchors, memo: Memo | None = None) -
     for briefing in project.briefings:
         chosen = by_briefing[briefing.id]
         files[BRIEFING_DATA.format(id=briefing.id, ext="json")] = to_json(
-            {"briefing": {"id": briefing.id, "title": briefing.title}, "facts": None},
-            {"facts": [e.json for e in chosen]})
+            {"briefing": {"id": briefing.id, "title": briefing.title}, "facts": [e.json for e in chosen]})
         files[BRIEFING_DATA.format(id=briefing.id, ext="csv")] = memo.get(
             "csv", (briefing, sources), partial(_csv, [e.data for e in chosen], by_id))
     return files
+
+
+def export_json(project: Project, store: SnapshotStore | None = None) -> str:
+    """`data/briefings.json` alone (`briefings export`)."""
+    anchors = Anchors(project, store)
+    memo = Memo(keep=False)
+    sources = memo.token("sources", project.sources.values())
+    return _briefings_json(project, _fact_entries(project, list(project.facts), anchors, memo, sources),
+                           _source_entries(project, memo, sources))
+
+
+def _briefings_json(project: Project, facts: list[Entry], sources: list[Entry]) -> str:
+    return to_json({"briefings": _briefing_list(project), "facts": [e.json for e in facts],
+                    "sources": [e.json for e in sources]})
+
+
+def _fact_entries(project: Project, facts: list[Fact], anchors: Anchors, memo: Memo, sources: Token) -> list[Entry]:
+    groups = independence_groups(project.sources)
+    return [memo.get("fact-entry", (fact, sources), partial(_fact_entry, fact, groups, anchors), anchors.key)
+            for fact in facts]
+
+
+def _source_entries(project: Project, memo: Memo, sources: Token) -> list[Entry]:
+    reverse = reverse_relations(project.sources)
+    return memo.get("source-entries", (sources,), lambda: [
+        _encoded(_source(source, reverse[source.id])) for source in project.sources.values()])
+
+
+class Encoded(str):
+    """JSON text written by `encode`, placed as it is by `to_json`."""
+
+    __slots__ = ()
 
 
 class Entry(NamedTuple):
     """One exported object, and its JSON text."""
 
     data: dict[str, Any]
-    json: str
+    json: Encoded
 
 
 def _encoded(data: dict[str, Any]) -> Entry:
-    return Entry(data, _dumps(data))
+    return Entry(data, encode(data))
 
 
 def _fact_entry(fact: Fact, groups: dict[str, str], anchors: Anchors) -> Entry:
@@ -200,25 +219,27 @@ def _csv(facts: list[dict[str, Any]], sources: dict[str, dict[str, Any]]) -> str
     return out.getvalue()
 
 
-def _dumps(data: Any) -> str:
-    return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+def encode(data: Any) -> Encoded:
+    """Compact JSON of `data`, in UTF-8 characters (the C encoder; indentation would triple the size and the
+    time): the one encoder of every JSON export but CSL-JSON, which is indented for people."""
+    return Encoded(json.dumps(data, ensure_ascii=False, separators=(",", ":")))
 
 
-def to_json(data: Any, encoded: dict[str, list[str]] | None = None) -> str:
-    """Compact JSON (the C encoder; indentation would triple the size and the time).
-
-    `encoded` gives, for some keys of the object `data`, its list already encoded item by
-    item: the same bytes `json.dumps` would write, without encoding shared items twice.
-    """
-    if not encoded:
-        return _dumps(data) + "\n"
-    members = (f"{_dumps(key)}:[{','.join(encoded[key])}]" if key in encoded else f"{_dumps(key)}:{_dumps(value)}"
-               for key, value in data.items())
-    return "{" + ",".join(members) + "}\n"
+def to_json(data: Any) -> str:
+    """A JSON file: `encode(data)` and a newline, where `Encoded` items in `data`'s objects and lists are
+    placed as they are (a fact encoded once serves the full export and its briefing's). The bytes are the
+    ones `encode` would write for the decoded items (tests/test_encoders.py)."""
+    return _placed(data) + "\n"
 
 
-def export_json(project: Project, store: SnapshotStore | None = None) -> str:
-    return to_json(export_data(project, store))
+def _placed(data: Any) -> str:
+    if isinstance(data, Encoded):
+        return data
+    if isinstance(data, dict):
+        return "{" + ",".join(f"{encode(key)}:{_placed(value)}" for key, value in data.items()) + "}"
+    if isinstance(data, list):
+        return "[" + ",".join([item if type(item) is Encoded else _placed(item) for item in data]) + "]"
+    return encode(data)
 
 
 def snapshot_uri(sha256: str) -> str:
@@ -227,12 +248,10 @@ def snapshot_uri(sha256: str) -> str:
     return f"ni:///sha-256;{digest}"
 
 
-def web_annotations(project: Project, store: SnapshotStore | None = None,
-                    anchors: Anchors | None = None) -> dict[str, Any]:
-    """Every citation as a W3C Web Annotation (JSON-LD): the fact quotes a passage of its source."""
-    anchors = anchors or Anchors(project, store)
-    items = [item for fact in project.facts for item in _fact_annotations(fact, project, anchors)]
-    return {**_annotations_head(len(items)), "first": {"type": "AnnotationPage", "items": items}}
+def web_annotations(project: Project, store: SnapshotStore | None = None) -> dict[str, Any]:
+    """Every citation as a W3C Web Annotation (JSON-LD), as Python values: decoded from `annotations_json`."""
+    data: dict[str, Any] = json.loads(annotations_json(project, Anchors(project, store)))
+    return data
 
 
 def _annotations_head(total: int) -> dict[str, Any]:
@@ -271,20 +290,19 @@ def _annotation(fact: Fact, index: int, source: Source, anchors: Anchors, citati
 
 
 def annotations_json(project: Project, anchors: Anchors, memo: Memo | None = None) -> str:
-    """`web_annotations` as JSON (the same bytes), each fact's annotations encoded once and taken
-    from `memo` when neither it nor any source changed."""
+    """Every citation as a W3C Web Annotation (JSON-LD): the fact quotes a passage of its source. Each fact's
+    annotations are encoded once, and taken from `memo` when neither it nor any source changed."""
     memo = memo or Memo(keep=False)
     sources = memo.token("sources", project.sources.values())
-    items: list[str] = []
+    items: list[Encoded] = []
     for fact in project.facts:
         items.extend(memo.get("annotations", (fact, sources), partial(_encoded_annotations, fact, project, anchors),
                               anchors.key))
-    head = _dumps(_annotations_head(len(items)))
-    return f'{head[:-1]},"first":{{"type":"AnnotationPage","items":[{",".join(items)}]}}}}\n'
+    return to_json({**_annotations_head(len(items)), "first": {"type": "AnnotationPage", "items": items}})
 
 
-def _encoded_annotations(fact: Fact, project: Project, anchors: Anchors) -> list[str]:
-    return [_dumps(item) for item in _fact_annotations(fact, project, anchors)]
+def _encoded_annotations(fact: Fact, project: Project, anchors: Anchors) -> list[Encoded]:
+    return [encode(item) for item in _fact_annotations(fact, project, anchors)]
 
 
 def csl_items(project: Project) -> list[dict[str, Any]]:

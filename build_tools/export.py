@@ -11,13 +11,16 @@ import csv
 import hashlib
 import io
 import json
+from collections.abc import Callable, Container
 from functools import partial
 from typing import Any, NamedTuple
 
 from build_tools.dates import EdtfDate, PartialDate, Point
+from build_tools.declare import Kind, ListOf, Record
 from build_tools.memo import Memo, Token
 from build_tools.model import Citation, Fact, Project, Source
 from build_tools.provenance import independence_groups, independent_count, reverse_relations
+from build_tools.schema import BRIEFING, FACT, SOURCE, STATUS
 from build_tools.snapshots import Anchor, SnapshotStore
 
 # Every data file: fixed names directly in data/, one file per briefing and format in data/briefings/.
@@ -62,29 +65,71 @@ def export_data(project: Project, store: SnapshotStore | None = None) -> dict[st
     return data
 
 
+# Keys of the exported briefings and facts in their published order; fields declared later follow them.
+_BRIEFING_KEYS = ("id", "title", "path", "updated", "short_answer")
+_FACT_KEYS = ("id", "briefing", "section", "text", "date", "as_of", "kind", "said_by", "status", "citations",
+              "independent_sources", "corrections", "replaces")
+_CURRENT: dict[str, Any] = {"value": "current", "by": [], "reason": None}  # the status of a fact that declares none
+
+
 def _briefing_list(project: Project) -> list[dict[str, Any]]:
-    return [{"id": b.id, "title": b.title, "path": f"briefings/{b.id}/", "updated": b.updated.iso(),
-             "short_answer": list(b.short_answer)} for b in project.briefings]
+    return [_ordered({"id": b.id, "path": f"briefings/{b.id}/", **exported(b, BRIEFING)}, _BRIEFING_KEYS)
+            for b in project.briefings]
 
 
 def _fact(fact: Fact, groups: dict[str, str], anchors: Anchors) -> dict[str, Any]:
-    return {
-        "id": fact.id,
+    computed = {
         "briefing": fact.briefing,
         "section": fact.section,
-        "text": fact.text,
-        "date": fact.date.iso() if fact.date else None,
-        "as_of": fact.as_of.iso() if fact.as_of else None,
-        "kind": fact.kind,
-        "said_by": fact.said_by,
-        "status": ({"value": fact.status.value, "by": list(fact.status.by), "reason": fact.status.reason}
-                   if fact.status else {"value": "current", "by": [], "reason": None}),
+        "status": exported(fact.status, STATUS) if fact.status else dict(_CURRENT),
         "citations": [_citation(c, anchors) for c in fact.citations],
         "independent_sources": independent_count({c.source for c in fact.citations}, groups),
-        "corrections": [{"date": c.date.iso(), "kind": c.kind, "wrong": c.wrong, "changed": c.changed}
-                        for c in fact.corrections],
-        "replaces": fact.replaces,
     }
+    return _ordered({**exported(fact, FACT, computed), **computed}, _FACT_KEYS)
+
+
+def exported(value: Any, record: Record, skip: Container[str] = ()) -> dict[str, Any]:
+    """The fields of a model object that its record's declaration exports (all but `skip`), by key in their
+    declared order, as JSON values."""
+    return {name: to_json_value(getattr(value if group is None else getattr(value, group), attr))
+            for name, attr, group, to_json_value in _exports(record) if name not in skip}
+
+
+_Export = tuple[str, str, str | None, Callable[[Any], Any]]  # key, attribute, group, to a JSON value
+_EXPORTS: dict[int, tuple[Record, tuple[_Export, ...]]] = {}
+
+
+def _exports(record: Record) -> tuple[_Export, ...]:
+    """What `exported` reads of a record's model objects (made once per record)."""
+    found = _EXPORTS.get(id(record))
+    if found is None:
+        plan = tuple((spec.name, spec.attr, spec.group, _to_json_value(spec.kind)) for spec in record.fields
+                     if spec.exported and spec.attr is not None)
+        found = _EXPORTS[id(record)] = (record, plan)  # the record is kept: its id stays its own
+    return found[1]
+
+
+_DATES = frozenset({Kind.DATE, Kind.EDTF, Kind.EDTF_OR_UNKNOWN})
+
+
+def _to_json_value(kind: Kind | Record | ListOf) -> Callable[[Any], Any]:
+    if isinstance(kind, Record):
+        return lambda value: None if value is None else exported(value, kind)
+    if isinstance(kind, ListOf):
+        item = _to_json_value(kind.item)
+        return lambda values: [item(value) for value in values]
+    if kind in _DATES:
+        return lambda date: None if date is None else date.iso()
+    return _same
+
+
+def _same(value: Any) -> Any:
+    return value
+
+
+def _ordered(data: dict[str, Any], keys: tuple[str, ...]) -> dict[str, Any]:
+    """`data` with `keys` first, in that order, then the other keys as they came."""
+    return {**{key: data[key] for key in keys}, **data}
 
 
 def _citation(citation: Citation, anchors: Anchors) -> dict[str, Any]:
@@ -102,24 +147,8 @@ def _quote_selector(anchor: Anchor) -> dict[str, str]:
 
 
 def _source(source: Source, reverse: dict[str, list[str]]) -> dict[str, Any]:
-    return {
-        "id": source.id,
-        "title": source.title,
-        "outlet": source.outlet,
-        "original_outlet": source.original_outlet,
-        "author": source.author,
-        "published": source.published.iso() if source.published else None,
-        "url": source.url,
-        "url_status": source.link.status,
-        "url_checked": source.link.checked.iso() if source.link.checked else None,
-        "archive_url": source.link.archive_url,
-        "archive_date": source.link.archive_date.iso() if source.link.archive_date else None,
-        "snapshot": {"sha256": source.snapshot.sha256},
-        "derived_from": list(source.derived_from),
-        "republished_from": list(source.republished_from),
-        "derived_by": reverse["derived_by"],
-        "republished_by": reverse["republished_by"],
-    }
+    return {"id": source.id, **exported(source, SOURCE), "derived_by": reverse["derived_by"],
+            "republished_by": reverse["republished_by"]}
 
 
 def export_files(project: Project, anchors: Anchors, memo: Memo | None = None) -> dict[str, str]:

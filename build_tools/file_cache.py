@@ -20,13 +20,15 @@ import re
 from pathlib import Path
 from typing import Any
 
-from build_tools import dates, schema, syntax_codes, yaml_nodes
+from build_tools import dates, declare, model, schema, syntax_codes, yaml_nodes
 from build_tools.cache_files import read_json, write_json
 from build_tools.dates import EdtfDate
 from build_tools.problems import Location, Problem
 from build_tools.schema import Fields, Kind, ListOf, Record, Value
 
-_VALIDATOR = hashlib.sha256(b"".join(Path(m.__file__).read_bytes() for m in (schema, syntax_codes, yaml_nodes, dates)
+# The file format is declared on the model (`model`, `declare`) and validated by `schema`.
+_VALIDATOR = hashlib.sha256(b"".join(Path(m.__file__).read_bytes()
+                                     for m in (schema, declare, model, syntax_codes, yaml_nodes, dates)
                                      if m.__file__)).hexdigest()[:16]
 _CODES = {code.code: code for code in syntax_codes.CODES}
 _CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff\ud800-\udfff]")

@@ -5,40 +5,24 @@ from __future__ import annotations
 import errno
 import os
 import stat
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
-from typing import Any, Generic, TypeVar
+from typing import Any, Generic, NamedTuple, TypeVar
 
 from build_tools import file_cache, schema
 from build_tools import syntax_codes as codes
 from build_tools.config import Config
 from build_tools.dates import EdtfDate, PartialDate
-from build_tools.model import (
-    Briefing,
-    CaptureRef,
-    Citation,
-    Correction,
-    Fact,
-    LinkState,
-    Project,
-    Section,
-    SnapshotRef,
-    Source,
-    Status,
-    Suppression,
-)
+from build_tools.declare import NEEDED, Field, Kind, ListOf, Record
+from build_tools.model import Briefing, Citation, Correction, Fact, Project, Source, Suppression
 from build_tools.problems import Location, Problem
 from build_tools.schema import Fields, Value
 from build_tools.yaml_nodes import MAX_BYTES, parse_yaml, too_large
 
 SOURCES_DIR = "sources"
-# Builds a model object from a file's fields: (path, fields, problems, the load's parsed dates).
-Build = Callable[[str, Fields, list[Problem], dict[str, EdtfDate]], Any]
 BRIEFINGS_DIR = "briefings"
 T = TypeVar("T")
-
-
 
 
 def project_files(root: Path, folder: str, problems: list[Problem]) -> list[Path]:
@@ -78,11 +62,20 @@ class LoadedFiles:
 
 @dataclass(frozen=True)
 class FileKind(Generic[T]):
-    """A folder of the project, the file format of its files, and how a validated file becomes a model object."""
+    """A folder of the project, the file format of its files, the model class they give, and the checks made on
+    a model object that need its file's values."""
 
     folder: str
-    record: schema.Record
-    build: Callable[[str, Fields, list[Problem], dict[str, EdtfDate]], T | None]
+    record: Record
+    model: type[T]
+    checks: Callable[[T, Fields, list[Problem]], None] | None = None
+
+    def build(self, rel: str, fields: Fields, problems: list[Problem], dates: dict[str, EdtfDate]) -> T | None:
+        """The file's model object, or None when it lacks a value it needs (its problem was reported)."""
+        made: T | None = _Builder(rel, dates).record(self.record, fields, Location(rel), ())
+        if made is not None and self.checks is not None:
+            self.checks(made, fields, problems)
+        return made
 
 
 class _Reader:
@@ -152,7 +145,7 @@ def load_project(config: Config, remembered: LoadedFiles | None = None,
     return project, reader.problems
 
 
-def _read_fields(rel: str, data: bytes, record: schema.Record, problems: list[Problem],
+def _read_fields(rel: str, data: bytes, record: Record, problems: list[Problem],
                  cache_dir: Path | None, checked: file_cache.Checked) -> Fields | None:
     cached = file_cache.load(cache_dir, record, data, rel, checked)
     if cached is not None and cached[0] is None:
@@ -176,21 +169,21 @@ def _read_fields(rel: str, data: bytes, record: schema.Record, problems: list[Pr
     return fields
 
 
-def read_version(rel: str, data: bytes, record: schema.Record, cache_dir: Path | None,
+def read_version(rel: str, data: bytes, record: Record, cache_dir: Path | None,
                  checked: file_cache.Checked) -> Source | Briefing | None:
     """One version of a project file (an old one from git, say) → its Source or Briefing, or None
     when it cannot be read. Its problems are not reported: they belong to that version."""
-    build: Build = _briefing if record is schema.BRIEFING else _source
+    kind: FileKind[Source] | FileKind[Briefing] = BRIEFINGS if record is schema.BRIEFING else SOURCES
     problems: list[Problem] = []
     fields = _read_fields(rel, data, record, problems, cache_dir, checked)
     if fields is not None and checked.verify():  # the cache entry held a value validation refuses
         checked.readers.clear()
         fields = _read_fields(rel, data, record, problems, None, checked)
     checked.readers.clear()  # verified: the next version is checked on its own
-    return None if fields is None else build(rel, fields, problems, checked.parsed)
+    return None if fields is None else kind.build(rel, fields, problems, checked.parsed)
 
 
-def _validate(rel: str, data: bytes, record: schema.Record) -> tuple[Fields | None, list[Problem]]:
+def _validate(rel: str, data: bytes, record: Record) -> tuple[Fields | None, list[Problem]]:
     parsed = parse_yaml(rel, data)
     if parsed.root is None:
         return None, list(parsed.problems)
@@ -258,185 +251,128 @@ def _folder_inside(root: Path, folder: str) -> bool:
         return False
 
 
-def _valid(fields: Fields | None, *names: str) -> bool:
-    """All the named fields were written and accepted."""
-    return fields is not None and all(fields.get(n) is not None and fields[n].data is not None for n in names)
-
-
-def _text(fields: Fields, name: str) -> str | None:
-    value = fields.get(name)
-    if value is None or value.data in (None, schema.UNKNOWN) or (
-            isinstance(value.data, str) and schema.is_placeholder(value.data)):
-        return None  # a placeholder was reported while loading (FCT005)
-    text: str = value.data
-    return text
-
-
-def _date(fields: Fields, name: str) -> PartialDate | None:
-    text = _text(fields, name)
-    return None if text is None else PartialDate.parse(text)
-
-
-def _edtf(fields: Fields, name: str, parsed: dict[str, EdtfDate]) -> EdtfDate | None:
-    """The field's date; `parsed` holds those of the load so far (dates repeat, and are frozen)."""
-    text = _text(fields, name)
-    if text is None:
-        return None
-    date = parsed.get(text)
-    if date is None:
-        date = parsed[text] = EdtfDate.parse(text)
-    return date
-
-
-def _ids(fields: Fields, name: str) -> tuple[str, ...]:
-    value = fields.get(name)
-    return tuple(item.data for item in value.data) if value and value.data else ()
-
-
-def _id_locations(fields: Fields, name: str) -> tuple[Location, ...]:
-    value = fields.get(name)
-    return tuple(item.at for item in value.data) if value and value.data else ()
-
-
 def _locations(fields: Fields) -> dict[str, Location]:
     return {name: value.at for name, value in fields.items()}
 
 
-def _suppression(fields: Fields) -> Suppression | None:
-    value = fields.get("lint")
-    if value is None or not _valid(value.data, "ignore", "reason"):
-        return None
-    items = [item for item in value.data["ignore"].data if item.data is not None]
-    return Suppression(frozenset(item.data for item in items), value.data["reason"].data, value.at,
-                       {item.data: item.at for item in items})
+def _item_locations(fields: Fields, name: str) -> tuple[Location, ...]:
+    value = fields.get(name)
+    return tuple(item.at for item in value.data) if value and value.data else ()
 
 
-def _source(rel: str, fields: Fields, problems: list[Problem], parsed: dict[str, EdtfDate]) -> Source | None:
-    if not _valid(fields, "title", "outlet", "published", "snapshot") or not _valid(
-            fields["snapshot"].data, "sha256"):
-        return None
-    snapshot = fields["snapshot"].data
-    source_id = PurePosixPath(rel).stem
-    _require_note_for_unknowns(fields, source_id, problems)
-    return Source(
-        id=source_id,
-        title=_text(fields, "title"),
-        outlet=_text(fields, "outlet"),
-        original_outlet=_text(fields, "original_outlet"),
-        author=_text(fields, "author"),
-        published=_edtf(fields, "published", parsed),
-        url=_text(fields, "url"),
-        snapshot=SnapshotRef(snapshot["sha256"].data, _text(snapshot, "file"), _date(snapshot, "retrieved")),
-        derived_from=_ids(fields, "derived_from"),
-        republished_from=_ids(fields, "republished_from"),
-        notes=_text(fields, "notes"),
-        link=LinkState(_text(fields, "url_status") or "unknown", _date(fields, "url_checked"),
-                       _text(fields, "archive_url"), _date(fields, "archive_date")),
-        capture=_capture(fields),
-        path=rel,
-        field_at=_locations(fields),
-        suppression=_suppression(fields),
-    )
+class Place(NamedTuple):
+    """Where a record was written: its file (and the file's name without `.yaml`), its place, its values, and the
+    records it is inside (their model values so far, outermost first)."""
+
+    path: str
+    stem: str
+    at: Location
+    fields: Fields
+    outer: tuple[dict[str, Any], ...]
 
 
-def _capture(fields: Fields) -> CaptureRef | None:
-    value = fields.get("capture")
-    if value is None or not _valid(value.data, "sha256", "record_id", "extractor"):
-        return None
-    capture: Fields = value.data
-    return CaptureRef(capture["sha256"].data, capture["record_id"].data, capture["extractor"].data,
-                      _text(capture, "file"), _text(capture, "warc_date"), _text(capture, "payload_digest"),
-                      _text(capture, "target_uri"))
+def _citation_place(place: Place) -> dict[str, Any]:
+    quote, context = place.fields.get("quote"), place.fields.get("context")
+    return {"at": place.fields["source"].at, "quote_at": quote.at if quote else place.at,
+            "context_at": context.at if context else None}
+
+
+def _suppression_place(place: Place) -> dict[str, Any]:
+    codes_at = {item.data: item.at for item in place.fields["ignore"].data if item.data is not None}
+    return {"at": place.at, "code_at": codes_at}
+
+
+# The attributes of a model object that are not fields of the file format: where its values were written, and
+# what it is part of. Every declared field is read by `_Builder`, whatever its record.
+_PLACES: dict[type, Callable[[Place], dict[str, Any]]] = {
+    Source: lambda place: {"id": place.stem, "path": place.path, "field_at": _locations(place.fields)},
+    Briefing: lambda place: {"id": place.stem, "path": place.path,
+                             "short_answer_at": _item_locations(place.fields, "short_answer")},
+    Fact: lambda place: {"briefing": place.stem, "section": place.outer[-1]["title"], "at": place.at,
+                         "field_at": _locations(place.fields)},
+    Citation: _citation_place,
+    Correction: lambda place: {"at": place.at},
+    Suppression: _suppression_place,
+}
+_LINE_OR_UNKNOWN, _EDTF_OR_UNKNOWN, _EDTF, _DATE = Kind.LINE_OR_UNKNOWN, Kind.EDTF_OR_UNKNOWN, Kind.EDTF, Kind.DATE
+
+
+class _Builder:
+    """Turns one file's validated values into model objects, as the fields' declarations say (`declare`): a
+    field absent, rejected, `unknown` or a placeholder (both reported while loading) takes its default; a record
+    without a value for a field it needs is unusable (None)."""
+
+    def __init__(self, path: str, dates: dict[str, EdtfDate]) -> None:
+        self.path = path
+        self.stem = PurePosixPath(path).stem
+        self.dates = dates  # the load's parsed dates, by text (dates repeat, and are frozen)
+
+    def record(self, record: Record, fields: Fields, at: Location, outer: tuple[dict[str, Any], ...]) -> Any:
+        values: dict[str, Any] = {}
+        inner = (*outer, values)  # a record's needed fields are declared before the records it holds
+        groups: dict[str, dict[str, Any]] = {}
+        for spec in record.fields:
+            if spec.attr is None:
+                continue  # checked, not kept
+            written = fields.get(spec.name)
+            value = spec.default if written is None or written.data is None else self.value(spec, written, inner)
+            if value is NEEDED:
+                return None
+            (values if spec.group is None else groups.setdefault(spec.group, {}))[spec.attr] = value
+        for name, members in groups.items():
+            values[name] = record.groups[name](**members)
+        assert record.model is not None
+        place = _PLACES.get(record.model)
+        if place is not None:
+            values.update(place(Place(self.path, self.stem, at, fields, outer)))
+        return record.model(**values)
+
+    def value(self, spec: Field, value: Value, outer: tuple[dict[str, Any], ...]) -> Any:
+        """The model's value for a value that was written and accepted."""
+        data, kind = value.data, spec.kind
+        if isinstance(kind, Record):
+            built = self.record(kind, data, value.at, outer)
+            return spec.default if built is None else built
+        if isinstance(kind, ListOf):
+            item = kind.item
+            if isinstance(item, Record):
+                items = tuple(built for v in data if (built := self.record(item, v.data, v.at, outer)) is not None)
+            else:
+                assert isinstance(item, Kind)
+                items = tuple(self.scalar(item, v.data) for v in data)
+            return items if spec.convert is None else spec.convert(items)
+        if not spec.needed and (schema.is_placeholder(data) or (data == schema.UNKNOWN and not spec.verbatim)):
+            return spec.default
+        if (kind is _LINE_OR_UNKNOWN or kind is _EDTF_OR_UNKNOWN) and (data == schema.UNKNOWN
+                                                                      or schema.is_placeholder(data)):
+            return None
+        converted = self.scalar(kind, data)
+        return converted if spec.convert is None else spec.convert(converted)
+
+    def scalar(self, kind: Kind, text: str) -> Any:
+        if kind is _DATE:
+            return PartialDate.parse(text)
+        if kind is _EDTF or kind is _EDTF_OR_UNKNOWN:
+            date = self.dates.get(text)
+            if date is None:
+                date = self.dates[text] = EdtfDate.parse(text)
+            return date
+        return text
 
 
 def _require_note_for_unknowns(fields: Fields, source_id: str, problems: list[Problem]) -> None:
-    unknown = [name for name in ("title", "outlet", "published") if fields[name].data == schema.UNKNOWN]
+    """A field written `unknown` needs `notes` saying why."""
+    unknown = [spec.name for spec in schema.SOURCE.fields if spec.kind is _LINE_OR_UNKNOWN or spec.kind is
+               _EDTF_OR_UNKNOWN if spec.name in fields and fields[spec.name].data == schema.UNKNOWN]
     if unknown and "notes" not in fields:
         first = fields[unknown[0]]
         problems.append(Problem.of(codes.MISSING_FIELD, first.at, f"'{unknown[0]}' is unknown but "
                                    f"source '{source_id}' has no 'notes'; say what is known and why"))
 
 
-def _briefing(rel: str, fields: Fields, problems: list[Problem], parsed: dict[str, EdtfDate]) -> Briefing | None:
-    if not _valid(fields, "title", "summary", "updated", "sections"):
-        return None
-    briefing_id = PurePosixPath(rel).stem
-    sections = tuple(_section(briefing_id, value.data, parsed) for value in _items(fields["sections"]))
-    return Briefing(
-        id=briefing_id,
-        title=fields["title"].data,
-        summary=fields["summary"].data,
-        updated=PartialDate.parse(fields["updated"].data),
-        sections=tuple(s for s in sections if s is not None),
-        path=rel,
-        short_answer=_ids(fields, "short_answer"),
-        short_answer_at=_id_locations(fields, "short_answer"),
-    )
+def _source_checks(source: Source, fields: Fields, problems: list[Problem]) -> None:
+    _require_note_for_unknowns(fields, source.id, problems)
 
 
-def _section(briefing_id: str, fields: Fields, parsed: dict[str, EdtfDate]) -> Section | None:
-    if not _valid(fields, "title"):
-        return None
-    title = fields["title"].data
-    facts = (_fact(briefing_id, title, value, parsed) for value in _items(fields.get("facts")))
-    return Section(title, tuple(f for f in facts if f is not None), _text(fields, "display") or "list")
-
-
-def _items(value: Value | None) -> list[Value]:
-    return value.data if value is not None and value.data is not None else []
-
-
-def _fact(briefing_id: str, section: str, value: Value, parsed: dict[str, EdtfDate]) -> Fact | None:
-    fields: Fields = value.data
-    if not _valid(fields, "id", "text"):
-        return None
-    return Fact(
-        id=fields["id"].data,
-        text=fields["text"].data,
-        date=_edtf(fields, "date", parsed),
-        as_of=_edtf(fields, "as_of", parsed),
-        kind=_text(fields, "kind") or "event",
-        citations=tuple(_citations(_items(fields.get("citations")))),
-        briefing=briefing_id,
-        section=section,
-        at=value.at,
-        field_at=_locations(fields),
-        suppression=_suppression(fields),
-        status=_status(fields),
-        corrections=tuple(_corrections(_items(fields.get("corrections")))),
-        replaces=_text(fields, "replaces"),
-        said_by=_text(fields, "said_by"),
-    )
-
-
-def _corrections(values: Iterable[Value]) -> Iterable[Correction]:
-    for value in values:
-        fields: Fields = value.data
-        if _valid(fields, "date", "wrong", "changed"):
-            yield Correction(PartialDate.parse(fields["date"].data), _text(fields, "kind") or "correction",
-                             fields["wrong"].data, fields["changed"].data, value.at)
-
-
-def _status(fields: Fields) -> Status | None:
-    value = fields.get("status")
-    if value is None or not _valid(value.data, "value", "reason"):
-        return None
-    return Status(value.data["value"].data, _ids(value.data, "by"), value.data["reason"].data)
-
-
-def _citations(values: Iterable[Value]) -> Iterable[Citation]:
-    """Citations with a valid source; a missing or rejected quote is kept as "" so the source still
-    counts as cited (its own problem was reported while loading)."""
-    for value in values:
-        fields: Fields = value.data
-        if _valid(fields, "source"):
-            quote = fields.get("quote")
-            text = quote.data if quote is not None and quote.data is not None else ""
-            text = "" if schema.is_placeholder(text) else text  # reported while loading (FCT005)
-            context = fields.get("context")
-            yield Citation(fields["source"].data, text, fields["source"].at, quote.at if quote else value.at,
-                           context.data if context is not None else None, context.at if context else None)
-
-
-SOURCES = FileKind(SOURCES_DIR, schema.SOURCE, _source)
-BRIEFINGS = FileKind(BRIEFINGS_DIR, schema.BRIEFING, _briefing)
+SOURCES = FileKind(SOURCES_DIR, schema.SOURCE, Source, _source_checks)
+BRIEFINGS = FileKind(BRIEFINGS_DIR, schema.BRIEFING, Briefing)

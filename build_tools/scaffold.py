@@ -42,7 +42,7 @@ published: TODO YYYY-MM-DD      # or YYYY-MM or YYYY, never more precise than th
                                 # 2022-07~ (about), 2022-07? (possibly), 2024-01-12/.. (on or after)
 {url}# archive_url: https://web.archive.org/web/...  # a public archived copy, for readers
 # archive_date: YYYY-MM-DD      # when that copy was taken
-# url_status: live              # live, dead, deviated, usurped or unknown (`briefings recheck --write`)
+# url_status: live              # {url_statuses} (`briefings recheck --write`)
 {snapshot}
 derived_from: []                # ids of sources this article rewrites
 republished_from: []            # ids of sources this article republishes
@@ -61,7 +61,7 @@ FACT_TEMPLATE = """\
   #   a season 2021-22 (summer 2021); 2021-06~ (about), 2021-06? (possibly);
   #   2021-03/2021-06 (between), ../2021-06 (by), 2021-03/.. (in or after); `briefings explain SCH005`
   # as_of: YYYY-MM-DD  # only for a state that can change ("has not spoken since ...")
-  # kind: statement  # event (default), statement, state, or plan
+  # kind: statement  # {kinds}
   citations:
 {citations}"""
 
@@ -130,7 +130,8 @@ def source_text(snapshot_block: str | None = None, url: str | None = None) -> st
     """A new source file; with the `snapshot:` block that `snapshot add` prints, and the URL, when known."""
     url_line = f"url: {url}\n" if url else \
         "# url: https://...              # the copy's address; leave out when unknown\n"
-    return SOURCE_TEMPLATE.format(url=url_line, snapshot=snapshot_block or SNAPSHOT_PLACEHOLDER)
+    return SOURCE_TEMPLATE.format(url=url_line, snapshot=snapshot_block or SNAPSHOT_PLACEHOLDER,
+                                  url_statuses=choices(schema.SOURCE.by_name["url_status"]))
 
 
 def new_source(root: Path, source_id: str, snapshot_block: str | None = None, url: str | None = None) -> Path:
@@ -167,7 +168,15 @@ def fact_yaml(fact: NewFact) -> str:
                                              quote=quoted(quote) if quote else QUOTE_PLACEHOLDER)
                     for source, quote in citations)
     return FACT_TEMPLATE.format(fact_id=fact.fact_id, text=_text_yaml(fact.text) if fact.text else TEXT_PLACEHOLDER,
-                                date=_date_yaml(fact.date) if fact.date else schema.PLACEHOLDER, citations=lines)
+                                date=_date_yaml(fact.date) if fact.date else schema.PLACEHOLDER, citations=lines,
+                                kinds=choices(schema.FACT.by_name["kind"]))
+
+
+def choices(spec: schema.Field) -> str:
+    """A field's choices as the templates' comments list them, from its declaration: "event (default), statement,
+    state, or plan"."""
+    words = [f"{choice} (default)" if choice == spec.default else choice for choice in spec.choices]
+    return ", ".join(words[:-1]) + ", or " + words[-1]
 
 
 def _date_yaml(date: str) -> str:

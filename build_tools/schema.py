@@ -1,24 +1,40 @@
-"""The file format, declared once: validation of YAML nodes and the JSON Schemas.
+"""The file format: validation of YAML nodes and the JSON Schemas, from the fields declared on the model.
 
-`SOURCE` and `BRIEFING` describe every key an editor may write. `check_file`
-walks a node tree against them and returns plain `Value`s that remember where
-they came from; `json_schema` turns the same declaration into JSON Schema for
-editors. The two cannot drift because there is nothing to keep in step.
+`SOURCE` and `BRIEFING` describe every key an editor may write; they are made from the declarations on
+the model classes (`model`, `declare`). `check_file` walks a node tree against them and returns plain
+`Value`s that remember where they came from; `json_schema` turns the same declaration into JSON Schema
+for editors; the loader turns the values into the model. None can drift from the others because there
+is nothing to keep in step.
 """
 
 from __future__ import annotations
 
 import difflib
-import enum
 import json
 import re
-from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 from urllib.parse import urlsplit
 
 from build_tools import syntax_codes as codes
 from build_tools.characters import describe, unsafe_character
 from build_tools.dates import DateError, EdtfDate, PartialDate, YearOutOfRange
+from build_tools.declare import Field as Field
+from build_tools.declare import Kind as Kind
+from build_tools.declare import ListOf as ListOf
+from build_tools.declare import Record as Record
+from build_tools.declare import record_of
+from build_tools.model import (
+    Briefing,
+    CaptureRef,
+    Citation,
+    Correction,
+    Fact,
+    Section,
+    SnapshotRef,
+    Source,
+    Status,
+    Suppression,
+)
 from build_tools.problems import Location, Problem
 from build_tools.yaml_nodes import MappingNode, Node, ScalarNode, SequenceNode, where
 
@@ -65,50 +81,9 @@ MAP_TAG = "tag:yaml.org,2002:map"
 SEQ_TAG = "tag:yaml.org,2002:seq"
 
 
-class Kind(enum.Enum):
-    LINE = "single-line text"
-    TEXT = "text"
-    ID = "id"
-    DATE = "date"
-    EDTF = "EDTF date"
-    EDTF_OR_UNKNOWN = "EDTF date or 'unknown'"
-    LINE_OR_UNKNOWN = "single-line text or 'unknown'"
-    URL = "URL"
-    SHA256 = "SHA-256 digest"
-    CODE = "rule code"
-    CHOICE = "choice"
-
-
 # The longest value of each kind of text: far beyond what a briefing needs, far below what would
 # swell the site (every fact is repeated on several pages and in the exports).
 MAX_LENGTH = {Kind.LINE: 1000, Kind.LINE_OR_UNKNOWN: 1000, Kind.TEXT: 10_000, Kind.URL: 2000}
-
-
-@dataclass(frozen=True)
-class ListOf:
-    item: Kind | Record
-    min_items: int = 0
-    max_items: int | None = None
-
-
-@dataclass(frozen=True)
-class Field:
-    name: str
-    kind: Kind | Record | ListOf
-    doc: str
-    required: bool = False
-    choices: tuple[str, ...] = ()
-
-
-@dataclass(frozen=True)
-class Record:
-    name: str
-    doc: str
-    fields: tuple[Field, ...]
-    by_name: dict[str, Field] = field(init=False, compare=False, repr=False)
-
-    def __post_init__(self) -> None:
-        object.__setattr__(self, "by_name", {f.name: f for f in self.fields})
 
 
 class Value(NamedTuple):
@@ -121,130 +96,17 @@ class Value(NamedTuple):
 Fields = dict[str, Value]
 Shape = Kind | Record | ListOf
 
-SUPPRESSION = Record("lint", "Accept known problems here, with a reason (reported in the summary).", (
-    Field("ignore", ListOf(Kind.CODE, 1), "Rule codes to accept, e.g. [SRC002].", required=True),
-    Field("reason", Kind.LINE, "Why the problem is accepted.", required=True),
-))
-
-SNAPSHOT = Record("snapshot", "The archived plain-text copy of the article.", (
-    Field("sha256", Kind.SHA256, "SHA-256 of the snapshot file's bytes (`sha256sum FILE`).", required=True),
-    Field("file", Kind.LINE, "File name in the snapshot store (a hint; files are found by hash)."),
-    Field("retrieved", Kind.DATE, "When the copy was archived."),
-))
-
-URL_STATUSES = ("live", "dead", "deviated", "usurped", "unknown")
-
-CAPTURE = Record("capture", "The web-archive capture (WARC or WACZ) the snapshot was extracted from, as "
-                 "`briefings snapshot import` records it; the linter extracts the text again and compares.", (
-    Field("sha256", Kind.SHA256, "SHA-256 of the capture file; it is found by this in the snapshot store's "
-          "`captures/` folder.", required=True),
-    Field("file", Kind.LINE, "The capture's file name when it was imported (a hint)."),
-    Field("record_id", Kind.LINE, "WARC-Record-ID of the response the text was extracted from.", required=True),
-    Field("warc_date", Kind.LINE, "WARC-Date of that response: when the page was captured."),
-    Field("payload_digest", Kind.LINE, "WARC-Payload-Digest of that response."),
-    Field("target_uri", Kind.URL, "WARC-Target-URI: the address that was captured."),
-    Field("extractor", Kind.LINE, "The text extractor and its version, e.g. `trafilatura 2.3.1`.", required=True),
-))
-
-SOURCE = Record("source", "One archived article: `sources/<id>.yaml`.", (
-    Field("title", Kind.LINE_OR_UNKNOWN, "Headline as published, or `unknown` (say why in `notes`).",
-          required=True),
-    Field("outlet", Kind.LINE_OR_UNKNOWN, "Who published this copy, or `unknown`.", required=True),
-    Field("original_outlet", Kind.LINE, "Who first published the article, when this copy republishes "
-          "one that is not in the corpus."),
-    Field("author", Kind.LINE, "The byline, when known. An interviewer is not the author unless the "
-          "byline names them: say who interviewed whom in `notes`."),
-    Field("published", Kind.EDTF_OR_UNKNOWN, "Publication date at the precision known (YYYY, YYYY-MM or "
-          "YYYY-MM-DD; `2022-07~` about, `2022-07?` possibly, `2024-01-12/..` on or after), or `unknown` "
-          "(say why in `notes`).", required=True),
-    Field("url", Kind.URL, "Absolute http(s) URL of this copy; leave out when unknown."),
-    Field("url_status", Kind.CHOICE, "Whether `url` still serves the article: `live`, `dead` (gone), "
-          "`deviated` (its text changed), `usurped` (it serves something else) or `unknown`; "
-          "`briefings recheck --write` records it.", choices=URL_STATUSES),
-    Field("url_checked", Kind.DATE, "When `url_status` was last checked (YYYY-MM-DD)."),
-    Field("archive_url", Kind.URL, "A public archived copy of the page (Wayback Machine, archive.today, "
-          "Perma.cc, ...), for readers once the original changes or goes."),
-    Field("archive_date", Kind.DATE, "When the archived copy was taken (YYYY-MM-DD)."),
-    Field("snapshot", SNAPSHOT, "The archived copy.", required=True),
-    Field("capture", CAPTURE, "Where the snapshot's text came from, when it was imported from a WARC or WACZ."),
-    Field("derived_from", ListOf(Kind.ID), "Ids of corpus sources this article rewrites."),
-    Field("republished_from", ListOf(Kind.ID), "Ids of corpus sources this article republishes."),
-    Field("notes", Kind.TEXT, "What is known about the article; why a field is unknown."),
-    Field("lint", SUPPRESSION, "Accept known problems on this source."),
-))
-
-CITATION = Record("citation", "A source id and a short verbatim quote from its snapshot.", (
-    Field("source", Kind.ID, "Id of the source (its file name in `sources/` without `.yaml`).",
-          required=True),
-    Field("quote", Kind.LINE, "Verbatim words from the snapshot, at most 40; `...` marks omitted words.",
-          required=True),
-    Field("context", Kind.LINE, "Verbatim words from the quote's paragraph that say who is speaking or when, "
-          "e.g. \"Lopez Oliva said\"; checked like the quote, never shown as evidence."),
-))
-
-FACT_KINDS = ("event", "statement", "state", "plan")
-STATUS_VALUES = ("current", "superseded", "disputed")
-
-STATUS = Record("status", "Whether the fact is still current, superseded by a later one, or disputed.", (
-    Field("value", Kind.CHOICE, "`current` (the default), `superseded` or `disputed`.", required=True,
-          choices=STATUS_VALUES),
-    Field("by", ListOf(Kind.ID), "Ids of the facts that supersede or dispute this one."),
-    Field("reason", Kind.LINE, "Why, in a short neutral sentence.", required=True),
-))
-
-CORRECTION_KINDS = ("correction", "major", "update")
-
-CORRECTION = Record("correction", "A change to the fact after it was published, shown to readers.", (
-    Field("date", Kind.DATE, "When the correction was made.", required=True),
-    Field("kind", Kind.CHOICE, "`correction` (the default): something in the fact was wrong; `major`: a "
-          "correction that changes what the fact says, listed first; `update`: nothing was wrong, but later "
-          "information changed the fact (a status, say).", choices=CORRECTION_KINDS),
-    Field("wrong", Kind.LINE, "What the fact said that was wrong or out of date.", required=True),
-    Field("changed", Kind.LINE, "What was changed, and on what evidence.", required=True),
-))
-
-FACT = Record("fact", "One neutral, attributed sentence with its date and citations.", (
-    Field("id", Kind.ID, "Unique across the project; the page anchor is `#fact-<id>`.", required=True),
-    Field("text", Kind.LINE, "One or two neutral, attributed sentences.", required=True),
-    Field("date", Kind.EDTF, "When what the fact describes happened, at the sources' precision: YYYY, "
-          "YYYY-MM or YYYY-MM-DD; a season (`2021-22` summer 2021); `2021-06~` about, `2021-06?` possibly; "
-          "an interval (`2021-03/2021-06` between, `../2021-06` by, `2021-03/..` in or after).",
-          required=True),
-    Field("as_of", Kind.EDTF, "For a state that can change: the date it was true as of (same forms as "
-          "`date`)."),
-    Field("kind", Kind.CHOICE, "`plan` for a plan or expectation (may be dated after the sources).",
-          choices=FACT_KINDS),
-    Field("citations", ListOf(CITATION, 1, 20), "Where the fact comes from (at most 20).", required=True),
-    Field("status", STATUS, "Mark a fact superseded by a later fact, or disputed by another."),
-    Field("corrections", ListOf(CORRECTION), "Every change to the fact's substance after it was published "
-          "(figures, names or dates in its text, its date, its quotes, its status), oldest first."),
-    Field("replaces", Kind.ID, "The fact's former id, when it was renamed: its history and links carry over."),
-    Field("said_by", Kind.LINE, "Who says so, as the sources attribute it (`Giammattei`, `the White House, as "
-          "reported by Breitbart News`); shown in table sections and on the timeline. Leave out when the outlet "
-          "reports the fact in its own voice."),
-    Field("notes", Kind.TEXT, "Editorial notes (not shown to readers)."),
-    Field("lint", SUPPRESSION, "Accept known problems on this fact."),
-))
-
-SECTION_DISPLAYS = ("list", "table")
-
-SECTION = Record("section", "A titled group of facts.", (
-    Field("title", Kind.LINE, "Section heading.", required=True),
-    Field("display", Kind.CHOICE, "`list` (the default): each fact under its date; `table`: one row per fact "
-          "(date, fact, who says so, outlet and date, sources, status, as of), for claims read side by side. "
-          "A table becomes one card per fact on a phone.", choices=SECTION_DISPLAYS),
-    Field("facts", ListOf(FACT, 1), "The facts, in reading order.", required=True),
-))
-
-BRIEFING = Record("briefing", "One page: `briefings/<id>.yaml`.", (
-    Field("title", Kind.LINE, "Page title.", required=True),
-    Field("summary", Kind.TEXT, "A neutral summary of the page.", required=True),
-    Field("updated", Kind.DATE, "When the briefing was last revised.", required=True),
-    Field("short_answer", ListOf(Kind.ID, 1, 3), "One to three ids of this briefing's facts that answer its "
-          "question at a glance: shown first on the page, in a box, and on the home page. Never a superseded "
-          "fact (FCT009)."),
-    Field("sections", ListOf(SECTION, 1), "The sections, in reading order.", required=True),
-))
+# The records of the file format, declared on the model classes they fill (`model`, `declare`).
+SUPPRESSION = record_of(Suppression)
+SNAPSHOT = record_of(SnapshotRef)
+CAPTURE = record_of(CaptureRef)
+SOURCE = record_of(Source)
+CITATION = record_of(Citation)
+STATUS = record_of(Status)
+CORRECTION = record_of(Correction)
+FACT = record_of(Fact)
+SECTION = record_of(Section)
+BRIEFING = record_of(Briefing)
 
 
 _FAST_KINDS = frozenset({Kind.LINE, Kind.TEXT, Kind.LINE_OR_UNKNOWN, Kind.ID})

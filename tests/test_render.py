@@ -50,14 +50,14 @@ def test_words_and_labels() -> None:
     assert [plural(n, "fact") for n in (0, 1, 2)] == ["0 facts", "1 fact", "2 facts"]
     assert plural(1, "state of affairs", "states of affairs") == "1 state of affairs"
     assert plural(3, "state of affairs", "states of affairs") == "3 states of affairs"
-    snapshot = SnapshotRef("0" * 64, None, None)
-    source = Source("fox", "T", "Fox News", None, None, EdtfDate.parse("2021-12-08"), None, snapshot, (), (), None,
-                    "sources/fox.yaml")
+    snapshot = SnapshotRef(sha256="0" * 64)
+    source = Source(id="fox", title="T", outlet="Fox News", published=EdtfDate.parse("2021-12-08"), snapshot=snapshot,
+                    path="sources/fox.yaml")
     assert short_label(source) == "Fox News, 8 Dec 2021"
-    republished = Source("b", "T", "SOTT.net", "Breitbart News", None, EdtfDate.parse("2022-07"), None, snapshot,
-                         (), (), None, "sources/b.yaml")
+    republished = Source(id="b", title="T", outlet="SOTT.net", original_outlet="Breitbart News",
+                         published=EdtfDate.parse("2022-07"), snapshot=snapshot, path="sources/b.yaml")
     assert short_label(republished) == "Breitbart News (via SOTT.net), Jul 2022"
-    unknown = Source("u", None, None, None, None, None, None, snapshot, (), (), None, "sources/u.yaml")
+    unknown = Source(id="u", title=None, outlet=None, published=None, snapshot=snapshot, path="sources/u.yaml")
     assert short_label(unknown) == "unknown outlet, date unknown"
 
 
@@ -72,7 +72,8 @@ def test_quotes_inside_a_quote_alternate(quote: str, shown: str) -> None:
 
 
 def fact(fact_id: str, date: str, kind: str = "event") -> Fact:
-    return Fact(fact_id, "Text.", EdtfDate.parse(date), None, kind, (), "b", "S", Location("b.yaml"))
+    return Fact(id=fact_id, text="Text.", date=EdtfDate.parse(date), kind=kind, briefing="b", section="S",
+                at=Location("b.yaml"))
 
 
 def test_a_year_with_more_facts_than_a_page_holds_is_split_by_month_then_in_parts() -> None:

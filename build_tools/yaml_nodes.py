@@ -76,6 +76,32 @@ def parse_yaml(path: str, data: bytes, max_bytes: int = MAX_BYTES) -> ParsedFile
     return ParsedFile(path, root, ())
 
 
+_SCALAR_WINDOW = 65_536  # past the longest value the schema accepts (10,000 characters), quoting included
+_BEFORE_SCALAR = (yaml.StreamStartToken, yaml.BlockMappingStartToken, yaml.KeyToken)
+
+
+def scalar_end(text: str, offset: int) -> int | None:
+    """Where the scalar (a key or a value) written at `offset` of `text` ends, as an offset, or None when
+    none starts there. Scans only that scalar: a quoted or block scalar within a bounded window, a plain
+    one within its line (a comment or `: ` ends it), so it costs the same in a file of any size."""
+    if offset >= len(text) or text[offset] in " \t\r\n#-[]{},":
+        return None
+    if text[offset] in "\"'|>":
+        piece = text[offset:offset + _SCALAR_WINDOW]
+    else:
+        line_end = text.find("\n", offset)
+        piece = text[offset:line_end if line_end >= 0 else len(text)]
+    try:
+        for token in yaml.scan(piece, Loader=_Loader):
+            if isinstance(token, yaml.ScalarToken):
+                return offset + token.end_mark.index if token.start_mark.index == 0 else None
+            if not isinstance(token, _BEFORE_SCALAR):
+                return None
+    except yaml.YAMLError:
+        return None
+    return None
+
+
 def too_large(path: str, size: int, max_bytes: int = MAX_BYTES) -> Problem:
     return Problem.of(FILE_TOO_LARGE, Location(path), f"file is {size:,} bytes, over the limit of {max_bytes:,}; "
                       "split it into several files")

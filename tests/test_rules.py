@@ -5,6 +5,8 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable, Mapping
 
+from build_tools.config import load_config
+from build_tools.lint import lint_project
 from tests.conftest import BRIEFING_YAML, QUIET_CONSISTENCY, SNAPSHOT_SHA, SNAPSHOT_TEXT, SOURCE_YAML, MiniProject
 
 Lint = Callable[[Mapping[str, str]], list[tuple[str, int, int, str]]]
@@ -316,6 +318,27 @@ def test_status_must_name_existing_other_facts(lint: Lint) -> None:
     text = BRIEFING_YAML.replace("        citations:", status % "bridge-reopens" + "        citations:")
     assert lint({BRIEFING: text}) == [(BRIEFING, 10, 17, "FCT004")]
 
+
+
+def test_a_state_needs_an_as_of_date(lint: Lint) -> None:
+    state = BRIEFING_YAML.replace("date: 2024-03-04", "date: 2024-03-04\n        kind: state")
+    assert lint({BRIEFING: state}) == [(BRIEFING, 10, 15, "FCT010")]
+    dated = BRIEFING_YAML.replace("date: 2024-03-04", "date: 2024-03-04\n        as_of: 2024-03-04\n        kind: state")
+    assert lint({BRIEFING: dated}) == []
+
+
+def test_naming_files_reports_only_their_problems_and_skips_the_others(project: MiniProject) -> None:
+    """Rules that report on facts check only the facts of the named files (`Context.facts`); the problems of
+    a named file are the same as in a whole-project lint."""
+    bad = BRIEFING_YAML.replace("date: 2024-03-04", "date: 2024-03-05\n        kind: state")
+    project.write(BRIEFING, bad)
+    project.write("briefings/other.yaml", bad.replace("bridge-reopens", "other-fact"))
+    whole = [(p.where.path, p.code) for p in project.lint().problems]
+    assert whole == [(BRIEFING, "FCT002"), (BRIEFING, "FCT010"), ("briefings/other.yaml", "FCT002"),
+                     ("briefings/other.yaml", "FCT010")]
+    config = load_config(project.root, str(project.snapshots), environ={})
+    named = [(p.where.path, p.code) for p in lint_project(config, ["briefings/other.yaml"]).problems]
+    assert named == whole[2:]
 
 # --- evidence errors cannot be accepted -----------------------------------------------------
 

@@ -30,6 +30,7 @@ from build_tools.rules import (
     quote_without_words,
     snapshot_hash_mismatch,
     snapshot_missing,
+    state_without_as_of,
     unarchived_dead_link,
     undeclared_near_duplicate,
     unknown_source,
@@ -54,7 +55,7 @@ RULES: tuple[Rule, ...] = tuple(_rule(m) for m in (
     quote_not_unique, capture_mismatch, quote_without_words, quote_too_short, ellipsis_gap_too_long,
     evidence_error_ignored, duplicate_fact_id, fact_after_sources, cites_only_derived, bad_status,
     change_without_correction, bad_replaces, fact_beyond_quotes,
-    bad_short_answer, unused_source,
+    bad_short_answer, state_without_as_of, unused_source,
     missing_url, bad_relation, duplicate_snapshot, undeclared_near_duplicate, mixed_script_hostname,
     unarchived_dead_link,
 ))

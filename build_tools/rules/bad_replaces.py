@@ -41,9 +41,9 @@ def check(ctx: Context) -> Iterator[Problem]:
     facts = {fact.id for fact in ctx.project.facts}
     claims = Counter(fact.replaces for fact in ctx.project.facts if fact.replaces)
     known = _published_ids(ctx)
-    for fact in ctx.project.facts:
+    for fact in ctx.facts():
         old = fact.replaces
-        if not old or not ctx.in_focus(fact.at.path):
+        if not old:
             continue
         if old == fact.id:
             message = f"fact '{fact.id}' cannot replace itself; name the id it had before, or remove 'replaces'"

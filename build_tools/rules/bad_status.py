@@ -29,7 +29,7 @@ CODE = Code("FCT004", "bad-status", Severity.ERROR, __doc__ or "")
 
 def check(ctx: Context) -> Iterator[Problem]:
     facts = {fact.id for fact in ctx.project.facts}
-    for fact in ctx.project.facts:
+    for fact in ctx.facts():
         status = fact.status
         if status is None or status.value == "current":
             continue

@@ -61,7 +61,7 @@ def check(ctx: Context) -> Iterator[Problem]:
     history = ctx.history
     if history is None or not history.available:
         return
-    for fact in ctx.project.facts:
+    for fact in ctx.facts():
         life = history.lives.get(fact.id)
         if life is None or not life.was_published or not ctx.in_focus(fact.at.path):
             continue

@@ -35,7 +35,7 @@ def check(ctx: Context) -> Iterator[Problem]:
     copies = {sid for sid, source in sources.items() if source.relations}
     if not copies:
         return  # no source rewrites or republishes another
-    for fact in ctx.project.facts:
+    for fact in ctx.facts():
         cited = {c.source for c in fact.citations if c.source in sources}
         if not cited:
             continue

@@ -3,7 +3,7 @@ the rule's own options."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar, cast
@@ -82,6 +82,13 @@ class Context:
     def in_focus(self, path: str) -> bool:
         """Whether problems in `path` will be reported; rules may skip work on other files."""
         return self.focus is None or path in self.focus
+
+    def facts(self) -> Iterator[Fact]:
+        """The facts whose problems will be reported (every fact, unless files are named): what a rule
+        that reports on facts checks. Whole briefings outside the focus are skipped at once."""
+        for briefing in self.project.briefings:
+            if self.focus is None or briefing.path in self.focus:
+                yield from briefing.facts
 
     def option(self, option: Option[T]) -> T:
         """The value of one of the rule's declared options: as set in `briefings.toml`, or its default."""

@@ -42,7 +42,7 @@ def check(ctx: Context) -> Iterator[Problem]:
     # Each source's latest day and each distinct date's earliest, computed once (dates repeat).
     latest_of = {sid: s.published.latest if s.published else None for sid, s in ctx.project.sources.items()}
     earliest_of: dict[int, dt.date | None] = {}  # by identity: equal dates of one load are one object
-    for fact in ctx.project.facts:
+    for fact in ctx.facts():
         if fact.date is None or fact.kind == "plan":
             continue
         published = [latest_of[c.source] for c in fact.citations if c.source in latest_of]

@@ -34,7 +34,7 @@ CODE = Code("CIT001", "unknown-source", Severity.ERROR, __doc__ or "", waivable=
 def check(ctx: Context) -> Iterator[Problem]:
     project = ctx.project
     known = list(project.sources)
-    for fact in project.facts:
+    for fact in ctx.facts():
         for citation in fact.citations:
             if citation.source in project.sources or citation.source in project.broken_sources:
                 continue

@@ -61,15 +61,10 @@ def apply(config: Config, fixes: Iterable[Fix]) -> None:
 # --- quotes ------------------------------------------------------------------------------------
 
 def _quote_fixes(config: Config, result: LintResult) -> list[Fix]:
-    project, store = result.project, result.store
     wanted: dict[str, list[tuple[Citation, str]]] = {}
-    for fact in project.facts:
+    for fact in result.project.facts:
         for citation in fact.citations:
-            source = project.sources.get(citation.source)
-            snapshot = store.get(source.snapshot.sha256) if source is not None else None
-            if snapshot is None or not citation.quote:
-                continue
-            fixed = certain_fix(snapshot.text, citation.quote)
+            fixed = quote_fix(result, citation)
             if fixed is not None:
                 wanted.setdefault(citation.quote_at.path, []).append((citation, fixed))
     fixes = []
@@ -80,13 +75,45 @@ def _quote_fixes(config: Config, result: LintResult) -> list[Fix]:
     return fixes
 
 
+def quote_fix(result: LintResult, citation: Citation) -> str | None:
+    """The snapshot's words for the citation's quote when they are certain (`certain_fix`), else None. Shared
+    with the language server's quick fix."""
+    source = result.project.sources.get(citation.source)
+    snapshot = result.store.get(source.snapshot.sha256) if source is not None else None
+    if snapshot is None or not citation.quote:
+        return None
+    return certain_fix(snapshot.text, citation.quote)
+
+
+@dataclass(frozen=True)
+class QuoteEdit:
+    """One quote's scalar replaced: offsets in the file's text, and the new scalar as written there."""
+
+    begin: int
+    end: int
+    written: str
+    change: str  # what changed, for the report
+
+
 def _edit_quotes(file: Path, rel: str, edits: list[tuple[Citation, str]]) -> Fix | None:
-    """The file with each quote's scalar replaced at its exact span, or None if it would not read back as
-    intended."""
     before = file.read_text(encoding="utf-8")
+    spans = quote_edits(rel, before, edits)
+    if not spans:
+        return None
+    pieces, last = [], 0
+    for edit in spans:
+        pieces += [before[last:edit.begin], edit.written]
+        last = edit.end
+    return Fix(rel, before, "".join(pieces) + before[last:], tuple(edit.change for edit in spans))
+
+
+def quote_edits(rel: str, before: str, edits: list[tuple[Citation, str]]) -> list[QuoteEdit]:
+    """Each quote's scalar in `before` (the text of file `rel`) replaced at its exact span by its fixed words,
+    in its own quoting style where it can be; none when the result would not read back as intended.
+    Shared with the language server, whose quick fix is the same edit."""
     parsed = parse_yaml(rel, before.encode("utf-8"))
     if parsed.root is None:
-        return None
+        return []
     scalars = {(node.start_mark.line + 1, node.start_mark.column + 1): node for node in _scalars(parsed.root)}
     starts = _line_starts(before)
     spans: list[tuple[int, int, str, str]] = []  # begin, end, new quote, what changed
@@ -99,17 +126,16 @@ def _edit_quotes(file: Path, rel: str, edits: list[tuple[Citation, str]]) -> Fix
         spans.append((begin, end, fixed, f"{rel}:{citation.quote_at.line}: quote {quoted(citation.quote)} → "
                       f"{quoted(fixed)}"))
     spans.sort()
-    pieces, expected, last, shift = [], [], 0, 0
-    for begin, end, fixed, _ in spans:
+    pieces, expected, result, last, shift = [], [], [], 0, 0
+    for begin, end, fixed, change in spans:
         written = _written(fixed, scalars_style(before, begin))
         pieces += [before[last:begin], written]
         expected.append((begin + shift, fixed))  # where the new scalar starts in the new text
+        result.append(QuoteEdit(begin, end, written, change))
         shift += len(written) - (end - begin)
         last = end
     after = "".join(pieces) + before[last:]
-    if not spans or not _reads_back(rel, after, expected):
-        return None
-    return Fix(rel, before, after, tuple(change for *_, change in spans))
+    return result if spans and _reads_back(rel, after, expected) else []
 
 
 def scalars_style(text: str, begin: int) -> str | None:
@@ -132,9 +158,10 @@ def _scalars(node: Node) -> Iterable[ScalarNode]:
 
 def _line_starts(text: str) -> list[int]:
     starts = [0]
-    for index, char in enumerate(text):
-        if char == "\n":
-            starts.append(index + 1)
+    at = text.find("\n")
+    while at >= 0:
+        starts.append(at + 1)
+        at = text.find("\n", at + 1)
     return starts
 
 

@@ -117,6 +117,8 @@ def _err(text: str) -> None:
 
 
 def _flush_stdout() -> None:
+    if sys.stdout.closed:  # `briefings lsp`: the server closes it when the editor says exit
+        return
     try:
         sys.stdout.flush()
     except BrokenPipeError:
@@ -295,6 +297,12 @@ def _parser() -> argparse.ArgumentParser:
     schemas = sub.add_parser("schema", help="write the JSON Schemas for source and briefing files")
     schemas.add_argument("--out", type=Path, required=True, help="directory to write them to")
     schemas.set_defaults(func=cmd_schema)
+
+    lsp = sub.add_parser("lsp", help="the language server for editors, on stdin and stdout (needs the [lsp] extra)")
+    lsp.add_argument("--snapshots", metavar="DIR",
+                     help="snapshot directory (default: the editor's setting, $BRIEFINGS_SNAPSHOTS, else "
+                          "briefings.toml)")
+    lsp.set_defaults(func=cmd_lsp)
     return parser
 
 
@@ -968,6 +976,19 @@ def _benchmarks() -> Any:
     import benchmarks.run
 
     return benchmarks.run
+
+
+def cmd_lsp(args: argparse.Namespace) -> int:
+    """Serve an editor on stdin and stdout until it says exit (stdout carries the protocol: nothing else
+    may be printed there)."""
+    try:
+        from build_tools.lsp.server import serve
+    except ImportError as error:
+        _err(f"briefings lsp needs the language server libraries ({error.name} is missing): "
+             "pip install 'sourced-briefings[lsp]'")
+        return EXIT_USAGE
+    serve(args.snapshots)
+    return EXIT_OK
 
 
 def cmd_schema(args: argparse.Namespace) -> int:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
 from build_tools.config import Config
@@ -43,11 +43,13 @@ class LintMemory:
     history: History | None = None
 
 
-def lint_project(config: Config, only: Iterable[str] = (), memory: LintMemory | None = None) -> LintResult:
+def lint_project(config: Config, only: Iterable[str] = (), memory: LintMemory | None = None,
+                 overlays: Mapping[str, bytes] | None = None) -> LintResult:
     """Load and check the whole project; report only problems in `only` (paths) when given. A session
-    passes its `memory`, which this lint uses and updates."""
+    passes its `memory`, which this lint uses and updates. `overlays`: file bytes by path in the project,
+    read instead of the disk (an editor's unsaved buffers; see `load.load_project`)."""
     memory = memory or LintMemory()
-    project, problems = load_project(config, memory.files)
+    project, problems = load_project(config, memory.files, overlays=overlays)
     history = read_history(config.root, config.cache_dir, project, memory.history)
     memory.history = history
     store = SnapshotStore(config.snapshots, config.cache_dir, memory.snapshots)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import errno
 import os
 import stat
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Any, Generic, NamedTuple, TypeVar
@@ -80,11 +80,14 @@ class FileKind(Generic[T]):
 
 class _Reader:
     """Reads the files of one project: each from what the previous load gave (when its bytes are the same),
-    from the file cache, or by validating it; every problem collected in `problems`."""
+    from the file cache, or by validating it; every problem collected in `problems`. A file in `overlays`
+    is read from there instead of the disk (see `load_project`)."""
 
-    def __init__(self, config: Config, remembered: LoadedFiles, distrust: frozenset[str]) -> None:
+    def __init__(self, config: Config, remembered: LoadedFiles, distrust: frozenset[str],
+                 overlays: Mapping[str, bytes]) -> None:
         self.root = config.root
         self.cache_dir = config.cache_dir
+        self.overlays = overlays
         self.previous = remembered.recall(config.root)
         self.seen: dict[Key, tuple[Any, tuple[Problem, ...]]] = {}
         self.checked = file_cache.Checked(distrust)
@@ -94,7 +97,7 @@ class _Reader:
     def read(self, kind: FileKind[T]) -> Iterator[tuple[Path, T | None]]:
         """Each file of the kind's folder, in name order, and its model object (None when unusable)."""
         inside = _folder_inside(self.root, kind.folder)
-        for path in project_files(self.root, kind.folder, self.problems):
+        for path in self._paths(kind.folder):
             rel = path.relative_to(self.root).as_posix()
             self.files.append(rel)
             try:
@@ -103,8 +106,15 @@ class _Reader:
                 error.add_note(f"while reading {rel}")
                 raise
 
+    def _paths(self, folder: str) -> list[Path]:
+        """The folder's files on disk, and those only in an overlay (a new file not saved yet)."""
+        paths = project_files(self.root, folder, self.problems)
+        unsaved = {self.root / rel for rel in self.overlays if _in_folder(rel, folder)}.difference(paths)
+        return sorted([*paths, *unsaved]) if unsaved else paths
+
     def _file(self, path: Path, rel: str, folder_inside: bool, kind: FileKind[T]) -> T | None:
-        data, problem = _read_inside(self.root, path, rel, folder_inside)
+        overlay = self.overlays.get(rel)
+        data, problem = (overlay, None) if overlay is not None else _read_inside(self.root, path, rel, folder_inside)
         if problem is not None:
             self.problems.append(problem)
             return None
@@ -112,7 +122,9 @@ class _Reader:
         loaded = self.previous.get(key)
         if loaded is None:
             found: list[Problem] = []
-            fields = _read_fields(rel, data, kind.record, found, self.cache_dir, self.checked)
+            # An overlay's bytes are a moment of typing: validated, never put in the file cache.
+            cache_dir = self.cache_dir if overlay is None else None
+            fields = _read_fields(rel, data, kind.record, found, cache_dir, self.checked)
             loaded = (None if fields is None else kind.build(rel, fields, found, self.checked.parsed), tuple(found))
         self.seen[key] = loaded
         self.problems.extend(loaded[1])
@@ -121,11 +133,14 @@ class _Reader:
 
 
 def load_project(config: Config, remembered: LoadedFiles | None = None,
-                 distrust: frozenset[str] = frozenset()) -> tuple[Project, list[Problem]]:
+                 distrust: frozenset[str] = frozenset(), overlays: Mapping[str, bytes] | None = None
+                 ) -> tuple[Project, list[Problem]]:
     """Load every file of the project; problems for what could not be loaded. With `remembered` (a
     session's), unchanged files give the model objects of the previous load, and this load is kept.
-    The cache entries of the files in `distrust` are not used."""
-    reader = _Reader(config, remembered or LoadedFiles(), distrust)
+    The cache entries of the files in `distrust` are not used. `overlays`: the bytes of some files by their
+    path in the project (`briefings/x.yaml`), read instead of the disk, and added when not on disk: an
+    editor's unsaved buffers (the language server)."""
+    reader = _Reader(config, remembered or LoadedFiles(), distrust, overlays or {})
     sources: dict[str, Source] = {}
     broken: set[str] = set()
     for path, source in reader.read(SOURCES):
@@ -137,12 +152,17 @@ def load_project(config: Config, remembered: LoadedFiles | None = None,
     briefings = tuple(briefing for _, briefing in reader.read(BRIEFINGS) if briefing is not None)
     damaged = reader.checked.verify()
     if damaged:  # a cache entry held a value that validation would refuse: read those files again
-        return load_project(config, remembered, distrust | damaged)
+        return load_project(config, remembered, distrust | damaged, overlays)
     if remembered is not None:
         remembered.keep(config.root, reader.seen)
     project = Project(config.root, config.title, config.description, sources, briefings, frozenset(broken),
                       tuple(reader.files), briefings_complete=len(reader.problems) == before)
     return project, reader.problems
+
+
+def _in_folder(rel: str, folder: str) -> bool:
+    path = PurePosixPath(rel)
+    return len(path.parts) == 2 and path.parts[0] == folder and path.suffix == ".yaml" and not path.name.startswith(".")
 
 
 def _read_fields(rel: str, data: bytes, record: Record, problems: list[Problem],

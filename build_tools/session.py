@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import gc
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -71,10 +71,12 @@ class Session:
         self.written: Written = {}
         self.staging = staging
 
-    def lint(self, config: Config, only: Iterable[str] = ()) -> LintResult:
-        """Load and check the project (report only problems in the paths `only`, when given)."""
+    def lint(self, config: Config, only: Iterable[str] = (), overlays: Mapping[str, bytes] | None = None
+             ) -> LintResult:
+        """Load and check the project (report only problems in the paths `only`, when given), with the files
+        in `overlays` (bytes by path in the project: an editor's unsaved buffers) read from there."""
         with paused_gc():
-            return lint_project(config, only, self.memory)
+            return lint_project(config, only, self.memory, overlays)
 
     def build(self, config: Config, out: Path | None = None, links: Links = Links.DIRECTORY,
               site_url: str | None = None) -> Build:

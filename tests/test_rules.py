@@ -323,7 +323,8 @@ def test_status_must_name_existing_other_facts(lint: Lint) -> None:
 def test_a_state_needs_an_as_of_date(lint: Lint) -> None:
     state = BRIEFING_YAML.replace("date: 2024-03-04", "date: 2024-03-04\n        kind: state")
     assert lint({BRIEFING: state}) == [(BRIEFING, 10, 15, "FCT010")]
-    dated = BRIEFING_YAML.replace("date: 2024-03-04", "date: 2024-03-04\n        as_of: 2024-03-04\n        kind: state")
+    dated = BRIEFING_YAML.replace("date: 2024-03-04", "date: 2024-03-04\n        as_of: 2024-03-04\n"
+                                  "        kind: state")
     assert lint({BRIEFING: dated}) == []
 
 

@@ -18,6 +18,8 @@ from build_tools.lsp.diagnostics import ToClient
 from build_tools.lsp.documents import Typing, scalar_value
 from build_tools.model import Fact
 from build_tools.quote_finder import find_passages
+from build_tools.rules.quote_too_long import MAX_WORDS
+from build_tools.snapshots import place, word_count
 from build_tools.yaml_edit import quoted
 
 SOURCE_FIELDS = frozenset({("sections", "facts", "citations", "source"), ("derived_from",), ("republished_from",)})
@@ -101,16 +103,43 @@ def quote_items(typing: Typing, line: str, line_number: int, result: LintResult,
     source = result.project.sources.get(source_id)
     snapshot = result.store.get(source.snapshot.sha256) if source is not None else None
     words = typing.typed.strip().strip("\"'")
-    if snapshot is None or len(words.split()) < 1:
+    if snapshot is None or not words:
         return []
     value = types.Range(to_client(line_number, typing.start), to_client(line_number, len(line.rstrip())))
     items = []
-    for rank, passage in enumerate(find_passages(snapshot.text, words, limit=PASSAGES)):
-        where = "once in the snapshot" if passage.occurrences == 1 else f"{passage.occurrences} times in the snapshot"
+    for rank, (quote, occurrences, context) in enumerate(offered(snapshot.text, words)):
+        where = "once in the snapshot" if occurrences == 1 else f"{occurrences} times in the snapshot"
         items.append(types.CompletionItem(
-            label=passage.quote, kind=types.CompletionItemKind.Text,
-            detail=f"{source_id}: {passage.words} words, {where}",
-            documentation=types.MarkupContent(types.MarkupKind.PlainText, passage.context(snapshot.text)),
+            label=quote, kind=types.CompletionItemKind.Text,
+            detail=f"{source_id}: {word_count(quote)} words, {where}",
+            documentation=types.MarkupContent(types.MarkupKind.PlainText, context),
             filter_text=typing.typed, sort_text=f"{rank:02d}",
-            text_edit=types.TextEdit(value, quoted(passage.quote))))
+            text_edit=types.TextEdit(value, quoted(quote))))
     return items
+
+
+_CLAUSE_END = re.compile(r"[,;:.!?\"”’]")
+_SENTENCE_END = re.compile(r"[.!?\"”’]")
+
+
+def offered(text: str, words: str) -> list[tuple[str, int, str]]:
+    """(quote, occurrences, context) for each passage of `text` to offer for the words typed: each passage the
+    finder found, carried on to the end of its clause and of its sentence (as one goes on typing a
+    quote), then as found. Only what the linter places is offered, none over quote-too-long's limit."""
+    found: dict[str, tuple[int, str]] = {}
+    for passage in find_passages(text, words, limit=PASSAGES):
+        for end in (_next(text, passage.end, _CLAUSE_END), _next(text, passage.end, _SENTENCE_END), passage.end):
+            quote = " ".join(text[passage.start:end].split())
+            if quote in found or word_count(quote) > MAX_WORDS.default:
+                continue
+            placement = place(text, quote)
+            if placement.found:
+                found[quote] = (placement.occurrences, passage.context(text))
+    return [(quote, occurrences, context) for quote, (occurrences, context) in found.items()][:PASSAGES]
+
+
+def _next(text: str, start: int, boundary: re.Pattern[str]) -> int:
+    """Where the clause or sentence running on from `start` ends (before its punctuation), within a line."""
+    line_end = text.find("\n", start)
+    match = boundary.search(text, start, line_end if line_end >= 0 else len(text))
+    return match.start() if match else (line_end if line_end >= 0 else len(text))

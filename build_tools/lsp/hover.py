@@ -97,7 +97,8 @@ def _context_end(text: str, finish: int) -> int:
 def citing(result: LintResult, source: Source, placement: Placement, fact_id: str | None) -> tuple[int, int]:
     """How many other facts cite this passage (a quote overlapping it), and how many cite the source
     elsewhere."""
-    same, other = set(), set()
+    same: set[str] = set()
+    other: set[str] = set()
     for fact in result.project.facts:
         if fact.id == fact_id:
             continue

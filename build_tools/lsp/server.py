@@ -29,13 +29,13 @@ from pygls.uris import to_fs_path
 from build_tools import __version__
 from build_tools.config import ConfigError
 from build_tools.lint import LintResult
-from build_tools.problems import Problem
 from build_tools.lsp import completion, definition, hover
 from build_tools.lsp.actions import Buffer, code_actions
 from build_tools.lsp.diagnostics import ToClient, to_diagnostics
 from build_tools.lsp.documents import Spot, completion_spot, parse, scalar_value, spot_at
 from build_tools.lsp.editor import Editor, ProjectFile, project_file
 from build_tools.lsp.rule_docs import RuleDocs
+from build_tools.problems import Problem
 from build_tools.rules import find_code
 
 NAME = "briefings"
@@ -92,8 +92,9 @@ class BriefingsServer(LanguageServer):
         if self.due and (self.checking is None or self.checking.done()):
             self.checking = asyncio.ensure_future(self._check_due())
 
-    def after_typing(self, uri: str) -> None:
-        """Once typing pauses, check the project's other open files again."""
+    def check_others_later(self, uri: str) -> None:
+        """Once typing pauses, check the project's other open files again: a buffer opened or changed may
+        define what they refer to."""
         if self.quiet is not None:
             self.quiet.cancel()
         opened = self.open_file(uri)
@@ -193,7 +194,8 @@ def _register_sync(server: BriefingsServer) -> None:
     def initialize(params: types.InitializeParams) -> None:
         options = params.initialization_options if isinstance(params.initialization_options, dict) else {}
         snapshots, documentation = options.get("snapshots"), options.get("documentation")
-        server.editor.snapshots = snapshots if isinstance(snapshots, str) else None
+        if isinstance(snapshots, str):
+            server.editor.snapshots = snapshots
         server.documentation = documentation if isinstance(documentation, str) else None
 
     @server.feature(types.INITIALIZED)
@@ -203,11 +205,12 @@ def _register_sync(server: BriefingsServer) -> None:
     @server.feature(types.TEXT_DOCUMENT_DID_OPEN)
     def did_open(params: types.DidOpenTextDocumentParams) -> None:
         server.request_check([params.text_document.uri])
+        server.check_others_later(params.text_document.uri)
 
     @server.feature(types.TEXT_DOCUMENT_DID_CHANGE)
     def did_change(params: types.DidChangeTextDocumentParams) -> None:
         server.request_check([params.text_document.uri])
-        server.after_typing(params.text_document.uri)
+        server.check_others_later(params.text_document.uri)
 
     @server.feature(types.TEXT_DOCUMENT_DID_CLOSE)
     def did_close(params: types.DidCloseTextDocumentParams) -> None:
@@ -348,10 +351,13 @@ def _can_create_files(server: BriefingsServer) -> bool:
     workspace = server.client_capabilities.workspace
     edit = workspace.workspace_edit if workspace is not None else None
     operations = edit.resource_operations if edit is not None else None
-    return bool(edit and edit.document_changes and operations and types.ResourceOperationKind.Create in operations)
+    return edit is not None and types.ResourceOperationKind.Create in (operations or ())
 
 
-def serve() -> None:
-    """Run the server on stdin and stdout until the client says exit."""
-    create_server().start_io()
+def serve(snapshots: str | None = None) -> None:
+    """Run the server on stdin and stdout until the client says exit. `snapshots`: the snapshot directory,
+    unless the client's settings name one."""
+    server = create_server()
+    server.editor.snapshots = snapshots
+    server.start_io()
 

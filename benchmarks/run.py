@@ -21,6 +21,7 @@ from typing import Any
 from benchmarks.adversarial import adversarial, adversarial_table
 from benchmarks.processes import BenchError, Run, briefings, python, timed
 from benchmarks.project import EDITED, MARKER, Shape, write_project
+from benchmarks.lsp import measure_lsp, summary
 from benchmarks.serve import measure_serve
 
 __all__ = ["MARKER", "PARTS", "BenchError", "adversarial", "adversarial_table", "run", "table"]
@@ -117,7 +118,12 @@ def measure_serving(root: Path, edits: int, progress: Progress) -> dict[str, Any
             "serve_edits_s": [round(s, 3) for s in figures.edits_s], "serve_peak_mb": round(figures.peak_mb, 1)}
 
 
-PARTS = ("processes", "phases", "mkdocs", "serve")
+def measure_language_server(root: Path, keystrokes: int, progress: Progress) -> dict[str, Any]:
+    progress(f"  briefings lsp: open {EDITED}, then {keystrokes} keystrokes of each kind and a burst")
+    return summary(measure_lsp(root, keystrokes))
+
+
+PARTS = ("processes", "phases", "mkdocs", "serve", "lsp")
 
 
 def measure(shape: Shape, root: Path, repeats: int, edits: int, parts: tuple[str, ...],
@@ -135,6 +141,8 @@ def measure(shape: Shape, root: Path, repeats: int, edits: int, parts: tuple[str
         row.update(measure_mkdocs(root, repeats, progress))
     if "serve" in parts:
         row.update(measure_serving(root, edits, progress))
+    if "lsp" in parts:
+        row.update(measure_language_server(root, edits, progress))
     return row
 
 
@@ -155,7 +163,9 @@ COLUMNS = ("facts", "yaml_mb", "load_1min", "floor_process_s", "lint_process_s",
            "floor_s", "lint_s", "lint_over_floor", "python_start_s", "import_yaml_s", "briefings_start_s",
            "lint_cold_s", "lint_one_file_s", "pages_s", "exports_s", "write_s", "generate_s", "rebuild_s",
            "rebuild_rewritten", "mkdocs_s", "mkdocs_ours_s", "mkdocs_ours_share", "mkdocs_peak_mb",
-           "serve_ready_s", "serve_edit_s", "serve_edits_s", "serve_peak_mb", "lint_peak_mb", "build_peak_mb")
+           "serve_ready_s", "serve_edit_s", "serve_edits_s", "serve_peak_mb", "lint_peak_mb", "build_peak_mb",
+           "lsp_file_facts", "lsp_open_s", "lsp_keystroke_s", "lsp_keystroke_max_s", "lsp_text_s", "lsp_quote_wrong_s",
+           "lsp_quote_right_s", "lsp_burst_s", "lsp_peak_mb")
 
 
 def table(rows: list[dict[str, Any]]) -> str:

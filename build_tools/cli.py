@@ -284,7 +284,9 @@ def _parser() -> argparse.ArgumentParser:
     bench.add_argument("--sources", type=int, help="sources (default: facts / 10)")
     bench.add_argument("--briefings", type=int, default=100, help="briefings (default 100)")
     bench.add_argument("--repeats", type=int, default=3, help="repetitions per measurement (median reported)")
-    bench.add_argument("--edits", type=int, default=7, help="edits timed under make serve (median reported)")
+    bench.add_argument("--edits", type=int, default=7,
+                       help="edits timed under make serve, and keystrokes of each kind in briefings lsp "
+                            "(median reported)")
     bench.add_argument("--only", action="append", choices=PARTS,
                        help="measure only this part (repeat for several; default: all)")
     bench.add_argument("--keep", type=Path, help="leave the generated project in DIR (one size only)")
@@ -963,7 +965,7 @@ def cmd_bench(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-PARTS = ("processes", "phases", "mkdocs", "serve")  # benchmarks.run.PARTS, named here for --help
+PARTS = ("processes", "phases", "mkdocs", "serve", "lsp")  # benchmarks.run.PARTS, named here for --help
 
 
 def _benchmarks() -> Any:

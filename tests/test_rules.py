@@ -7,6 +7,7 @@ from collections.abc import Callable, Mapping
 
 from build_tools.config import load_config
 from build_tools.lint import lint_project
+from build_tools.rules import quote_not_in_snapshot
 from tests.conftest import BRIEFING_YAML, QUIET_CONSISTENCY, SNAPSHOT_SHA, SNAPSHOT_TEXT, SOURCE_YAML, MiniProject
 
 Lint = Callable[[Mapping[str, str]], list[tuple[str, int, int, str]]]
@@ -383,6 +384,8 @@ def test_evidence_rules_cannot_be_disabled(project: MiniProject) -> None:
         project.lint()
     project.write("briefings.toml", '[lint]\ndisable = ["SRC002", "FCT008"]\n')  # the clean case
     assert project.codes() == []
+
+
 SECOND_FACT = """\
       - id: bridge-delayed
         text: The minister said the bridge would reopen in May.
@@ -411,3 +414,16 @@ def test_short_answer_names_current_facts_of_its_own_briefing(project: MiniProje
         (4, 32, "FCT009", "short answer names fact 'bridge-reopens' more than once; remove the repeat")]
     too_many = problems("[bridge-reopens, bridge-reopens, bridge-reopens, bridge-reopens]")
     assert too_many[0][:3] == (4, 15, "SCH009") and "over the limit of 3" in too_many[0][3]  # one to three
+
+
+def test_a_quote_verbatim_in_another_snapshot_is_found_however_the_snapshot_writes_it(project: MiniProject) -> None:
+    """The wrong source cited: the search for the right one looks first for the quote's longest ASCII word in
+    each snapshot's text, which the comparison's folds (NFC, typographic marks, spacing) cannot hide."""
+    other = "Officials said the KELVIN dial read 1,204 \u2014 and \u201cnot more\u201d, in Cafe\u0301 du Port.\n"
+    project.add_source("city-gazette", other.replace("KELVIN", "\u212aELVIN"))
+    quote = '"the KELVIN dial read 1,204 - and \\"not more\\", in Caf\u00e9 du Port"'
+    problems = [p for p in project.lint().problems if p.code == "CIT003"]
+    project.write(BRIEFING, with_quote(quote))
+    [problem] = [p for p in project.lint().problems if p.code == "CIT003"]
+    assert problems == [] and problem.message.endswith("verbatim in the snapshot of 'city-gazette': cite that source")
+    assert quote_not_in_snapshot.ascii_probe("the KELVIN dial read 1,204") == "ELVIN"

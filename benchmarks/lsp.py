@@ -141,8 +141,11 @@ class Editing:
     def diagnostics(self, sent: float) -> tuple[float, list[dict[str, Any]]]:
         """Seconds from `sent` to the diagnostics of the current version, and those diagnostics."""
         version = self.version
-        arrived, message = self.server.wait(lambda m: m.get("method") == "textDocument/publishDiagnostics"
-                                            and m["params"]["uri"] == self.uri and m["params"].get("version") == version)
+
+        def for_this_version(m: dict[str, Any]) -> bool:
+            return bool(m.get("method") == "textDocument/publishDiagnostics" and m["params"]["uri"] == self.uri
+                        and m["params"].get("version") == version)
+        arrived, message = self.server.wait(for_this_version)
         return arrived - sent, message["params"]["diagnostics"]
 
     def keystroke(self, line: int, column: int, old: str, new: str) -> tuple[float, list[dict[str, Any]]]:

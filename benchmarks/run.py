@@ -19,9 +19,9 @@ from pathlib import Path
 from typing import Any
 
 from benchmarks.adversarial import adversarial, adversarial_table
+from benchmarks.lsp import measure_lsp, summary
 from benchmarks.processes import BenchError, Run, briefings, python, timed
 from benchmarks.project import EDITED, MARKER, Shape, write_project
-from benchmarks.lsp import measure_lsp, summary
 from benchmarks.serve import measure_serve
 
 __all__ = ["MARKER", "PARTS", "BenchError", "adversarial", "adversarial_table", "run", "table"]

@@ -17,6 +17,7 @@ from build_tools.dates import EdtfDate, PartialDate
 from build_tools.declare import NEEDED, Field, Kind, ListOf, Record
 from build_tools.model import Briefing, Citation, Correction, Fact, Project, Source, Suppression
 from build_tools.problems import Location, Problem
+from build_tools.reread import Layout, layout_of, reread_fact
 from build_tools.schema import Fields, Value
 from build_tools.yaml_nodes import MAX_BYTES, parse_yaml, too_large
 
@@ -51,13 +52,16 @@ class LoadedFiles:
     def __init__(self) -> None:
         self.root: Path | None = None
         self.entries: dict[Key, tuple[Any, tuple[Problem, ...]]] = {}
+        # For the briefings read from overlays: where their facts stand, by path (with the bytes it is of).
+        self.layouts: dict[str, tuple[bytes, Layout]] = {}
 
     def recall(self, root: Path) -> dict[Key, tuple[Any, tuple[Problem, ...]]]:
         """What the latest load of `root` gave (nothing when it was another project's)."""
         return self.entries if root == self.root else {}
 
-    def keep(self, root: Path, entries: dict[Key, tuple[Any, tuple[Problem, ...]]]) -> None:
-        self.root, self.entries = root, entries
+    def keep(self, root: Path, entries: dict[Key, tuple[Any, tuple[Problem, ...]]],
+             layouts: dict[str, tuple[bytes, Layout]] | None = None) -> None:
+        self.root, self.entries, self.layouts = root, entries, layouts or {}
 
 
 @dataclass(frozen=True)
@@ -89,6 +93,8 @@ class _Reader:
         self.cache_dir = config.cache_dir
         self.overlays = overlays
         self.previous = remembered.recall(config.root)
+        self.layouts = remembered.layouts if remembered.root == config.root else {}
+        self.kept_layouts: dict[str, tuple[bytes, Layout]] = {}
         self.seen: dict[Key, tuple[Any, tuple[Problem, ...]]] = {}
         self.checked = file_cache.Checked(distrust)
         self.problems: list[Problem] = []
@@ -106,6 +112,23 @@ class _Reader:
                 error.add_note(f"while reading {rel}")
                 raise
 
+    def _reread(self, rel: str, data: bytes) -> tuple[Any, tuple[Problem, ...]] | None:
+        """A briefing being edited, from its previous version when only one fact changed (`reread`)."""
+        old = next(((key[2], value) for key, value in self.previous.items()
+                     if key[1] == rel and key[0] == schema.BRIEFING.name), None)
+        if old is None or old[1][0] is None:
+            return None
+        old_bytes, (briefing, problems) = old
+        known = self.layouts.get(rel)
+        layout = known[1] if known is not None and known[0] == old_bytes else layout_of(old_bytes.decode("utf-8"))
+        if layout is None:
+            return None
+        result = reread_fact(rel, old_bytes, data, briefing, problems, layout, _fact)
+        if result is None:
+            return None
+        self.kept_layouts[rel] = (data, layout)  # as many lines, the same items: the same layout
+        return result.briefing, result.problems
+
     def _paths(self, folder: str) -> list[Path]:
         """The folder's files on disk, and those only in an overlay (a new file not saved yet)."""
         paths = project_files(self.root, folder, self.problems)
@@ -120,6 +143,8 @@ class _Reader:
             return None
         key = (kind.record.name, rel, data)
         loaded = self.previous.get(key)
+        if loaded is None and overlay is not None and kind.record is schema.BRIEFING:
+            loaded = self._reread(rel, data)
         if loaded is None:
             found: list[Problem] = []
             # An overlay's bytes are a moment of typing: validated, never put in the file cache.
@@ -154,7 +179,7 @@ def load_project(config: Config, remembered: LoadedFiles | None = None,
     if damaged:  # a cache entry held a value that validation would refuse: read those files again
         return load_project(config, remembered, distrust | damaged, overlays)
     if remembered is not None:
-        remembered.keep(config.root, reader.seen)
+        remembered.keep(config.root, reader.seen, reader.kept_layouts)
     project = Project(config.root, config.title, config.description, sources, briefings, frozenset(broken),
                       tuple(reader.files), briefings_complete=len(reader.problems) == before)
     return project, reader.problems

@@ -285,8 +285,10 @@ class Project:
     def quotes(self, paths: frozenset[str] | None = None) -> Iterator[tuple[str, str]]:
         """(snapshot hash, quote) of every quote and context quote of a citation of a known source; only
         in `paths` when given."""
-        for fact in self.facts:
-            if paths is None or fact.at.path in paths:
+        for briefing in self.briefings:
+            if paths is not None and briefing.path not in paths:
+                continue
+            for fact in briefing.facts:
                 for citation in fact.citations:
                     source = self.sources.get(citation.source)
                     if source is not None:

@@ -24,6 +24,7 @@ import bisect
 import functools
 import hashlib
 import itertools
+import os
 import re
 import time
 import unicodedata
@@ -784,8 +785,7 @@ class SnapshotStore:
             self._index = {}
             hashes: dict[str, tuple[tuple[int, int, int], str]] = {}
             if self.exists:
-                for path in sorted(self.directory.iterdir()):
-                    if path.is_file():
+                for path in _files(self.directory):
                         digest, data = _hash_of(path, self.memory.hashes, hashes)
                         if digest not in self._index:
                             self._index[digest] = path
@@ -818,6 +818,13 @@ class SnapshotStore:
         named = self.named(name)
         actual = sha256_file(named) if named is not None else None
         return actual if actual != sha256 else None
+
+
+def _files(directory: Path) -> list[Path]:
+    """The files of a folder (links to files included), in name order."""
+    with os.scandir(directory) as entries:
+        names = sorted(entry.name for entry in entries if entry.is_file())
+    return [directory / name for name in names]
 
 
 def _prune(known: dict[str, dict[str, Placement]], used: dict[str, set[str]]) -> None:

@@ -237,7 +237,7 @@ async def test_hover_shows_a_quote_in_its_snapshot_a_source_and_a_rule(client: L
         quote = await hover_at(client, uri, 38, 25)
         assert "**the harbour would reopen in June**" in quote
         assert "The port authority said on Tuesday that" in quote and "Ships waited outside" in quote
-        assert "**Harbour Herald** · 5 March 2024 · <https://example.org/harbour>" in quote
+        assert "**Harbour Herald** · 5 March 2024 · https://example.org/harbour" in quote
         assert "Cited by 1 other fact (this passage)" in quote  # harbour-reopens; ferry-state cites elsewhere
         assert "3 other facts (elsewhere in this source)" in quote  # ships-waited, near-miss, ferry-state
         # A near-miss quote says why it is not there.

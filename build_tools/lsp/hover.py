@@ -48,12 +48,13 @@ def source_line(source: Source) -> str:
     """Outlet, date and address on one line."""
     parts = [f"**{escape(source.outlet_label)}**", escape(source.published_label)]
     if source.url:
-        parts.append(f"<{source.url}>" if _plain_url(source.url) else escape(source.url))
+        parts.append(link(source.url))
     return " · ".join(parts)
 
 
-def _plain_url(url: str) -> bool:
-    return re.fullmatch(r"https?://[^\s<>]+", url) is not None
+def link(url: str) -> str:
+    """A URL as it reads: bare (clients link it), escaped only when it holds a character Markdown reads."""
+    return url if re.fullmatch(r"https?://[\w./?=&%#:+~-]+", url) and "__" not in url else escape(url)
 
 
 def passage(snapshot: Snapshot, placement: Placement) -> str:
@@ -129,7 +130,7 @@ def source_hover(result: LintResult, source_id: str) -> str:
     lines.append(f"- Snapshot: `{escape(source.snapshot.file or '')}` (sha256 `{source.snapshot.sha256[:12]}…`)"
                  + ("" if result.store.get(source.snapshot.sha256) else ", **not in the snapshot store**"))
     lines.append(f"- Link status: {escape(source.link.status)}"
-                 + (f"; archived copy <{source.link.archive_url}>" if source.link.archive_url else ""))
+                 + (f"; archived copy {link(source.link.archive_url)}" if source.link.archive_url else ""))
     for label, ids in (("Derived from", source.derived_from), ("Republished from", source.republished_from)):
         if ids:
             lines.append(f"- {label}: " + ", ".join(f"`{escape(i)}`" for i in ids))

@@ -34,7 +34,7 @@ CODE = Code("SRC003", "bad-relation", Severity.ERROR, __doc__ or "")
 
 def check(ctx: Context) -> Iterator[Problem]:
     sources = ctx.project.sources
-    for source in sources.values():
+    for source in ctx.sources():
         for name in ("derived_from", "republished_from"):
             for other in getattr(source, name):
                 if other == source.id:

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar, cast
 
-from build_tools.model import Citation, Fact, Project
+from build_tools.model import Citation, Fact, Project, Source
 from build_tools.problems import Code, Location, Option
 from build_tools.snapshots import Placement, SnapshotStore, quote_has_words
 
@@ -45,9 +45,9 @@ def place_passages(project: Project, store: SnapshotStore, paths: frozenset[str]
     passages: list[Passage] = []
     append, sources, placed = passages.append, project.sources, store.placements()
     nowhere: dict[str, Placement] = {}
-    for fact in project.facts:
-        if paths is not None and fact.at.path not in paths:
-            continue
+    facts = (fact for briefing in project.briefings if paths is None or briefing.path in paths
+             for fact in briefing.facts)
+    for fact in facts:
         for citation in fact.citations:
             source = sources.get(citation.source)
             sha256 = source.snapshot.sha256 if source is not None else None
@@ -82,6 +82,12 @@ class Context:
     def in_focus(self, path: str) -> bool:
         """Whether problems in `path` will be reported; rules may skip work on other files."""
         return self.focus is None or path in self.focus
+
+    def sources(self) -> Iterator[Source]:
+        """The sources whose problems will be reported (every source, unless files are named)."""
+        for source in self.project.sources.values():
+            if self.focus is None or source.path in self.focus:
+                yield source
 
     def facts(self) -> Iterator[Fact]:
         """The facts whose problems will be reported (every fact, unless files are named): what a rule

@@ -30,7 +30,7 @@ CODE = Code("SRC002", "missing-url", Severity.WARNING, __doc__ or "")
 
 
 def check(ctx: Context) -> Iterator[Problem]:
-    for source in ctx.project.sources.values():
+    for source in ctx.sources():
         if source.url is None and "url" not in source.field_at:  # a rejected url has its own error
             yield Problem.of(CODE, Location(source.path), f"source '{source.id}' has no 'url'; add it, or "
                              "accept with a reason if it is unknown", f"source:{source.id}")

@@ -43,7 +43,7 @@ def punycode(host: str) -> str:
 
 
 def check(ctx: Context) -> Iterator[Problem]:
-    for source in ctx.project.sources.values():
+    for source in ctx.sources():
         host = urlsplit(source.url).hostname if source.url else None
         if not host or host.isascii():
             continue

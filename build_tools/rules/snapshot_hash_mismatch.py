@@ -35,7 +35,7 @@ CODE = Code("CIT004", "snapshot-hash-mismatch", Severity.ERROR, __doc__ or "", w
 
 def check(ctx: Context) -> Iterator[Problem]:
     store = ctx.snapshots
-    for source in ctx.project.sources.values():
+    for source in ctx.sources():
         ref = source.snapshot
         actual = store.changed_hash(ref.sha256, ref.file)
         if actual is not None:

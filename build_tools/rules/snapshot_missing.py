@@ -33,7 +33,7 @@ CODE = Code("CIT002", "snapshot-missing", Severity.ERROR, __doc__ or "", waivabl
 
 def check(ctx: Context) -> Iterator[Problem]:
     store = ctx.snapshots
-    for source in ctx.project.sources.values():
+    for source in ctx.sources():
         sha = source.snapshot.sha256
         if sha in store.index() or store.changed_hash(sha, source.snapshot.file):
             continue  # present, or present but changed (snapshot-hash-mismatch says so)

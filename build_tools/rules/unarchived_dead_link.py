@@ -41,7 +41,7 @@ LOST = {"dead": "is gone", "deviated": "has changed", "usurped": "now serves oth
 
 
 def check(ctx: Context) -> Iterator[Problem]:
-    for source in ctx.project.sources.values():
+    for source in ctx.sources():
         state = source.link
         if state.status in LOST and not state.archive_url:
             yield Problem.of(CODE, source.where("url_status"), f"the original of '{source.id}' "

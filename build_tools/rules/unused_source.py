@@ -30,8 +30,9 @@ CODE = Code("SRC001", "unused-source", Severity.WARNING, __doc__ or "")
 def check(ctx: Context) -> Iterator[Problem]:
     if not ctx.project.briefings_complete:
         return  # a briefing that failed to load may cite any source: nothing to say yet
-    cited = {c.source for fact in ctx.project.facts for c in fact.citations}
-    for source in ctx.project.sources.values():
+    reported = list(ctx.sources())
+    cited = {c.source for fact in ctx.project.facts for c in fact.citations} if reported else set()
+    for source in reported:
         if source.id not in cited:
             yield Problem.of(CODE, Location(source.path), f"source '{source.id}' is not cited by any fact; "
                              "cite it or delete the file", f"source:{source.id}")

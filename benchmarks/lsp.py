@@ -7,7 +7,9 @@ Three kinds of keystroke, each after the server has gone quiet (the user's next 
 - in a fact's text (nothing about the diagnostics changes; the whole check still runs);
 - in a quote, making it wrong (an error appears, with its closest passage from the snapshot);
 - the same character typed back (the error goes).
-And a burst: `edits` characters typed 50 ms apart, timed from the last keystroke to its diagnostics.
+And a burst: `edits` characters typed 50 ms apart, timed from the last keystroke to its diagnostics. Beside
+each single keystroke, the server's own CPU time for it (all its threads, from /proc), which a machine shared
+with other work changes far less than the wall time.
 """
 
 from __future__ import annotations
@@ -85,6 +87,16 @@ class Server:
                 return arrived, message
         raise BenchError("briefings lsp did not answer in time")
 
+    def cpu_s(self) -> float:
+        """CPU time the server has used so far, all its threads (from /proc: nanoseconds on CPU)."""
+        total = 0
+        for task in Path(f"/proc/{self.process.pid}/task").glob("*/schedstat"):
+            try:
+                total += int(task.read_text(encoding="utf-8").split()[0])
+            except (OSError, ValueError, IndexError):
+                continue
+        return total / 1e9
+
     def peak_mb(self) -> float:
         """The server's peak resident memory so far (VmHWM)."""
         try:
@@ -113,6 +125,7 @@ class LspFigures:
     burst_s: float  # the last of a burst of keystrokes → its diagnostics
     facts_in_file: int
     peak_mb: float
+    cpu_s: tuple[float, ...]  # the server's CPU time for each single keystroke (all kinds)
 
 
 class Editing:
@@ -122,6 +135,7 @@ class Editing:
         self.server, self.uri = server, path.as_uri()
         self.lines = path.read_text(encoding="utf-8").split("\n")
         self.version = 1
+        self.cpu: list[float] = []
 
     def open(self) -> float:
         sent = self.server.send({"method": "textDocument/didOpen", "params": {"textDocument": {
@@ -150,7 +164,10 @@ class Editing:
 
     def keystroke(self, line: int, column: int, old: str, new: str) -> tuple[float, list[dict[str, Any]]]:
         time.sleep(QUIET_S)
-        return self.diagnostics(self.type(line, column, old, new))
+        before = self.server.cpu_s()
+        measured = self.diagnostics(self.type(line, column, old, new))
+        self.cpu.append(self.server.cpu_s() - before)
+        return measured
 
 
 def measure_lsp(root: Path, keystrokes: int) -> LspFigures:
@@ -182,7 +199,8 @@ def measure_lsp(root: Path, keystrokes: int) -> LspFigures:
             time.sleep(TYPING_S)
         burst_s = editing.diagnostics(sent)[0]
         facts = len(texts)
-        return LspFigures(open_s, tuple(text_s), tuple(wrong_s), tuple(right_s), burst_s, facts, server.peak_mb())
+        return LspFigures(open_s, tuple(text_s), tuple(wrong_s), tuple(right_s), burst_s, facts, server.peak_mb(),
+                          tuple(editing.cpu))
     finally:
         server.stop()
 
@@ -203,4 +221,5 @@ def summary(figures: LspFigures) -> dict[str, Any]:
             "lsp_quote_wrong_s": round(statistics.median(figures.quote_wrong_s), 3),
             "lsp_quote_right_s": round(statistics.median(figures.quote_right_s), 3),
             "lsp_burst_s": round(figures.burst_s, 3), "lsp_file_facts": figures.facts_in_file,
+            "lsp_cpu_s": round(statistics.median(figures.cpu_s), 3),
             "lsp_peak_mb": round(figures.peak_mb, 1)}

@@ -165,7 +165,7 @@ COLUMNS = ("facts", "yaml_mb", "load_1min", "floor_process_s", "lint_process_s",
            "rebuild_rewritten", "mkdocs_s", "mkdocs_ours_s", "mkdocs_ours_share", "mkdocs_peak_mb",
            "serve_ready_s", "serve_edit_s", "serve_edits_s", "serve_peak_mb", "lint_peak_mb", "build_peak_mb",
            "lsp_file_facts", "lsp_open_s", "lsp_keystroke_s", "lsp_keystroke_max_s", "lsp_text_s", "lsp_quote_wrong_s",
-           "lsp_quote_right_s", "lsp_burst_s", "lsp_peak_mb")
+           "lsp_quote_right_s", "lsp_burst_s", "lsp_cpu_s", "lsp_peak_mb")
 
 
 def table(rows: list[dict[str, Any]]) -> str:

@@ -61,7 +61,8 @@ def lint_project(config: Config, only: Iterable[str] = (), memory: LintMemory | 
         options = config.rule_options.get(rule.code.name, {})
         problems.extend(rule.check(Context(project, store, config.snapshots_origin, options, config.cache_dir,
                                            focus, passages, _CODES, history)))
-    store.save(prune=focus is None and project.briefings_complete)
+    if not overlays:  # an editor's unsaved buffers (a keystroke each) do not rewrite the placements file
+        store.save(prune=focus is None and project.briefings_complete)
     if wanted:
         problems = [p for p in problems if p.where.path in wanted]
     kept, suppressed = _apply_suppressions(project, problems)

@@ -144,8 +144,12 @@ class _Reader:
             return None
         key = (kind.record.name, rel, data)
         loaded = self.previous.get(key)
-        if loaded is None and overlay is not None and kind.record is schema.BRIEFING:
-            loaded = self._reread(rel, data)
+        if overlay is not None and kind.record is schema.BRIEFING:
+            known = self.layouts.get(rel)
+            if loaded is not None and known is not None and known[0] == data:
+                self.kept_layouts[rel] = known  # unchanged since: its layout still holds
+            elif loaded is None:
+                loaded = self._reread(rel, data)
         if loaded is None:
             found: list[Problem] = []
             # An overlay's bytes are a moment of typing: validated, never put in the file cache.

@@ -50,12 +50,12 @@ CODE = Code("CIT003", "quote-not-in-snapshot", Severity.ERROR, __doc__ or "", wa
 _ASCII_WORD = re.compile(r"[A-JL-Za-z0-9]+")
 
 
-def ascii_probe(quote: str) -> str:
-    """The quote's longest run of ASCII letters and digits: any snapshot whose compared form holds the quote
-    holds it unchanged in its text, since the comparison's folds (NFC, quote marks, dashes, spaces) turn no
-    other character into an ASCII letter or digit except the Kelvin sign into K (so K is left out). "" when
-    it has none."""
-    return max(_ASCII_WORD.findall(quote), key=len, default="")
+def ascii_probe(quote: str) -> tuple[str, ...]:
+    """The quote's four longest runs of ASCII letters and digits: any snapshot whose compared form holds the
+    quote holds each of them unchanged in its text, since the comparison's folds (NFC, quote marks, dashes,
+    spaces) turn no other character into an ASCII letter or digit except the Kelvin sign into K (so K is
+    left out)."""
+    return tuple(sorted(set(_ASCII_WORD.findall(quote)), key=lambda word: (-len(word), word))[:4])
 
 
 def check(ctx: Context) -> Iterator[Problem]:
@@ -75,14 +75,14 @@ def check(ctx: Context) -> Iterator[Problem]:
 def _verbatim_in(ctx: Context, cited: str, sha256: str, quote: str) -> str | None:
     """Another source of the project whose snapshot holds the quote as it is (the wrong source cited).
 
-    Each snapshot is first searched for the quote's longest ASCII word as the file has it, a search at C
-    speed: placing the quote in every snapshot of a large project would cost seconds for each wrong quote."""
+    Each snapshot is first searched for the quote's longest ASCII words as the file has them, searches at
+    C speed: placing the quote in every snapshot of a large project would cost seconds for each wrong quote."""
     probe = ascii_probe(quote)
     for source in sorted(ctx.project.sources.values(), key=lambda s: s.id):
         if source.id == cited or source.snapshot.sha256 == sha256:
             continue
         snapshot = ctx.snapshots.get(source.snapshot.sha256) if probe else None
-        if snapshot is not None and probe not in snapshot.text:
+        if snapshot is not None and not all(word in snapshot.text for word in probe):
             continue
         placement = ctx.snapshots.place(source.snapshot.sha256, quote)
         if placement is not None and placement.found:

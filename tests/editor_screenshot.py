@@ -60,7 +60,7 @@ def tmux(*args: str) -> str:
 
 
 def capture(base: Path) -> Path:
-    root, snapshots = write_project(base)
+    _, snapshots = write_project(base)
     init = base / "init.lua"
     briefings = Path(sys.executable).parent / "briefings"
     init.write_text(INIT.format(briefings=briefings, snapshots=snapshots), encoding="utf-8")

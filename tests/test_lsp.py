@@ -363,3 +363,43 @@ async def test_go_to_definition_of_a_source_and_a_fact(client: LanguageClient, p
     finally:
         close_buffer(client, uri)
 
+
+
+async def test_files_changed_on_disk_are_checked_again(client: LanguageClient, project: tuple[Path, Path]) -> None:
+    """A source file written by another program (a checkout, `briefings new source`): once the client says
+    so (workspace/didChangeWatchedFiles, for the watchers the server registered), the open files are
+    checked again against the disk."""
+    uri = uri_of(project, "briefings/disk.yaml")
+    text = PROBLEMS_BRIEFING.replace("id: ", "id: disk-")
+    open_buffer(client, uri, text)
+    source = project[0] / "sources/bus-news.yaml"
+    try:
+        await diagnostics(client, uri, lambda d: "CIT001" in codes(d))
+        source.write_text((project[0] / "sources/harbour-herald.yaml").read_text(encoding="utf-8"), encoding="utf-8")
+        client.workspace_did_change_watched_files(types.DidChangeWatchedFilesParams(
+            [types.FileEvent(source.as_uri(), types.FileChangeType.Created)]))
+        await diagnostics(client, uri, lambda d: "CIT001" not in codes(d))
+    finally:
+        source.unlink(missing_ok=True)
+        close_buffer(client, uri)
+
+
+async def test_an_unusable_briefings_toml_is_said_once_and_nothing_breaks(client: LanguageClient,
+                                                                        project: tuple[Path, Path],
+                                                                        tmp_path: Path) -> None:
+    root = tmp_path / "bad-settings"
+    shutil.copytree(project[0], root, ignore=shutil.ignore_patterns("build"))
+    (root / "briefings.toml").write_text("[project]\ntitel = 'typo'\n", encoding="utf-8")
+    uri = (root / "briefings/harbour.yaml").as_uri()
+    before = len(client.messages)
+    open_buffer(client, uri, HARBOUR_BRIEFING)
+    try:
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + WAIT_S
+        while len(client.messages) == before and loop.time() < deadline:
+            await asyncio.sleep(0.02)
+        message = client.messages[-1]
+        assert message.type == types.MessageType.Error
+        assert message.message.startswith("briefings: briefings.toml:2:") and "titel" in message.message
+    finally:
+        close_buffer(client, uri)

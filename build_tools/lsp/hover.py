@@ -1,8 +1,9 @@
 """Hover text (Markdown): a quote in its snapshot, a source's record, a fact, a rule's documentation.
 
 Everything shown comes from the latest check of the project (`LintResult`: the model, with open buffers
-as typed, and the snapshot store) and from the linter's own matcher (`SnapshotStore.place`), so a quote
-highlighted here is exactly the passage the linter accepted.
+as typed, and the snapshot store) and from the linter's own matcher (`snapshots.place`), so a quote
+highlighted here is exactly the passage the linter accepted. Nothing here writes to what the session keeps:
+a hover is answered while the next check runs in its own thread.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from collections.abc import Iterable
 from build_tools.lint import LintResult
 from build_tools.model import Fact, Source
 from build_tools.problems import Code
-from build_tools.snapshots import Placement, Snapshot, explain_missing
+from build_tools.snapshots import Placement, Snapshot, explain_missing, place
 
 _SENTENCE_END = re.compile(r"[.!?][\"'”’)\]]*(?=\s)")
 CONTEXT_SENTENCES = 1  # whole sentences shown either side of a quote
@@ -32,11 +33,11 @@ def quote_hover(result: LintResult, source_id: str, quote: str, fact_id: str | N
     snapshot = result.store.get(source.snapshot.sha256)
     if snapshot is None:
         return f"{source_line(source)}\n\nIts snapshot (`{source.snapshot.sha256[:12]}…`) is not in the snapshot store."
-    placement = result.store.place(source.snapshot.sha256, quote)
-    if placement is None or not placement.found:
+    placement = place(snapshot.text, quote, snapshot.mapped)
+    if not placement.found:
         return (f"{source_line(source)}\n\n**Not in the snapshot**{escape(explain_missing(snapshot, quote))}")
     lines = [source_line(source), "", "> " + passage(snapshot, placement), ""]
-    same, other = citing(result, source, placement, fact_id)
+    same, other = citing(result, source, snapshot, placement, fact_id)
     lines.append(f"Cited by {_count(same, 'other fact')} (this passage) and {_count(other, 'other fact')} "
                  f"(elsewhere in this source).")
     if placement.occurrences > 1:
@@ -95,9 +96,11 @@ def _context_end(text: str, finish: int) -> int:
     return space if space > finish else ceiling
 
 
-def citing(result: LintResult, source: Source, placement: Placement, fact_id: str | None) -> tuple[int, int]:
+def citing(result: LintResult, source: Source, snapshot: Snapshot, placement: Placement,
+           fact_id: str | None) -> tuple[int, int]:
     """How many other facts cite this passage (a quote overlapping it), and how many cite the source
-    elsewhere."""
+    elsewhere. Placed here with the pure `place` (never the store's shared memory, which the next check,
+    in its own thread, is using)."""
     same: set[str] = set()
     other: set[str] = set()
     for fact in result.project.facts:
@@ -106,8 +109,7 @@ def citing(result: LintResult, source: Source, placement: Placement, fact_id: st
         for citation in fact.citations:
             if citation.source != source.id or not citation.quote:
                 continue
-            theirs = result.store.place(source.snapshot.sha256, citation.quote)
-            overlaps = theirs is not None and _overlap(theirs, placement)
+            overlaps = _overlap(place(snapshot.text, citation.quote, snapshot.mapped), placement)
             (same if overlaps else other).add(fact.id)
     return len(same), len(other - same)
 

@@ -37,6 +37,7 @@ from build_tools.lsp.editor import Editor, ProjectFile, project_file
 from build_tools.lsp.rule_docs import RuleDocs
 from build_tools.problems import Problem
 from build_tools.rules import find_code
+from build_tools.yaml_nodes import Node
 
 NAME = "briefings"
 QUIET_S = 0.4  # typing pause after which the other open files of the project are checked again
@@ -66,6 +67,7 @@ class BriefingsServer(LanguageServer):
         self.quiet: asyncio.TimerHandle | None = None
         # uri → the version of the text its diagnostics are for, and the problems they show
         self.published: dict[str, tuple[int | None, list[Problem]]] = {}
+        self.parsed: dict[str, tuple[int | None, Node | None]] = {}  # uri → (version, its nodes) for hover & co.
 
     # --- the open buffers --------------------------------------------------------------------------
 
@@ -150,6 +152,14 @@ class BriefingsServer(LanguageServer):
 
     # --- what the features read ------------------------------------------------------------------------
 
+    def nodes(self, opened: OpenFile) -> Node | None:
+        """The buffer's YAML nodes, parsed once per version (hovers and definitions come in runs)."""
+        known = self.parsed.get(opened.uri)
+        if known is None or known[0] != opened.version:
+            known = (opened.version, parse(opened.text))
+            self.parsed[opened.uri] = known
+        return known[1]
+
     def checked(self, uri: str) -> tuple[OpenFile, LintResult] | None:
         """The open file and the latest check of its project."""
         opened = self.open_file(uri)
@@ -215,6 +225,7 @@ def _register_sync(server: BriefingsServer) -> None:
     @server.feature(types.TEXT_DOCUMENT_DID_CLOSE)
     def did_close(params: types.DidCloseTextDocumentParams) -> None:
         uri = params.text_document.uri
+        server.parsed.pop(uri, None)
         if server.published.pop(uri, None) is not None:
             server.text_document_publish_diagnostics(types.PublishDiagnosticsParams(uri=uri, diagnostics=[]))
         path = to_fs_path(uri)
@@ -269,7 +280,7 @@ def _spot(server: BriefingsServer, uri: str, position: types.Position) -> tuple[
     if checked is None:
         return None
     opened, result = checked
-    spot = spot_at(parse(opened.text), *from_client(server, opened.text, position))
+    spot = spot_at(server.nodes(opened), *from_client(server, opened.text, position))
     return (spot, opened, result) if spot is not None else None
 
 

@@ -124,7 +124,9 @@ class _Reader:
         layout = known[1] if known is not None and known[0] == old_bytes else layout_of(old_bytes.decode("utf-8"))
         if layout is None:
             return None
-        result = reread_fact(rel, old_bytes, data, briefing, problems, layout, _fact)
+        parsed = self.checked.parsed
+        result = reread_fact(rel, old_bytes, data, briefing, problems, layout,
+                             lambda briefing_id, section, value: _fact(briefing_id, section, value, parsed))
         if result is None:
             return None
         self.kept_layouts[rel] = (data, layout)  # as many lines, the same items: the same layout

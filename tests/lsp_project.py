@@ -71,7 +71,7 @@ sections:
   - title: Problems
     facts:
       - id: near-miss
-        text: The port authority said the harbour would reopen in June.
+        text: The port authority said the harbour would reopen.
         date: 2024-03-05
         citations:
           - source: harbour-herald

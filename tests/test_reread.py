@@ -53,14 +53,14 @@ def config_root(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def whole(root: Path, text: bytes) -> tuple[object, list[str]]:
-    project, problems = load_project(load_config(root, environ={}), None, {REL: text})
+    project, problems = load_project(load_config(root, environ={}), None, overlays={REL: text})
     return _briefing(project), sorted(p.line() for p in problems)
 
 
 def incremental(root: Path, before: bytes, after: bytes, taken: list[bool]) -> tuple[object, list[str]]:
     memory = LoadedFiles()
     config = load_config(root, environ={})
-    load_project(config, memory, {REL: before})
+    load_project(config, memory, overlays={REL: before})
     original = reread.reread_fact
 
     def counted(*args: object, **kwargs: object) -> reread.Reread | None:
@@ -70,7 +70,7 @@ def incremental(root: Path, before: bytes, after: bytes, taken: list[bool]) -> t
 
     load.reread_fact = counted  # type: ignore[assignment]
     try:
-        project, problems = load_project(config, memory, {REL: after})
+        project, problems = load_project(config, memory, overlays={REL: after})
     finally:
         load.reread_fact = original
     return _briefing(project), sorted(p.line() for p in problems)

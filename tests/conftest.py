@@ -69,7 +69,7 @@ def write_hand_written_docs(root: Path) -> None:
     docs = root / "docs"
     docs.mkdir(parents=True, exist_ok=True)
     (docs / "method.md").write_text(f"# Method\n\n{sections}", encoding="utf-8")
-    for name in ("reliability", "performance"):
+    for name in ("reliability", "performance", "editor-setup"):
         (docs / f"{name}.md").write_text(f"# {name.capitalize()}\n", encoding="utf-8")
 
 

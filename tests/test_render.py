@@ -38,11 +38,12 @@ def test_the_real_navigation_lists_briefings_and_no_source(project: MiniProject)
     from tests.conftest import ROOT
 
     config = yaml.safe_load((ROOT / "mkdocs.yml").read_text(encoding="utf-8").split("\nplugins:")[0])
-    pages = [*render_pages(project.lint().project), "method.md", "reliability.md", "performance.md"]
+    pages = [*render_pages(project.lint().project), "method.md", "reliability.md", "performance.md",
+             "editor-setup.md"]
     assert expand_nav(config["nav"], pages) == [
         {"Read": [{"Home": "index.md"}, "briefings/bridge.md", "timeline.md", "sources.md", "corrections.md",
                   "method.md"]},
-        {"For editors": ["rules.md", "reliability.md", "performance.md"]}]
+        {"For editors": ["rules.md", "editor-setup.md", "reliability.md", "performance.md"]}]
     assert "/sources/" in config["not_in_nav"] and "/timeline/" in config["not_in_nav"]
 
 

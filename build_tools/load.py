@@ -124,9 +124,10 @@ class _Reader:
         layout = known[1] if known is not None and known[0] == old_bytes else layout_of(old_bytes.decode("utf-8"))
         if layout is None:
             return None
-        parsed = self.checked.parsed
+        builder = _Builder(rel, self.checked.parsed)
         result = reread_fact(rel, old_bytes, data, briefing, problems, layout,
-                             lambda briefing_id, section, value: _fact(briefing_id, section, value, parsed))
+                             lambda section, value: builder.record(schema.FACT, value.data, value.at,
+                                                                   ({"title": section},)))
         if result is None:
             return None
         self.kept_layouts[rel] = (data, layout)  # as many lines, the same items: the same layout

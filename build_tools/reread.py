@@ -34,8 +34,8 @@ from build_tools.problems import Problem
 from build_tools.schema import Value
 from build_tools.yaml_nodes import MAX_BYTES, MappingNode, Node, ScalarNode, SequenceNode, parse_yaml
 
-# Builds a fact from its validated value, as the loader does (`load._fact`): briefing id, section title.
-BuildFact = Callable[[str, str, Value], Fact | None]
+# Builds a fact from its section's title and its validated value, as the loader does (`load._Builder`).
+BuildFact = Callable[[str, Value], Fact | None]
 _FACTS = schema.SECTION.by_name["facts"]
 
 
@@ -126,7 +126,7 @@ def reread_fact(rel: str, old: bytes, new: bytes, briefing: Briefing, problems: 
     checker = schema.Checker(rel)
     value = checker.value(node, schema.FACT, _FACTS)
     section, fact = old_fact
-    new_fact = build(briefing.id, section, value) if value is not None else None
+    new_fact = build(section, value) if value is not None else None
     if new_fact is None or not _within_date_budget(problems, checker.problems):
         return None
     kept = [p for p in problems if not item.first < p.where.line <= item.end]  # 1-based lines of the item

@@ -85,7 +85,9 @@ def _fact(fact: Fact, groups: dict[str, str], anchors: Anchors) -> dict[str, Any
         "citations": [_citation(c, anchors) for c in fact.citations],
         "independent_sources": independent_count({c.source for c in fact.citations}, groups),
     }
-    return _ordered({**exported(fact, FACT, computed), **computed}, _FACT_KEYS)
+    data = exported(fact, FACT, computed)
+    data.update(computed)
+    return _ordered(data, _FACT_KEYS)
 
 
 def exported(value: Any, record: Record, skip: Container[str] = ()) -> dict[str, Any]:
@@ -129,7 +131,10 @@ def _same(value: Any) -> Any:
 
 def _ordered(data: dict[str, Any], keys: tuple[str, ...]) -> dict[str, Any]:
     """`data` with `keys` first, in that order, then the other keys as they came."""
-    return {**{key: data[key] for key in keys}, **data}
+    ordered = {key: data[key] for key in keys}
+    if len(ordered) < len(data):
+        ordered.update(data)
+    return ordered
 
 
 def _citation(citation: Citation, anchors: Anchors) -> dict[str, Any]:
@@ -257,18 +262,36 @@ def encode(data: Any) -> Encoded:
 def to_json(data: Any) -> str:
     """A JSON file: `encode(data)` and a newline, where `Encoded` items in `data`'s objects and lists are
     placed as they are (a fact encoded once serves the full export and its briefing's). The bytes are the
-    ones `encode` would write for the decoded items (tests/test_encoders.py)."""
-    return _placed(data) + "\n"
+    ones `encode` would write for the decoded items (tests/test_encoders.py). The parts are joined once:
+    the exports run to tens of megabytes."""
+    parts: list[str] = []
+    _place(data, parts)
+    parts.append("\n")
+    return "".join(parts)
 
 
-def _placed(data: Any) -> str:
-    if isinstance(data, Encoded):
-        return data
-    if isinstance(data, dict):
-        return "{" + ",".join(f"{encode(key)}:{_placed(value)}" for key, value in data.items()) + "}"
-    if isinstance(data, list):
-        return "[" + ",".join([item if type(item) is Encoded else _placed(item) for item in data]) + "]"
-    return encode(data)
+def _place(data: Any, parts: list[str]) -> None:
+    if type(data) is Encoded:
+        parts.append(data)
+    elif isinstance(data, dict):
+        separator = "{"
+        for key, value in data.items():
+            parts += (separator, encode(key), ":")
+            _place(value, parts)
+            separator = ","
+        parts.append("}" if separator == "," else "{}")
+    elif isinstance(data, list) and any(type(item) in _PLACED for item in data):
+        separator = "["
+        for item in data:
+            parts.append(separator)
+            _place(item, parts)
+            separator = ","
+        parts.append("]")
+    else:
+        parts.append(encode(data))
+
+
+_PLACED = frozenset({Encoded, dict, list})  # what a list's items must include for it to be placed item by item
 
 
 def snapshot_uri(sha256: str) -> str:

@@ -55,7 +55,7 @@ from build_tools.safe_files import (
     replace,
     shown,
 )
-from build_tools.schema import edtf_problem, id_problem, url_problem
+from build_tools.schema import edtf_problem, source_id_problem, url_problem
 from build_tools.session import Session
 from build_tools.similarity import FLAG_MINIMUM, FLAG_RATIO, baseline, is_suspicious, rank
 from build_tools.site import MANIFEST
@@ -578,7 +578,7 @@ def cmd_snapshot_import(args: argparse.Namespace) -> int:
     config = _config(args)
     if url_problem(args.url) is not None:
         raise ConfigError(str(url_problem(args.url)))
-    problem = id_problem(args.source) if args.source is not None else None
+    problem = source_id_problem(args.source) if args.source is not None else None
     if problem is not None:
         raise ConfigError(problem[1])
     if not args.capture.is_file():
@@ -720,7 +720,7 @@ def _snapshot_file_text(path: Path) -> str:
 
 def cmd_archive(args: argparse.Namespace) -> int:
     config = _config(args)
-    problem = id_problem(args.source)
+    problem = source_id_problem(args.source)
     if problem is not None:
         raise ConfigError(problem[1])
     if url_problem(args.url) is not None:
@@ -807,7 +807,7 @@ def cmd_new_source(args: argparse.Namespace) -> int:
         raise ConfigError(f"--url: {url_problem(args.url)}")
     block = None
     try:
-        scaffold.check_id(args.id)
+        scaffold.check_id(args.id, source=True)
         if args.snapshot is not None:
             if not args.snapshot.is_file():
                 raise ConfigError(f"'{args.snapshot}' is not a file")

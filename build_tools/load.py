@@ -211,13 +211,9 @@ def _read_fields(rel: str, data: bytes, record: Record, problems: list[Problem],
     if fields is None:
         return None
     stem = PurePosixPath(rel).stem
-    id_problem = schema.id_problem(stem)
+    id_problem = schema.source_id_problem(stem) if record is schema.SOURCE else schema.id_problem(stem)
     if id_problem is not None:
         problems.append(Problem.of(id_problem[0], Location(rel), f"file name: {id_problem[1]}"))
-        return None
-    if record is schema.SOURCE and stem in schema.RESERVED_SOURCE_IDS:
-        problems.append(Problem.of(codes.INVALID_ID, Location(rel), f"file name: a source cannot be called "
-                                   f"'{stem}': the site's index of sources has that address; rename the file"))
         return None
     return fields
 

@@ -112,8 +112,8 @@ def _create(root: Path, rel: str, text: str) -> Path:
     return path
 
 
-def check_id(item_id: str) -> None:
-    problem = schema.id_problem(item_id)
+def check_id(item_id: str, source: bool = False) -> None:
+    problem = schema.source_id_problem(item_id) if source else schema.id_problem(item_id)
     if problem is not None:
         raise ScaffoldError(problem[1])
 
@@ -135,7 +135,7 @@ def source_text(snapshot_block: str | None = None, url: str | None = None) -> st
 
 
 def new_source(root: Path, source_id: str, snapshot_block: str | None = None, url: str | None = None) -> Path:
-    check_id(source_id)
+    check_id(source_id, source=True)
     path = _create(root, f"sources/{source_id}.yaml", source_text(snapshot_block, url))
     write_schemas(root)
     return path

@@ -418,6 +418,16 @@ def id_problem(text: str) -> tuple[Any, str] | None:
     return None
 
 
+def source_id_problem(text: str) -> tuple[Any, str] | None:
+    """Why `text` cannot be a source's id (its file name), or None: an id, and not one whose page would be
+    published where the index of sources is."""
+    problem = id_problem(text)
+    if problem is None and text in RESERVED_SOURCE_IDS:
+        return (codes.INVALID_ID, f"a source cannot be called '{text}': the site's index of sources has that "
+                "address; choose another id")
+    return problem
+
+
 def url_problem(url: str) -> str | None:
     """Why `url` is not a safe absolute http(s) URL, or None when it is."""
     shown = _clip(url)

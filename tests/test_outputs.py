@@ -12,6 +12,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from build_tools.export import FORMULA_START
+from build_tools.scaffold import ScaffoldError, new_source
 from build_tools.site import generate
 from tests.conftest import BRIEFING_YAML, MiniProject, mkdocs_build
 from tests.corpus import CSV_CASES
@@ -72,7 +73,9 @@ def test_a_source_cannot_take_the_address_of_the_sources_index(project: MiniProj
     problems = [p for p in project.lint().problems if p.code == "SCH004"]
     assert [p.line() for p in problems] == [
         "sources/index.yaml:1:1: error SCH004 file name: a source cannot be called 'index': the site's index of "
-        "sources has that address; rename the file (invalid-id)"]
+        "sources has that address; choose another id (invalid-id)"]
+    with pytest.raises(ScaffoldError, match="a source cannot be called 'index'"):
+        new_source(project.root, "index")
 
 
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])

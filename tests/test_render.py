@@ -127,3 +127,13 @@ def test_a_table_section_labels_its_cells_and_keeps_footnotes(project: MiniProje
         assert f'<th scope="col">{label}</th>' in page and f'data-label="{label}"' in page
     assert "the minister" in page and "[City Herald, 4 Mar 2024](<../sources/city-herald-2024.md>)" in page
     assert page.count("[^1]") == 3  # in the short answer, in the table, and the note itself
+
+
+def test_the_strip_labels_the_marks_that_matter(project: MiniProject) -> None:
+    """The short answer's facts; without one, the latest event dated to a day or a month."""
+    later = BRIEFING_YAML.split("    facts:\n", 1)[1].replace("bridge-reopens", "bridge-statement") \
+        .replace("date: 2024-03-04", "date: 2024-03-04\n        kind: statement")
+    project.write("briefings/bridge.yaml", BRIEFING_YAML + later)
+    page = render_pages(project.lint().project)["briefings/bridge.md"]
+    assert re.findall(r'<text class="sb-label"[^>]*>([^<]*)</text>', page) == ["4 Mar 2024"]
+    assert page.count('class="sb-label"') == 1  # the event, not the later statement

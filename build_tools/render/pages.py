@@ -18,7 +18,7 @@ from build_tools.memo import Memo
 from build_tools.model import Briefing, Citation, Fact, Project, Section, Source
 from build_tools.provenance import independent_count
 from build_tools.render import corrections
-from build_tools.render.charts import Bar, Mark, bar_list, legend, strip_svg
+from build_tools.render.charts import Bar, Mark, bar_list, is_precise, legend, strip_svg
 from build_tools.render.facts import (
     as_of_badge,
     fact_href,
@@ -218,12 +218,18 @@ def structured_data(site: Site, briefing: Briefing) -> str:
 
 
 def _strip(site: Site, briefing: Briefing) -> str:
-    """This briefing's facts on one time axis; the short answer's facts are labelled with their dates."""
-    answer = set(briefing.short_answer)
-    marks = [Mark(f, f"#{fact_anchor(f.id)}", f.date.display(short=True) if f.id in answer and f.date else "")
+    """This briefing's facts on one time axis. The marks that matter are labelled with their dates: the short
+    answer's facts, or else the latest event dated to a day or a month."""
+    labelled = set(briefing.short_answer) or _latest_event(briefing)
+    marks = [Mark(f, f"#{fact_anchor(f.id)}", f.date.display(short=True) if f.id in labelled and f.date else "")
              for f in briefing.facts]
     chart = strip_svg(marks, f"strip-{briefing.id}", f"Timeline of this briefing's {plural(len(marks), 'fact')}")
     return f"{legend(f'strip-{briefing.id}')}\n\n{chart}" if chart else ""
+
+
+def _latest_event(briefing: Briefing) -> set[str]:
+    events = [f for f in briefing.facts if f.kind == "event" and f.date and is_precise(f.date)]
+    return {max(events, key=lambda f: (f.date.sort_key() if f.date else (), f.id)).id} if events else set()
 
 
 def _from_outlets(sources: Iterable[Source]) -> str:

@@ -17,7 +17,7 @@ import os
 import re
 import threading
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -34,9 +34,12 @@ AXE = Path(os.environ.get("AXE_CORE_JS", ROOT / "build/node/node_modules/axe-cor
 ARTIFACTS = ROOT / "tests/artifacts"
 SCREENS = {"phone": (390, 844), "desktop": (1280, 900)}
 VARIANTS = [(screen, scheme) for screen in SCREENS for scheme in ("light", "dark")]
-# axe-core on one page of each kind (its run is the slow part): the same templates make the others.
-AXE_PAGES = ("", "briefings/contacts/", "sources/", "sources/fox-2021-12-08/", "timeline/", "timeline/2021/",
+# One page of each kind: screenshots, and the pages whose headings are checked.
+ONE_OF_EACH_KIND = ("", "briefings/contacts/", "sources/", "sources/fox-2021-12-08/", "timeline/", "timeline/2021/",
              "method/", "rules/", "corrections/")
+# axe-core (the slow part of a visit) on every page on these two screens, which between them show both
+# widths and both schemes, and on one page of each kind on the other two.
+AXE_EVERY_PAGE = {("phone", "light"), ("desktop", "dark")}
 MIN_TEXT_PX = 12
 MIN_TARGET_PX = 24
 
@@ -81,9 +84,10 @@ def browser() -> Iterator[Any]:
 
 
 def site_pages(site: Path) -> list[str]:
-    """Every page of the built site, as a path under its root ('' for the home page)."""
+    """Every page of the built site, as a path under its root ('' for the home page), and the page shown
+    for an address that does not exist."""
     pages = sorted(p.parent.relative_to(site).as_posix() for p in site.rglob("index.html"))
-    return ["" if p == "." else f"{p}/" for p in pages if not p.startswith("assets")]
+    return ["" if p == "." else f"{p}/" for p in pages if not p.startswith("assets")] + ["404.html"]
 
 
 # --- what a visit measures ---------------------------------------------------------------------
@@ -92,43 +96,72 @@ MEASURE = """() => {
   const width = document.documentElement.clientWidth;
   const visible = e => { const r = e.getBoundingClientRect(); const s = getComputedStyle(e);
     return r.width > 1 && r.height > 1 && s.visibility !== 'hidden' && s.display !== 'none'; };
+  const round = v => Math.round(v * 10) / 10;
   const name = e => e.tagName.toLowerCase() + (e.id ? '#' + e.id : '') +
     (e.className && typeof e.className === 'string' ? '.' + e.className.trim().split(/\\s+/).join('.') : '');
   const overflow = [];
-  if (document.documentElement.scrollWidth > width) overflow.push('page: ' + document.documentElement.scrollWidth);
-  for (const e of document.querySelectorAll('.md-content *')) {
+  for (const root of [document.documentElement, document.body])
+    if (root.scrollWidth > width) overflow.push(root.tagName.toLowerCase() + ' is ' + root.scrollWidth + ' wide');
+  // Everything on the page: the header, the sidebars, the content and the footer. The drawer that slides
+  // in from the left on a phone waits off screen to the left, which is not an overflow; the search's
+  // results are not drawn while the search is closed.
+  const searching = document.getElementById('__search')?.checked;
+  for (const e of document.querySelectorAll('body *')) {
     const clipped = e.closest('.sb-visually-hidden, thead');  // visually hidden: 1 px, clipped
-    if (!visible(e) || e.closest('pre') || (clipped && clipped.getBoundingClientRect().width <= 1)) continue;
+    if (!visible(e) || e.closest('pre') || (clipped && clipped.getBoundingClientRect().width <= 1) ||
+        (!searching && e.closest('.md-search__output'))) continue;
     const r = e.getBoundingClientRect();
     if (r.right > width + 0.5) overflow.push(name(e) + ' ends at ' + Math.round(r.right));
-    else if (e.scrollWidth > e.clientWidth + 1 && getComputedStyle(e).overflowX !== 'visible' && e.tagName !== 'PRE')
+    else if (e.closest('.md-content') && e.scrollWidth > e.clientWidth + 1 &&
+             getComputedStyle(e).overflowX !== 'visible' && e.tagName !== 'PRE')
       overflow.push(name(e) + ' scrolls ' + e.scrollWidth + ' > ' + e.clientWidth);
   }
+  // Each SVG text's rendered size three ways: its font size times the scale of its current transform, its
+  // box's height times that scale, and the font size times the ratio of its box on the screen to its box in
+  // the drawing (which sees any CSS transform or zoom as well).
   const svgText = [];
   for (const t of document.querySelectorAll('svg text')) {
     if (!visible(t)) continue;
     const m = t.getScreenCTM(); const scale = Math.hypot(m.a, m.b);
-    const size = parseFloat(getComputedStyle(t).fontSize) * scale;
-    const box = t.getBBox().height * scale;
-    svgText.push([t.textContent, Math.round(size * 10) / 10, Math.round(box * 10) / 10]);
+    const font = parseFloat(getComputedStyle(t).fontSize); const box = t.getBBox();
+    const onScreen = font * t.getBoundingClientRect().height / box.height;
+    svgText.push([t.textContent, round(font * scale), round(box.height * scale), round(onScreen)]);
+  }
+  // The text of the charts drawn in HTML (legends, bars, month columns): the size it is drawn at, or, for a
+  // month name shown by its first letter only on a phone, that letter's.
+  const chartText = [];
+  for (const e of document.querySelectorAll('.sb-legend *, .sb-legend, .sb-bars *, .sb-overview *, .sb-year-chart *')) {
+    const own = [...e.childNodes].some(n => n.nodeType === Node.TEXT_NODE && n.textContent.trim());
+    if (!own || !visible(e)) continue;
+    let size = parseFloat(getComputedStyle(e).fontSize);
+    if (size === 0) size = parseFloat(getComputedStyle(e, '::first-letter').fontSize);
+    chartText.push([e.textContent.trim().slice(0, 40), size]);
   }
   const targets = [];
   for (const a of document.querySelectorAll('a.footnote-ref, a.footnote-backref, a.sb-permalink')) {
     if (!visible(a)) continue;
     const r = a.getBoundingClientRect();
-    const round = v => Math.round(v * 10) / 10;
-    targets.push([a.className + ' ' + a.textContent.trim(), round(r.width), round(r.height)]);
+    targets.push([a.className + ' ' + a.textContent.trim(), round(r.width), round(r.height),
+                  parseFloat(getComputedStyle(a).fontSize)]);
   }
-  return {overflow, svgText, targets};
+  // What follows the page's title, and where it starts.
+  const title = document.querySelector('article h1');
+  const next = title && title.nextElementSibling;
+  const first = next ? [next.className, Math.round(next.getBoundingClientRect().top + window.scrollY),
+                        visible(next)] : null;
+  return {overflow, svgText, chartText, targets, first, height: window.innerHeight};
 }"""
 
 
 @dataclass
 class Visit:
     overflow: list[str]
-    svg_text: list[tuple[str, float, float]]
-    targets: list[tuple[str, float, float]]
-    axe: list[str] = field(default_factory=list)
+    svg_text: list[tuple[str, float, float, float]]  # text, font size × transform, box height × transform, on screen
+    chart_text: list[tuple[str, float]]  # text, its size in CSS px
+    targets: list[tuple[str, float, float, float]]  # classes and text, width, height, font size
+    first: tuple[str, int, bool] | None  # what follows the title: its classes, its top, whether it shows
+    height: int  # the screen's
+    axe: list[str] | None = None  # axe-core's serious and critical violations, when it ran here
 
 
 @dataclass
@@ -149,7 +182,7 @@ def _run_axe(page: Any) -> list[str]:
 
 @pytest.fixture(scope="module")
 def screens(browser: Any, base_url: str, site: Path) -> dict[tuple[str, str], Screen]:
-    """Visit every page once per screen and scheme; axe-core on one page of each kind."""
+    """Visit every page once per screen and scheme, with axe-core; a screenshot of one page of each kind."""
     require(AXE.is_file(), f"axe-core is not installed at {AXE} (make test installs it)")
     ARTIFACTS.mkdir(exist_ok=True)
     found: dict[tuple[str, str], Screen] = {}
@@ -165,9 +198,11 @@ def screens(browser: Any, base_url: str, site: Path) -> dict[tuple[str, str], Sc
             page.goto(base_url + path)
             measured = page.evaluate(MEASURE)
             visit = Visit(measured["overflow"], [tuple(t) for t in measured["svgText"]],
-                          [tuple(t) for t in measured["targets"]])
-            if path in AXE_PAGES:
+                          [tuple(t) for t in measured["chartText"]], [tuple(t) for t in measured["targets"]],
+                          tuple(measured["first"]) if measured["first"] else None, measured["height"])
+            if path in ONE_OF_EACH_KIND or (screen, scheme) in AXE_EVERY_PAGE:
                 visit.axe = _run_axe(page)
+            if path in ONE_OF_EACH_KIND:
                 name = (path.strip("/").replace("/", "-") or "home")
                 page.screenshot(path=str(ARTIFACTS / f"{name}-{screen}-{scheme}.png"))
             seen.visits[path] = visit
@@ -180,40 +215,69 @@ variants = pytest.mark.parametrize(("screen", "scheme"), VARIANTS, ids=[f"{a}-{b
 
 
 @variants
-def test_no_page_overflows_sideways(screens: dict[tuple[str, str], Screen], screen: str, scheme: str) -> None:
-    """Nothing in any page reaches past the screen's right edge, and nothing but a code block scrolls
-    sideways (tables wrap; a table section becomes one card per fact on a phone)."""
-    overflowing = {path: v.overflow for path, v in screens[(screen, scheme)].visits.items() if v.overflow}
+def test_no_page_overflows_sideways(screens: dict[tuple[str, str], Screen], site: Path, screen: str,
+                                    scheme: str) -> None:
+    """On every page of the site (briefings, sources, timeline periods, Method, Corrections, the editors'
+    pages, the 404 page), nothing reaches past the screen's right edge, and nothing in the content but a code
+    block scrolls sideways (tables wrap; a table section becomes one card per fact on a phone)."""
+    visits = screens[(screen, scheme)].visits
+    assert set(visits) == set(site_pages(site)) and len(visits) >= 20
+    overflowing = {path: v.overflow for path, v in visits.items() if v.overflow}
     assert overflowing == {}
 
 
 @variants
 def test_every_chart_text_is_at_least_12_css_px(screens: dict[tuple[str, str], Screen], screen: str,
                                                 scheme: str) -> None:
-    """Font size × the element's current transform, and its box's height × the transform: both ≥ 12 px."""
+    """Each SVG text as rendered: font size × its current transform (getScreenCTM), its box's height × that
+    transform, and font size × (its box on the screen / its box in the drawing): all ≥ 12 px. And every text
+    of the charts drawn in HTML (legends, outlet bars, month columns) is 12 px or more."""
     visits = screens[(screen, scheme)].visits
     measured = [(path, *t) for path, v in visits.items() for t in v.svg_text]
     assert len([m for m in measured if m[0].startswith("briefings/")]) >= 5  # the strips have text
-    small = [m for m in measured if m[2] < MIN_TEXT_PX or m[3] < MIN_TEXT_PX]
+    small = [m for m in measured if min(m[2:]) < MIN_TEXT_PX]
     assert small == []
+    html = [(path, *t) for path, v in visits.items() for t in v.chart_text]
+    assert {m[0] for m in html} >= {"briefings/contacts/", "timeline/", "timeline/2021/"}
+    assert [m for m in html if m[2] < MIN_TEXT_PX] == []
 
 
 @variants
 def test_every_footnote_reference_is_a_24_px_target(screens: dict[tuple[str, str], Screen], screen: str,
                                                     scheme: str) -> None:
+    """Footnote numbers, their back-links and the facts' permalinks: boxes of 24 × 24 CSS px or more, and
+    a footnote number is 12 px or more, in running text, in a short answer and in a table's cell alike."""
     visits = screens[(screen, scheme)].visits
     targets = [(path, *t) for path, v in visits.items() for t in v.targets]
     assert sum(1 for t in targets if "footnote-ref" in t[1]) >= 100
     small = [t for t in targets if t[2] < MIN_TARGET_PX or t[3] < MIN_TARGET_PX]
     assert small == []
+    assert [t for t in targets if "footnote-ref" in t[1] and t[4] < MIN_TEXT_PX] == []
+
+
+@variants
+def test_the_short_answer_comes_first_on_every_screen(screens: dict[tuple[str, str], Screen],
+                                                      export: dict[str, Any], screen: str, scheme: str) -> None:
+    """On each briefing page that has a short answer, the answer is what follows the title, and it starts on
+    the first screen."""
+    visits = screens[(screen, scheme)].visits
+    answered = [b["path"] for b in export["briefings"] if b["short_answer"]]
+    assert answered
+    for path in answered:
+        first = visits[path].first
+        assert first is not None and "sb-short-answer" in first[0].split() and first[2], (path, first)
+        assert first[1] < visits[path].height, (path, first)
 
 
 @variants
 def test_no_serious_accessibility_violations(screens: dict[tuple[str, str], Screen], screen: str,
                                              scheme: str) -> None:
+    """axe-core on every page of the site (on two of the screens; one page of each kind on the others)."""
     visits = screens[(screen, scheme)].visits
-    assert set(AXE_PAGES) <= set(visits)
-    assert {path: visits[path].axe for path in AXE_PAGES if visits[path].axe} == {}
+    assert set(ONE_OF_EACH_KIND) <= set(visits)
+    checked = {path for path, visit in visits.items() if visit.axe is not None}
+    assert checked == (set(visits) if (screen, scheme) in AXE_EVERY_PAGE else set(ONE_OF_EACH_KIND))
+    assert {path: visit.axe for path, visit in visits.items() if visit.axe} == {}
 
 
 @variants
@@ -265,6 +329,7 @@ def test_the_timeline_lists_every_dated_fact_with_its_status(page: Any, base_url
         page.goto(url)
         for item in page.locator("li.sb-item").all():
             badge = item.locator("a.sb-badge[class*='sb-status-']").first
+            assert badge.is_visible() and urlsplit(badge.evaluate("a => a.href")).path.endswith("/method/")
             listed[item.get_attribute("data-fact") or ""] = (badge.inner_text(), item.inner_text())
     dated = {f["id"]: f for f in export["facts"] if f["date"]}
     assert set(listed) == set(dated)
@@ -406,23 +471,36 @@ def test_a_note_cited_twice_has_lettered_back_links(page: Any, base_url: str) ->
 
 def test_searching_for_the_last_contact_finds_the_current_answer_first(page: Any, base_url: str,
                                                                        export: dict[str, Any]) -> None:
-    """Each fact is its own search result; for "last spoke", the first fact found is a current one (the
-    superseded claims of December 2021 and July 2022 come later, and say they are superseded)."""
+    """Material's own search, in the browser: for "last spoke", the first result is the briefing that answers
+    it, and the first fact found is a current one (not the superseded claim of December 2021). The claims
+    that were superseded come later, and their results say so. The Corrections page, which repeats former
+    wordings, ranks below the facts (`search: boost`), and a briefing's notes and list of changes are not
+    indexed (they would rank above its facts)."""
     page.set_viewport_size({"width": 1280, "height": 900})
     page.goto(base_url)
     page.locator("input.md-search__input").click()
     page.keyboard.type("last spoke")
     results = page.locator(".md-search-result__article")
     results.first.wait_for(state="visible")
-    hrefs = results.evaluate_all("as => as.map(a => a.closest('a').href)")
-    found = [urlsplit(h).fragment.removeprefix("fact-") for h in hrefs if urlsplit(h).fragment.startswith("fact-")]
+    shown = results.evaluate_all("as => as.map(a => [a.closest('a').href, a.querySelector('h1, h2').textContent])")
+    locations = [urlsplit(href) for href, _ in shown]
+    assert locations[0].path.endswith("/briefings/contacts/") and not locations[0].fragment, shown[:3]
+    assert not [loc for loc in locations if loc.fragment in ("notes", "updates-and-corrections")]
+    titles = {loc.fragment.removeprefix("fact-"): title.strip() for loc, (_, title) in zip(locations, shown,
+                                                                                            strict=True)}
+    found = [loc.fragment.removeprefix("fact-") for loc in locations if loc.fragment.startswith("fact-")]
     status = {f["id"]: f["status"]["value"] for f in export["facts"]}
     assert found and status[found[0]] == "current", found
-    assert {"no-contact-as-of-2021-12", "no-contact-as-of-2022-07"} <= set(found)
+    superseded = ["no-contact-as-of-2021-12", "no-contact-as-of-2022-07"]
+    assert set(superseded) <= set(found)
+    for fact_id in superseded:
+        assert found.index(fact_id) > 0 and titles[fact_id].endswith(", superseded"), titles[fact_id]
+    corrections = [i for i, loc in enumerate(locations) if loc.path.endswith("/corrections/")]
+    assert all(i > found.index(superseded[0]) for i in corrections), shown
 
 
 def test_headings_are_in_order(page: Any, base_url: str) -> None:
-    for path in AXE_PAGES:
+    for path in ONE_OF_EACH_KIND:
         page.goto(base_url + path)
         levels = page.locator("article h1, article h2, article h3").evaluate_all(
             "hs => hs.filter(h => h.getAttribute('aria-hidden') !== 'true').map(h => Number(h.tagName[1]))")

@@ -238,8 +238,12 @@ def sidebar(page: BeautifulSoup, url: str) -> list[tuple[str, list[str]]]:
 
 def test_the_sidebar_is_for_readers_first_and_lists_no_source(
         site: Path, export: dict[str, list[dict[str, object]]]) -> None:
-    for rel in ("index.html", "briefings/contacts/index.html", "sources/fox-2021-12-08/index.html",
-                "timeline/2021/index.html"):
+    """On every page: "Read" then "For editors", and no source page or timeline period, so the sidebar
+    (repeated in every page) does not grow with the number of sources."""
+    pages = sorted(path.relative_to(site).as_posix() for path in site.rglob("index.html")
+                   if not path.relative_to(site).as_posix().startswith("assets/"))
+    assert {"sources/fox-2021-12-08/index.html", "timeline/2021/index.html", "sources/index.html"} <= set(pages)
+    for rel in pages:
         sections = sidebar(soup(site / rel), "/" + rel.removesuffix("index.html"))
         assert [title for title, _ in sections] == ["Read", "For editors"], rel
         assert sections[0][1] == ["/", *(f"/briefings/{b['id']}/" for b in export["briefings"]), "/timeline/",
@@ -268,6 +272,12 @@ def test_each_fact_is_its_own_search_entry_titled_with_its_date(
         assert entry["title"].endswith(f", {status}") == (status != "current"), entry["title"]
         assert str(fact["text"]) in " ".join(BeautifulSoup(entry["text"], "html.parser").get_text().split())
     assert not [e for e in index if e["location"].startswith("timeline/20")]  # the period pages repeat facts
+    # A briefing's notes repeat the source pages' quotes, its list of changes the Corrections page: out of the
+    # index, where they would rank above the facts. The Corrections page ranks below them.
+    assert not [e for e in index if e["location"].endswith(("#notes", "#updates-and-corrections"))]
+    corrections = [e for e in index if e["location"].startswith("corrections/")]
+    assert corrections and all(e.get("boost", 1) < 1 for e in corrections)
+    assert not [e for e in index if not e["location"].startswith("corrections/") and "boost" in e]
     assert not [e for e in index if "2021202220232024" in e["text"]]  # chart text is not indexed
     # Entries grow with facts, sections, rules and the hand-written pages' headings, not with their product.
     assert len(index) < 2 * len(export["facts"]) + 300

@@ -34,6 +34,9 @@ from build_tools.substance import (
 )
 
 SECTION_ID = "updates-and-corrections"
+# The Corrections page repeats facts' former wording: in site search it ranks below the facts themselves, so
+# "last spoke" finds the briefing's answer before the history of its corrections.
+SEARCH_BOOST = 0.2
 KIND_LABELS = {"correction": "Correction", "major": "Major correction", "update": "Update"}
 # More facts than this added on one day are counted, not listed.
 LISTED_ADDITIONS = 5
@@ -99,7 +102,7 @@ def history_values(briefing: Briefing, history: History) -> tuple[object, ...]:
 
 def updates_section(project: Project, briefing: Briefing, history: History) -> str:
     facts = {fact.id: fact for fact in briefing.facts}
-    parts = [f"## Updates and corrections {{#{SECTION_ID}}}"]
+    parts = [f"## Updates and corrections {{#{SECTION_ID} data-search-exclude}}"]  # the Corrections page has them
     majors = [(fact, c) for fact in facts.values() for c in fact.corrections if c.kind == "major"]
     if majors:
         parts.append("**Major corrections**")
@@ -250,7 +253,8 @@ def render_corrections(project: Project, history: History) -> str:
     titles = {b.id: b.title for b in project.briefings}
     entries = [(fact, index, c) for fact in project.facts for index, c in enumerate(fact.corrections)]
     entries.sort(key=lambda e: (e[2].date, _order(history, e[0], e[1])), reverse=True)
-    parts = [front_matter(title="Corrections", description="Every correction to a published fact, newest first."),
+    parts = [front_matter(title="Corrections", description="Every correction to a published fact, newest first.",
+                          search_boost=SEARCH_BOOST),
              "# Corrections", POLICY,
              f"Subscribe to the {link('Atom feed of new facts and corrections', SITE_FEED)}; each briefing has its "
              f"own. How facts are checked and corrected: {link('the method', 'method.md')}."]

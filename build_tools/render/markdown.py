@@ -88,17 +88,21 @@ def yaml_string(value: str) -> str:
     return _NOT_PRINTABLE_ASCII.sub(_yaml_escape, json.dumps(value, ensure_ascii=False))
 
 
-def front_matter(*, search_exclude: bool = False, **fields: str) -> str:
+def front_matter(*, search_exclude: bool = False, search_boost: float | None = None, **fields: str) -> str:
     """YAML front matter that cannot break: every value one ASCII-escaped line. Values are HTML-escaped
     too: Material writes `title` into <title> and `description` into a <meta content="..."> attribute
     without escaping them. `search_exclude` keeps the page out of the site search (both publishers read
-    `search: {exclude: true}`), for pages that repeat what other pages say. Raises FrontMatterError unless
-    the block reads back as exactly these values."""
+    `search: {exclude: true}`), for pages that repeat what other pages say; `search_boost` below 1 ranks
+    the page's entries below others that match as well (`search: {boost: ...}`). Raises FrontMatterError
+    unless the block reads back as exactly these values."""
     values: dict[str, object] = {key: html.escape(" ".join(value.split()), quote=True) for key, value in fields.items()}
     block = "".join(f"{key}: {yaml_string(str(value))}\n" for key, value in values.items())
     if search_exclude:
         block += "search:\n  exclude: true\n"
         values["search"] = {"exclude": True}
+    elif search_boost is not None:
+        block += f"search:\n  boost: {search_boost!r}\n"
+        values["search"] = {"boost": search_boost}
     check_front_matter(block, values)
     return f"---\n{block}---\n\n"
 

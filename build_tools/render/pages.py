@@ -205,7 +205,9 @@ def render_briefing(site: Site, briefing: Briefing) -> str:
             parts.extend(_fact_block(site, fact, notes, former.get(fact.id, "")) for fact in section.facts)
     parts.append(corrections.updates_section(project, briefing, site.history))
     cited_as: dict[str, str] = {}  # source id → how its notes begin
-    parts += ["## Notes", FOOTNOTES_HERE]
+    # The notes repeat the quotes, which the source pages hold in the search index: here they would rank the
+    # page's notes above its facts.
+    parts += ["## Notes { data-search-exclude }", FOOTNOTES_HERE]
     parts.append("\n".join(_footnote(project, number, citation, site.quotes.shown(citation), cited_as)
                            for number, citation in enumerate(notes.citations, start=1)))
     parts.append(structured_data(site, briefing))
@@ -313,11 +315,11 @@ def _table_row(site: Site, fact: Fact, notes: _Footnotes, former_anchors: str) -
     cells = [
         text(fact.date.display(short=True)) if fact.date else "Date unknown",
         None,  # the fact: a block cell, below
-        text(fact.said_by) if fact.said_by else "—",
+        text(fact.said_by) if fact.said_by else "",
         ", ".join(source_link(site.project.sources[sid], 1) for sid in site.cited_sources(fact)),
         independence(site, fact, 1),
         status_explanation(site, fact, 1, fact.briefing) or status_badge(fact, 1),
-        as_of_badge(fact, 1, column=True) or "—",
+        as_of_badge(fact, 1, column=True),
     ]
     html = []
     for name, cell in zip(TABLE_COLUMNS, cells, strict=True):
@@ -325,8 +327,10 @@ def _table_row(site: Site, fact: Fact, notes: _Footnotes, former_anchors: str) -
             marker = corrections.marker(fact)
             html.append(f'<td data-label="{name}" markdown="block">\n{_fact_heading(fact, former_anchors, True)}\n\n'
                         f"{text(fact.text)}{refs}\n" + (f"\n{marker}\n" if marker else "") + "</td>")
-        else:
+        elif cell:
             html.append(f'<td data-label="{name}" markdown="span" data-search-exclude>{cell}</td>')
+        else:  # a dash in the table; left out of a phone's card, where "Who says so: —" would say nothing
+            html.append(f'<td data-label="{name}" data-search-exclude data-empty>—</td>')
     return f'<tr class="sb-row sb-row-{value}" markdown="1">\n' + "\n".join(html) + "\n</tr>"
 
 

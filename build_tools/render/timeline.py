@@ -34,7 +34,7 @@ from build_tools.render.markdown import front_matter, html_text, link, plural, t
 from build_tools.render.shared import Site
 
 PAGE_LIMIT = 400  # facts on one period page at most
-ROUGH = 0  # the group of a year's facts dated less precisely than a season
+ROUGH = 13  # the group of a year's facts dated less precisely than a season: listed after December
 MAX_MONTH_DAYS = 92  # a date that may mean more days than this is "rough" within its year
 
 
@@ -186,7 +186,8 @@ def render_period(site: Site, period: Period, neighbours: tuple[Period | None, P
                      description=f"Every dated fact of {period.title}."),
         f"# Timeline: {text(period.title)}",
         _period_nav(site, neighbours),
-        f"{plural(len(period.facts), 'fact')}, in date order, events first on the same date. Each shows who says "
+        f"{plural(len(period.facts), 'fact')}, in date order, events first on the same date; those the sources date "
+        "only roughly come last. Each shows who says "
         "so and where, and its status: [current](../method.md#current), [superseded](../method.md#superseded) "
         "by a later fact, or [disputed](../method.md#disputed).",
         _filters(site, period),

@@ -481,7 +481,9 @@ def test_searching_for_the_last_contact_finds_the_current_answer_first(page: Any
     page.locator("input.md-search__input").click()
     page.keyboard.type("last spoke")
     results = page.locator(".md-search-result__article")
-    results.first.wait_for(state="visible")
+    # The results of the whole query, not of "last" while the rest is being typed: a result that matched both.
+    page.wait_for_function("() => [...document.querySelectorAll('.md-search-result__link')]"
+                           ".some(a => a.href.includes('h=last+spoke'))")
     shown = results.evaluate_all("as => as.map(a => [a.closest('a').href, a.querySelector('h1, h2').textContent])")
     locations = [urlsplit(href) for href, _ in shown]
     assert locations[0].path.endswith("/briefings/contacts/") and not locations[0].fragment, shown[:3]

@@ -138,3 +138,9 @@ def test_the_strip_labels_the_marks_that_matter(project: MiniProject) -> None:
     page = render_pages(project.lint().project)["briefings/bridge.md"]
     assert re.findall(r'<text class="sb-label"[^>]*>([^<]*)</text>', page) == ["4 Mar 2024"]
     assert page.count('class="sb-label"') == 1  # the event, not the later statement
+    # Two facts of the short answer on one date: one label.
+    answered = BRIEFING_YAML.replace("updated: 2024-03\n",
+                                     "updated: 2024-03\nshort_answer: [bridge-reopens, bridge-statement]\n")
+    project.write("briefings/bridge.yaml", answered + later)
+    page = render_pages(project.lint().project)["briefings/bridge.md"]
+    assert re.findall(r'<text class="sb-label"[^>]*>([^<]*)</text>', page) == ["4 Mar 2024"]

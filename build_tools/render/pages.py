@@ -223,8 +223,12 @@ def _strip(site: Site, briefing: Briefing) -> str:
     """This briefing's facts on one time axis. The marks that matter are labelled with their dates: the short
     answer's facts, or else the latest event dated to a day or a month."""
     labelled = set(briefing.short_answer) or _latest_event(briefing)
-    marks = [Mark(f, f"#{fact_anchor(f.id)}", f.date.display(short=True) if f.id in labelled and f.date else "")
-             for f in briefing.facts]
+    labels: dict[str, str] = {}  # label → the fact that carries it: two facts of one date share one label
+    for fact in briefing.facts:
+        if fact.id in labelled and fact.date:
+            labels.setdefault(fact.date.display(short=True), fact.id)
+    shown = {fact_id: label for label, fact_id in labels.items()}
+    marks = [Mark(f, f"#{fact_anchor(f.id)}", shown.get(f.id, "")) for f in briefing.facts]
     chart = strip_svg(marks, f"strip-{briefing.id}", f"Timeline of this briefing's {plural(len(marks), 'fact')}")
     return f"{legend(f'strip-{briefing.id}')}\n\n{chart}" if chart else ""
 

@@ -403,3 +403,130 @@ async def test_an_unusable_briefings_toml_is_said_once_and_nothing_breaks(client
         assert message.message.startswith("briefings: briefings.toml:2:") and "titel" in message.message
     finally:
         close_buffer(client, uri)
+
+
+# --- short answers, files outside a project, agreement with the linter ------------------------------
+
+async def test_a_short_answer_completes_and_leads_to_the_briefings_own_current_facts(
+        client: LanguageClient, project: tuple[Path, Path]) -> None:
+    uri = uri_of(project, "briefings/answered.yaml")
+    text = (HARBOUR_BRIEFING.replace("id: ", "id: answered-")
+            .replace("updated: 2024-03\n", "updated: 2024-03\nshort_answer: [answered-pier-funded, ]\n")
+            .replace("        date: 2024-03-05\n        citations:\n          - source: harbour-herald\n"
+                     "            quote: \"Ships",
+                     "        date: 2024-03-05\n        status: {value: superseded, by: [answered-harbour-reopens], "
+                     "reason: Later.}\n        citations:\n          - source: harbour-herald\n"
+                     "            quote: \"Ships", 1))
+    open_buffer(client, uri, text)
+    try:
+        await diagnostics(client, uri, lambda d: len(d) == 0)
+        line = text.split("\n")[3]
+        column = line.index(", ]") + 2
+        items = await complete(client, uri, 3, column)
+        # Only this briefing's facts, and not the superseded one (FCT009 would refuse it).
+        assert sorted(i.label for i in items) == ["answered-harbour-reopens", "answered-pier-funded"]
+        found = await client.text_document_definition_async(types.DefinitionParams(
+            types.TextDocumentIdentifier(uri), types.Position(3, line.index("pier"))))
+        assert isinstance(found, types.Location) and found.uri == uri
+        assert (found.range.start.line, found.range.start.character) == (text.split("\n").index(
+            "      - id: answered-pier-funded"), 12)
+        hover = await hover_at(client, uri, 3, line.index("pier"))
+        assert "**answered-pier-funded**" in hover and "The city council voted to fund a new pier" in hover
+    finally:
+        close_buffer(client, uri)
+
+
+async def test_yaml_files_outside_a_projects_folders_are_left_alone(client: LanguageClient,
+                                                                   project: tuple[Path, Path]) -> None:
+    """mkdocs.yml, a workflow, a YAML file one folder down: not the linter's files, so no diagnostics, and
+    the features answer nothing rather than fail."""
+    for rel in ("mkdocs.yml", "briefings/drafts/draft.yaml", ".github/workflows/ci.yaml", "briefings/.hidden.yaml"):
+        uri = uri_of(project, rel)
+        open_buffer(client, uri, "title: [\nsource: harbour-herald\n")
+        try:
+            hover = await client.text_document_hover_async(types.HoverParams(
+                types.TextDocumentIdentifier(uri), types.Position(1, 10)))
+            assert hover is None and await complete(client, uri, 1, 10) == []
+            assert await client.text_document_definition_async(types.DefinitionParams(
+                types.TextDocumentIdentifier(uri), types.Position(1, 10))) is None
+        finally:
+            close_buffer(client, uri)
+    # The server answered each request after the buffers were opened: none of them was checked.
+    assert not [uri for uri in client.diagnostics if "drafts" in uri or "mkdocs" in uri or "workflows" in uri
+                or "hidden" in uri]
+
+
+def whole_text(client: LanguageClient, uri: str, version: int, text: str) -> None:
+    client.text_document_did_change(types.DidChangeTextDocumentParams(
+        types.VersionedTextDocumentIdentifier(uri=uri, version=version),
+        [types.TextDocumentContentChangeWholeDocument(text=text)]))
+
+
+Shown = tuple[int, int, str, str]  # line, column (1-based), code, message
+
+
+def linted(project: tuple[Path, Path], tmp_path: Path, files: dict[str, str]) -> dict[str, list[Shown]]:
+    """What `briefings lint` says of each of `files` once they are written into a copy of the project."""
+    root, snapshots = project
+    copy = tmp_path / f"copy-{len(list(tmp_path.iterdir()))}"
+    shutil.copytree(root, copy, ignore=shutil.ignore_patterns("build"))
+    for rel, text in files.items():
+        (copy / rel).write_text(text, encoding="utf-8")
+    result = lint_project(load_config(copy, str(snapshots), environ={}), list(files))
+    found: dict[str, list[Shown]] = {rel: [] for rel in files}
+    for p in result.problems:
+        found[p.where.path].append((p.where.line, p.where.column, p.code, f"{p.message} ({p.name})"))
+    return found
+
+
+def shown(found: Iterable[types.Diagnostic]) -> list[Shown]:
+    return [(d.range.start.line + 1, d.range.start.character + 1, str(d.code), d.message) for d in found]
+
+
+async def test_diagnostics_are_what_the_linter_says_of_the_buffers_as_saved(client: LanguageClient,
+                                                                           project: tuple[Path, Path],
+                                                                           tmp_path: Path) -> None:
+    """Edit after edit in two unsaved buffers (a briefing and a new source it cites), each buffer's
+    diagnostics are exactly what `briefings lint` reports for it once both are saved: same line, column, code
+    and message, whichever file was typed in, whatever the edit does to the other file's problems."""
+    briefing, source = "briefings/later.yaml", "sources/ferry-times.yaml"  # after harbour.yaml, by name
+    uris = {briefing: uri_of(project, briefing), source: uri_of(project, source)}
+    base = PROBLEMS_BRIEFING.replace("id: ", "id: later-").replace("[harbour-reopens]", "[later-near-miss]")
+    ferry = (project[0] / "sources/harbour-herald.yaml").read_text(encoding="utf-8").replace(
+        "Harbour Herald", "Ferry Times")
+    edits = [  # each on the text the previous edits left
+        (briefing, "source: bus-news", "source: ferry-times"),  # the unknown source now exists (unsaved)
+        (source, "url: https://example.org/harbour\n", ""),  # ...without an address (SRC002)
+        (briefing, "id: later-ferry-state", "id: harbour-reopens"),  # also an id of a file on disk
+        (briefing, "id: later-bus-line", "id: later-near-miss"),  # and one of this file
+        (briefing, "date: 2024-03-05\n        kind: state", "date: 2024-13-05\n        kind: state"),
+        (briefing, '"the Harbour would reopen in june"', '"the harbour will reopen"'),
+        (source, "published: 2024-03-05", "published: soon"),
+        (briefing, "          - source: ferry-times\n", "          - source: ferry-times\n  "),  # YAML
+        (briefing, "          - source: ferry-times\n  ", "          - source: ferry-times\n"),
+        (source, "Ferry Times", "Ferry Times\nurl: https://example.org/ferry"),
+    ]
+    texts = {briefing: base, source: ferry}
+    open_buffer(client, uris[briefing], base)
+    open_buffer(client, uris[source], ferry)
+    versions = {briefing: 1, source: 1}
+    seen: set[str] = set()
+    try:
+        for number, (rel, before, after) in enumerate(edits):
+            assert before in texts[rel], number
+            text = texts[rel] = texts[rel].replace(before, after, 1)
+            versions[rel] += 1
+            whole_text(client, uris[rel], versions[rel], text)
+            expected = linted(project, tmp_path, texts)
+            for each in (rel, *(other for other in texts if other != rel)):  # the file typed in first
+                loop = asyncio.get_running_loop()
+                deadline = loop.time() + WAIT_S
+                while shown(client.diagnostics.get(uris[each], [])) != expected[each] and loop.time() < deadline:
+                    await asyncio.sleep(0.02)
+                assert shown(client.diagnostics.get(uris[each], [])) == expected[each], (number, each)
+            seen.update(code for found in expected.values() for _, _, code, _ in found)
+    finally:
+        close_buffer(client, uris[source])
+        close_buffer(client, uris[briefing])
+    assert not (project[0] / source).exists() and not (project[0] / briefing).exists()
+    assert {"CIT003", "FCT001", "FCT010", "SCH005", "SRC002", "YML001"} <= seen, seen  # the edits did their part

@@ -59,10 +59,14 @@ def completions(typing: Typing, line: str, line_number: int, column: int, result
     if field in FACT_FIELDS:
         own_fact = _enclosing_fact_id(typing)
         facts: Iterable[Fact] = result.project.facts
-        if field == ("short_answer",):
-            facts = (fact for fact in facts if fact.briefing == briefing)
+        if field == ("short_answer",):  # the briefing's own facts that answer now (as bad-short-answer asks)
+            facts = (fact for fact in facts if fact.briefing == briefing and not _superseded(fact))
         return [_fact_item(fact, word) for fact in facts if fact.id != own_fact]
     return []
+
+
+def _superseded(fact: Fact) -> bool:
+    return fact.status is not None and fact.status.value == "superseded"
 
 
 def _enclosing_fact_id(typing: Typing) -> str | None:

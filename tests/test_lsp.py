@@ -530,3 +530,28 @@ async def test_diagnostics_are_what_the_linter_says_of_the_buffers_as_saved(clie
         close_buffer(client, uris[briefing])
     assert not (project[0] / source).exists() and not (project[0] / briefing).exists()
     assert {"CIT003", "FCT001", "FCT010", "SCH005", "SRC002", "YML001"} <= seen, seen  # the edits did their part
+
+
+async def test_positions_are_in_the_clients_units_and_windows_line_ends_are_lines(
+        client: LanguageClient, project: tuple[Path, Path], tmp_path: Path) -> None:
+    """A character outside the BMP counts two UTF-16 units (the protocol's default); a file with CRLF line
+    ends has the linter's lines and columns."""
+    uri = uri_of(project, "briefings/units.yaml")
+    text = (PROBLEMS_BRIEFING.replace("id: ", "id: units-").replace("[harbour-reopens]", "[units-near-miss]")
+            .replace('"the Harbour would reopen in june"', '"🚢 the Harbour would reopen in june"'))
+    open_buffer(client, uri, text)
+    try:
+        found = await diagnostics(client, uri, lambda d: "CIT003" in codes(d))
+        line = text.split("\n")[11]
+        assert place(found[0]) == (11, 19, 11, len(line.encode("utf-16-le")) // 2)  # the ship: two units
+        source = await hover_at(client, uri, 10, 24)
+        assert "**Harbour to reopen in June**" in source
+        crlf = text.replace("\n", "\r\n").replace("🚢 ", "")
+        whole_text(client, uri, 2, crlf)
+        expected = linted(project, tmp_path, {"briefings/units.yaml": crlf})["briefings/units.yaml"]
+        assert [code for _, _, code, _ in expected] == ["CIT003", "FCT010", "CIT001"]
+        ship_end = place(found[0])[3]
+        found = await diagnostics(client, uri, lambda d: shown(d) == expected and place(d[0])[3] != ship_end)
+        assert place(found[0]) == (11, 19, 11, 53)  # the quote, without the line end's \r
+    finally:
+        close_buffer(client, uri)

@@ -555,3 +555,26 @@ async def test_positions_are_in_the_clients_units_and_windows_line_ends_are_line
         assert place(found[0]) == (11, 19, 11, 53)  # the quote, without the line end's \r
     finally:
         close_buffer(client, uri)
+
+
+async def test_fact_ids_are_offered_while_a_half_typed_line_breaks_the_file(client: LanguageClient,
+                                                                             project: tuple[Path, Path]) -> None:
+    """A quote mark opened and not yet closed makes the whole file unreadable YAML: the file's facts are still
+    offered in `status.by`, as they were when it last loaded."""
+    uri = uri_of(project, "briefings/half.yaml")
+    status = "        status:\n          value: superseded\n          by: []\n          reason: Later.\n"
+    text = HARBOUR_BRIEFING.replace("id: ", "id: half-").replace(
+        "        date: 2024-03-04\n", "        date: 2024-03-04\n" + status)
+    open_buffer(client, uri, text)
+    try:
+        await diagnostics(client, uri, lambda d: codes(d) == ["FCT004"])  # by: [] names nothing yet
+        line = text.split("\n").index("          by: []")
+        quote = text.split("\n")[11]
+        change(client, uri, 2, (11, len(quote) - 1), (11, len(quote)), "")  # the closing quote mark deleted
+        await diagnostics(client, uri, lambda d: codes(d)[:1] == ["YML001"])
+        items = await complete(client, uri, line, len("          by: ["))
+        labels = [i.label for i in items]
+        assert "half-harbour-reopens" in labels and "half-ships-waited" in labels and "harbour-reopens" in labels
+        assert "half-pier-funded" not in labels  # the fact being edited
+    finally:
+        close_buffer(client, uri)

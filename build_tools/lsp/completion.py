@@ -43,10 +43,10 @@ def may_complete(line: str) -> bool:
     return key in KEYS
 
 
-def completions(typing: Typing, line: str, line_number: int, column: int, result: LintResult,
+def completions(typing: Typing, line: str, line_number: int, column: int, result: LintResult, facts: list[Fact],
                 briefing: str | None, source: str | None, to_client: ToClient) -> list[types.CompletionItem]:
-    """The items for the value being typed at `column` (in characters) of `line`. `briefing` or `source`:
-    the id of the file being edited."""
+    """The items for the value being typed at `column` (in characters) of `line`. `facts`: the project's (see
+    `Editor.facts`); `briefing` or `source`: the id of the file being edited."""
     field = typing.spot.field
     if field in QUOTE_FIELDS:
         cited = typing.spot.sibling("source")
@@ -58,10 +58,10 @@ def completions(typing: Typing, line: str, line_number: int, column: int, result
                 if source_id != own]
     if field in FACT_FIELDS:
         own_fact = _enclosing_fact_id(typing)
-        facts: Iterable[Fact] = result.project.facts
+        offered: Iterable[Fact] = facts
         if field == ("short_answer",):  # the briefing's own facts that answer now (as bad-short-answer asks)
-            facts = (fact for fact in facts if fact.briefing == briefing and not _superseded(fact))
-        return [_fact_item(fact, word) for fact in facts if fact.id != own_fact]
+            offered = (fact for fact in facts if fact.briefing == briefing and not _superseded(fact))
+        return [_fact_item(fact, word) for fact in offered if fact.id != own_fact]
     return []
 
 

@@ -3,7 +3,8 @@
 Read from the buffer's own nodes (`yaml_nodes.parse_yaml`, the one YAML parser), so hover, completion and
 go to definition see the text as it is in the editor, saved or not. A buffer being typed is often not
 valid YAML (an unclosed quote, a key with no value yet): `completion_spot` then parses it again with the
-value on the cursor's line replaced, so the field is still known from everything around it.
+value on the cursor's line replaced, or only the lines that hold the cursor's line, so the field is still
+known from what is around it.
 """
 
 from __future__ import annotations
@@ -131,8 +132,34 @@ def completion_spot(text: str, line: int, column: int) -> Typing | None:
     if column < start:
         return None
     stand_in = current[:start] + "x"
-    for candidate in (text, "\n".join([*lines[:line], stand_in, *lines[line + 1:]])):
-        spot = spot_at(parse(candidate), line, start if candidate is not text else column)
+    outline = _outline(lines, line)
+    candidates = ((lines, column), ([*lines[:line], stand_in, *lines[line + 1:]], start),
+                  (outline, column), ([*outline[:line], stand_in, *outline[line + 1:]], start))
+    for candidate, at in candidates:
+        spot = spot_at(parse("\n".join(candidate)), line, at)
         if spot is not None and not spot.is_key and spot.node.start_mark.line == line:
             return Typing(spot, start, current[start:column])
     return None
+
+
+def _outline(lines: list[str], line: int) -> list[str]:
+    """The buffer reduced to the cursor's line and the lines that hold it (each less indented than the one
+    below it), the others blank: their field path is known even when another line breaks the YAML (an
+    unclosed quote further up, while it is typed)."""
+    kept = [""] * len(lines)
+    kept[line] = lines[line]
+    limit = _indent(lines[line])
+    for number in range(line - 1, -1, -1):
+        text = lines[number]
+        if not text.strip() or text.lstrip().startswith("#"):
+            continue
+        indent = _indent(text)
+        if indent < limit:
+            kept[number], limit = text, indent
+            if indent == 0:
+                break
+    return kept
+
+
+def _indent(text: str) -> int:
+    return len(text) - len(text.lstrip(" "))

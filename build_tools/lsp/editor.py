@@ -20,6 +20,7 @@ from pathlib import Path, PurePosixPath
 from build_tools.config import CONFIG_FILE, Config, load_config
 from build_tools.lint import LintResult
 from build_tools.load import BRIEFINGS_DIR, SOURCES_DIR
+from build_tools.model import Briefing, Fact
 from build_tools.session import Session
 
 PROJECT_FOLDERS = (BRIEFINGS_DIR, SOURCES_DIR)
@@ -56,6 +57,8 @@ class Editor:
         self.session = Session()
         self.snapshots = snapshots  # from the client's settings; else $BRIEFINGS_SNAPSHOTS or briefings.toml
         self.latest: dict[Path, LintResult] = {}
+        # By project: the open briefings as they last loaded (a keystroke that breaks the YAML unloads one).
+        self.loaded: dict[Path, dict[str, Briefing]] = {}
 
     def config(self, root: Path) -> Config:
         """The project's settings (briefings.toml is read again each time: an edit to it applies at once).
@@ -67,7 +70,20 @@ class Editor:
         files on disk, reporting on the files in `focus`."""
         result = self.session.lint(self.config(root), tuple(focus), overlays)
         self.latest[root] = result
+        before = self.loaded.get(root, {})
+        now = {briefing.path: briefing for briefing in result.project.briefings if briefing.path in overlays}
+        self.loaded[root] = {path: now.get(path) or before[path] for path in overlays if path in now or path in before}
         return result
+
+    def facts(self, root: Path) -> list[Fact]:
+        """The facts of the latest check, with those of an open briefing that did not load in it as they were
+        when it last did (completion goes on while a half-typed line breaks the file)."""
+        result = self.latest.get(root)
+        if result is None:
+            return []
+        loaded = {briefing.path for briefing in result.project.briefings}
+        missing = [b for path, b in self.loaded.get(root, {}).items() if path not in loaded]
+        return [*result.project.facts, *(fact for briefing in missing for fact in briefing.facts)]
 
     def result(self, root: Path) -> LintResult | None:
         return self.latest.get(root)

@@ -332,7 +332,8 @@ def _complete(server: BriefingsServer, params: types.CompletionParams) -> types.
         return None
     stem = Path(opened.file.rel).stem
     is_briefing = opened.file.folder == "briefings"
-    items = completion.completions(typing, line, line_number, column, result, stem if is_briefing else None,
+    items = completion.completions(typing, line, line_number, column, result,
+                                   server.editor.facts(opened.file.root), stem if is_briefing else None,
                                    None if is_briefing else stem, to_client(server, opened.text))
     return types.CompletionList(is_incomplete=typing.spot.field in completion.QUOTE_FIELDS, items=items)
 

@@ -137,27 +137,24 @@ def group(model: type) -> Any:
     return dataclasses.field(default_factory=model, metadata={_GROUP: model})
 
 
-_NAMES: dict[type, tuple[str, str]] = {}
-_RECORDS: dict[type, Record] = {}
+_RECORD = "__briefings_record__"  # the class attribute holding a model class's record
 
 
 def record(name: str, doc: str) -> Callable[[type], type]:
-    """Names a model class's record in the file format (in messages: "fact has no 'id'") and documents it."""
+    """Makes a model dataclass's record of the file format, named (in messages: "fact has no 'id'") and
+    documented; put it above `@dataclass`."""
 
-    def register(model: type) -> type:
-        _NAMES[model] = (name, doc)
+    def declare(model: type) -> type:
+        groups = {f.name: f.metadata[_GROUP] for f in dataclasses.fields(model) if _GROUP in f.metadata}
+        setattr(model, _RECORD, Record(name, doc, tuple(_fields(model, None)), model, groups))
         return model
 
-    return register
+    return declare
 
 
 def record_of(model: type) -> Record:
-    """The record declared by a model class (made once)."""
-    found = _RECORDS.get(model)
-    if found is None:
-        name, doc = _NAMES[model]
-        groups = {f.name: f.metadata[_GROUP] for f in dataclasses.fields(model) if _GROUP in f.metadata}
-        found = _RECORDS[model] = Record(name, doc, tuple(_fields(model, None)), model, groups)
+    """The record a model class declares (with `record`)."""
+    found: Record = vars(model)[_RECORD]
     return found
 
 

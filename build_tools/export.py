@@ -98,17 +98,17 @@ def exported(value: Any, record: Record, skip: Container[str] = ()) -> dict[str,
 
 
 _Export = tuple[str, str, str | None, Callable[[Any], Any]]  # key, attribute, group, to a JSON value
-_EXPORTS: dict[int, tuple[Record, tuple[_Export, ...]]] = {}
 
 
 def _exports(record: Record) -> tuple[_Export, ...]:
-    """What `exported` reads of a record's model objects (made once per record)."""
-    found = _EXPORTS.get(id(record))
-    if found is None:
-        plan = tuple((spec.name, spec.attr, spec.group, _to_json_value(spec.kind)) for spec in record.fields
-                     if spec.exported and spec.attr is not None)
-        found = _EXPORTS[id(record)] = (record, plan)  # the record is kept: its id stays its own
-    return found[1]
+    """What `exported` reads of a record's model objects."""
+    known = _EXPORTS.get(record.name)
+    return known[1] if known is not None and known[0] is record else _export_plan(record)
+
+
+def _export_plan(record: Record) -> tuple[_Export, ...]:
+    return tuple((spec.name, str(spec.attr), spec.group, _to_json_value(spec.kind)) for spec in record.fields
+                 if spec.exported and spec.attr is not None)
 
 
 _DATES = frozenset({Kind.DATE, Kind.EDTF, Kind.EDTF_OR_UNKNOWN})
@@ -127,6 +127,17 @@ def _to_json_value(kind: Kind | Record | ListOf) -> Callable[[Any], Any]:
 
 def _same(value: Any) -> Any:
     return value
+
+
+def _records(root: Record) -> list[Record]:
+    """`root` and every record inside it."""
+    inside = [spec.kind.item if isinstance(spec.kind, ListOf) else spec.kind for spec in root.fields]
+    return [root] + [found for shape in inside if isinstance(shape, Record) for found in _records(shape)]
+
+
+# What `exported` reads of each record of the file format, made once.
+_EXPORTS: dict[str, tuple[Record, tuple[_Export, ...]]] = {
+    record.name: (record, _export_plan(record)) for record in _records(SOURCE) + _records(BRIEFING)}
 
 
 def _ordered(data: dict[str, Any], keys: tuple[str, ...]) -> dict[str, Any]:

@@ -82,3 +82,23 @@ def test_the_editor_setup_page_shows_a_real_editor_session(page: str) -> None:
     for image in ("images/editor-neovim.png",):
         assert f"]({image})" in text and (ROOT / "docs" / image).is_file()
     assert "pip install 'sourced-briefings[lsp]'" in text and "vim.lsp.start" in text
+
+
+def test_a_diagnostics_code_links_to_its_rule_on_the_published_rules_page(tmp_path: Path) -> None:
+    """With the site's address known (the client's `documentation` setting, else mkdocs.yml's `site_url`),
+    a code links to its section of the "Citation rules" page, whose anchor the page really has."""
+    from build_tools.lsp.rule_docs import RuleDocs
+    from build_tools.render.rules_page import render_rules
+    from build_tools.rules import ALL_CODES
+
+    (tmp_path / "mkdocs.yml").write_text("site_name: X\nsite_url: https://briefings.example/\n", encoding="utf-8")
+    docs = RuleDocs.for_project(tmp_path, tmp_path / "cache", None)
+    assert docs.url("CIT003") == "https://briefings.example/rules/#cit003"
+    assert "{#cit003}" in render_rules(ALL_CODES)
+    setting = RuleDocs.for_project(tmp_path, tmp_path / "cache", "https://elsewhere.example/site")
+    assert setting.url("FCT010") == "https://elsewhere.example/site/rules/#fct010"
+    assert not (tmp_path / "cache").exists()  # nothing written when the site is known
+    offline = RuleDocs.for_project(tmp_path / "no-site", tmp_path / "cache", None)
+    page = Path(str(offline.url("FCT010")).removeprefix("file://"))
+    assert page.read_text(encoding="utf-8").startswith("# FCT010 state-without-as-of\n\n*warning*: ")
+    assert offline.url("XYZ999") is None

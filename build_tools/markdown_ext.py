@@ -53,10 +53,30 @@ class FootnoteLabels(Treeprocessor):
                 backlink.append(_span("sb-backref-letter", letter))
             backlink.append(_span("sb-visually-hidden", f" back to citation {number}{letter} in the text"))
             backlink.attrib.pop("title", None)
+        if len(links) > 1:
+            _keep_together(item, links)
 
     def _plain(self, text: str) -> str:
         stash = self.md.htmlStash.rawHtmlBlocks
         return html.unescape(_STASH.sub(lambda m: str(stash[int(m.group(1))]), text))
+
+
+def _keep_together(item: etree.Element, links: list[etree.Element]) -> None:
+    """A note's back-links ("↩a ↩b") in one group that a line does not split (`sb-backrefs` in the stylesheet),
+    when they stand side by side, as Python-Markdown writes them."""
+    parent = next((element for element in item.iter() if links[0] in list(element)), None)
+    if parent is None or any(link not in list(parent) for link in links):
+        return
+    children = list(parent)
+    start = children.index(links[0])
+    if children[start:start + len(links)] != links or any(link.tail and link.tail.strip() for link in links[:-1]):
+        return
+    group = etree.Element("span", {"class": "sb-backrefs"})
+    for link in links:
+        parent.remove(link)
+        group.append(link)
+    group.tail, links[-1].tail = links[-1].tail, None
+    parent.insert(start, group)
 
 
 def _span(css_class: str, text: str) -> etree.Element:

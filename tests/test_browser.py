@@ -464,6 +464,8 @@ def test_a_note_cited_twice_has_lettered_back_links(page: Any, base_url: str) ->
     letters = backlinks.evaluate_all("as => as.map(a => a.querySelector('.sb-backref-letter').textContent)")
     assert letters == [chr(ord("a") + i) for i in range(len(letters))] and len(letters) >= 2
     assert backlinks.first.inner_text().endswith("a in the text")
+    tops = {round(box["y"]) for box in (b.bounding_box() for b in backlinks.all()) if box}  # on a phone
+    assert len(tops) == 1, "a note's back-links are split over two lines"
     for backlink in backlinks.all():  # each leads to a different reference, which exists
         target = backlink.get_attribute("href").lstrip("#")
         assert page.locator(f"[id='{target}']").count() == 1

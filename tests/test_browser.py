@@ -340,6 +340,17 @@ def test_the_timeline_lists_every_dated_fact_with_its_status(page: Any, base_url
             assert "as of " in shown
 
 
+def test_a_table_section_is_one_full_width_card_per_fact_on_a_phone(page: Any, base_url: str) -> None:
+    """At 390 px each row of a table section is a card whose lines (the fact, who says so, the outlet...) use
+    the card's whole width: no desktop column width squeezes them."""
+    page.goto(base_url + "briefings/contacts/")
+    ratios = page.locator("table.sb-fact-table td").evaluate_all("""tds => tds
+      .filter(td => td.getBoundingClientRect().height > 1)
+      .map(td => [td.dataset.label, td.getBoundingClientRect().width / td.closest('tr').clientWidth])""")
+    assert len(ratios) >= 20
+    assert [r for r in ratios if r[1] < 0.9] == []
+
+
 def test_timeline_filters_show_one_briefing_or_one_kind_of_fact(page: Any, base_url: str,
                                                                 export: dict[str, Any]) -> None:
     page.goto(base_url + "timeline/2021/")

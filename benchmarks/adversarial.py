@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from benchmarks.processes import python, timed
-from benchmarks.project import MARKER, QUOTE_WORDS, SNAPSHOT_WORDS, label, mkdocs_config, sentence, vocabulary_of
+from benchmarks.project import MARKER, QUOTE_WORDS, SNAPSHOT_WORDS, label, sentence, vocabulary_of, write_site_config
 
 
 def _json(run: Any) -> dict[str, Any]:
@@ -48,8 +48,7 @@ def _adversarial_project(root: Path, facts: list[list[tuple[str, str]]]) -> None
                       f"            quote: {json.dumps(quote)}"]
         (root / "briefings" / f"briefing-{number:04d}.yaml").write_text("\n".join(lines) + "\n", encoding="utf-8")
     (root / "briefings.toml").write_text('[project]\ntitle = "Bench"\nsnapshots = "snapshots"\n', encoding="utf-8")
-    (root / "docs/method.md").write_text("# Method\n", encoding="utf-8")
-    (root / "mkdocs.yml").write_text(mkdocs_config(), encoding="utf-8")
+    write_site_config(root)
     (root / MARKER).write_text("A synthetic project written by `briefings bench`.\n", encoding="utf-8")
 
 

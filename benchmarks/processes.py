@@ -20,7 +20,8 @@ class BenchError(Exception):
 
 @dataclass(frozen=True)
 class Run:
-    seconds: float
+    seconds: float  # wall time, as the user waits
+    cpu_s: float  # user + system time of the process (steadier than wall time on a shared machine)
     peak_mb: float
     stdout: str
     stderr: str
@@ -43,8 +44,8 @@ def timed(command: Sequence[str], cwd: Path, check: bool = True, env: Mapping[st
         process.returncode = os.waitstatus_to_exitcode(status)  # reaped here, so that its usage is its own
         out.seek(0)
         err.seek(0)
-        run = Run(seconds, usage.ru_maxrss / 1024, out.read().decode("utf-8", "replace"),
-                  err.read().decode("utf-8", "replace"), process.returncode)
+        run = Run(seconds, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024,
+                  out.read().decode("utf-8", "replace"), err.read().decode("utf-8", "replace"), process.returncode)
     if check and run.returncode != 0:
         raise BenchError(f"{' '.join(command)} exited {run.returncode}:\n{run.stderr[-3000:]}")
     return run

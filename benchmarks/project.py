@@ -6,6 +6,8 @@ from __future__ import annotations
 import hashlib
 import json
 import random
+import re
+import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -78,8 +80,7 @@ def write_project(root: Path, shape: Shape) -> None:
             fact_number += 1
         (root / "briefings" / f"briefing-{b:04d}.yaml").write_text("\n".join(lines) + "\n", encoding="utf-8")
     (root / "briefings.toml").write_text('[project]\ntitle = "Bench"\nsnapshots = "snapshots"\n', encoding="utf-8")
-    (root / "docs/method.md").write_text("# Method\n\nSynthetic project.\n", encoding="utf-8")
-    (root / "mkdocs.yml").write_text(mkdocs_config(), encoding="utf-8")
+    write_site_config(root)
     (root / MARKER).write_text("A synthetic project written by `briefings bench`; rewritten by the next run.\n",
                                encoding="utf-8")
 
@@ -109,14 +110,34 @@ def label(number: int) -> str:
             return "q" + letters
 
 
-def mkdocs_config() -> str:
-    """The project's mkdocs.yml: Material, as our own site uses it, and the hook."""
-    hook = Path(build_tools.__file__).parent / "mkdocs_hook.py"
-    return "\n".join([
-        "site_name: Bench", "docs_dir: docs", "theme:", "  name: material", "  font: false",
-        "  features: [content.footnote.tooltips, navigation.sections]", "plugins: [search]",
-        "markdown_extensions: [footnotes, attr_list, tables]", "hooks:", f"  - {hook}",
-        "watch: [briefings, sources, briefings.toml]", ""])
+def mkdocs_config(every_page_in_sidebar: bool = False) -> str:
+    """The project's mkdocs.yml: the repository's own (sidebar, theme, Markdown extensions, validation, strict),
+    with the hook and the theme's overrides named by their absolute paths and `watch:` on the project's folders.
+    `every_page_in_sidebar`: without `nav:` and `not_in_nav:`, so that MkDocs lists every page in the sidebar,
+    each source page included (the site's shape before issue 16), for comparison."""
+    checkout = Path(build_tools.__file__).resolve().parent.parent
+    config = (checkout / "mkdocs.yml").read_text(encoding="utf-8")
+    config = re.sub(r"^watch:\n(?:  .*\n)+", "watch: [briefings, sources, briefings.toml]\n", config, flags=re.M)
+    config = config.replace("  - build_tools/mkdocs_hook.py", f"  - {checkout / 'build_tools/mkdocs_hook.py'}")
+    config = config.replace("custom_dir: overrides", f"custom_dir: {checkout / 'overrides'}")
+    if every_page_in_sidebar:
+        config = re.sub(r"^(?:nav:|not_in_nav: \|)\n(?:  .*\n)+", "", config, flags=re.M)
+    return config
+
+
+HAND_WRITTEN = ("method.md", "reliability.md", "performance.md", "stylesheets", "javascripts")
+
+
+def write_site_config(root: Path, every_page_in_sidebar: bool = False) -> None:
+    """mkdocs.yml (see `mkdocs_config`) and the hand-written pages and assets it names, copied from the checkout."""
+    docs = Path(build_tools.__file__).resolve().parent.parent / "docs"
+    (root / "docs").mkdir(parents=True, exist_ok=True)
+    for name in HAND_WRITTEN:
+        if (docs / name).is_dir():
+            shutil.copytree(docs / name, root / "docs" / name, dirs_exist_ok=True)
+        else:
+            shutil.copyfile(docs / name, root / "docs" / name)
+    (root / "mkdocs.yml").write_text(mkdocs_config(every_page_in_sidebar), encoding="utf-8")
 
 
 def edit_fact_text(root: Path, marker: int) -> str:

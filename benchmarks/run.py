@@ -21,7 +21,7 @@ from typing import Any
 from benchmarks.adversarial import adversarial, adversarial_table
 from benchmarks.lsp import measure_lsp, summary
 from benchmarks.processes import BenchError, Run, briefings, python, timed
-from benchmarks.project import EDITED, MARKER, Shape, write_project
+from benchmarks.project import EDITED, MARKER, Shape, mkdocs_config, write_project
 from benchmarks.serve import measure_serve
 
 __all__ = ["MARKER", "PARTS", "BenchError", "adversarial", "adversarial_table", "run", "table"]
@@ -63,7 +63,10 @@ def measure_processes(root: Path, repeats: int, progress: Progress) -> dict[str,
         "briefings_help": briefings("--help"),
     }, root)
     seconds = {name: _median([r.seconds for r in found]) for name, found in runs.items()}
+    cpu = {name: _median([r.cpu_s for r in runs[name]]) for name in ("floor", "lint")}
     return {
+        "floor_process_cpu_s": cpu["floor"], "lint_process_cpu_s": cpu["lint"],
+        "lint_over_floor_process_cpu": round(cpu["lint"] / cpu["floor"], 3),
         "lint_cold_s": round(cold.seconds, 4), "floor_process_s": seconds["floor"], "lint_process_s": seconds["lint"],
         "lint_over_floor_process": round(seconds["lint"] / seconds["floor"], 3),
         "lint_one_file_s": seconds["lint_one"], "python_start_s": seconds["python"],
@@ -96,19 +99,33 @@ def measure_phases(root: Path, repeats: int, progress: Progress) -> dict[str, An
     return figures
 
 
-def measure_mkdocs(root: Path, repeats: int, progress: Progress) -> dict[str, Any]:
-    """A full `mkdocs build` of the project (cache warm), and our share of it."""
-    progress(f"  mkdocs build x{repeats}")
-    runs = []
+def _mkdocs_build(root: Path, config: Path) -> dict[str, Any]:
+    site = root / "build/bench-site"
+    shutil.rmtree(site, ignore_errors=True)
+    run = timed(python("-m", "benchmarks.mkdocs_build", str(config), str(site)), root)
+    return {**_json(run), "process_s": run.seconds, "cpu_s": run.cpu_s}
+
+
+def measure_mkdocs(root: Path, repeats: int, progress: Progress, every_page: bool = False) -> dict[str, Any]:
+    """A full `mkdocs build` of the project (cache warm), and our share of it. `every_page`: interleaved with
+    it, a build of the same project with every page in the sidebar (no `nav:`), each source's included."""
+    progress(f"  mkdocs build x{repeats}" + (", and with every page in the sidebar, interleaved" if every_page else ""))
+    if every_page:
+        (root / EVERY_PAGE_CONFIG).write_text(mkdocs_config(every_page_in_sidebar=True), encoding="utf-8")
+    runs, every = [], []
     for _ in range(repeats):
-        site = root / "build/bench-site"
-        shutil.rmtree(site, ignore_errors=True)
-        run = timed(python("-m", "benchmarks.mkdocs_build", str(root / "mkdocs.yml"), str(site)), root)
-        runs.append({**_json(run), "process_s": run.seconds})
-    return {"mkdocs_s": _median([r["process_s"] for r in runs]),
-            "mkdocs_ours_s": _median([r["ours_s"] for r in runs]),
-            "mkdocs_ours_share": round(statistics.median(r["ours_s"] / r["process_s"] for r in runs), 3),
-            "mkdocs_peak_mb": round(max(r["peak_mb"] for r in runs), 1)}
+        runs.append(_mkdocs_build(root, root / "mkdocs.yml"))
+        if every_page:
+            every.append(_mkdocs_build(root, root / EVERY_PAGE_CONFIG))
+    figures = {"mkdocs_s": _median([r["process_s"] for r in runs]), "mkdocs_cpu_s": _median([r["cpu_s"] for r in runs]),
+               "mkdocs_ours_s": _median([r["ours_s"] for r in runs]),
+               "mkdocs_ours_share": round(statistics.median(r["ours_s"] / r["process_s"] for r in runs), 3),
+               "mkdocs_peak_mb": round(max(r["peak_mb"] for r in runs), 1)}
+    if every_page:
+        figures.update({"mkdocs_every_page_s": _median([r["process_s"] for r in every]),
+                        "mkdocs_every_page_cpu_s": _median([r["cpu_s"] for r in every]),
+                        "mkdocs_every_page_peak_mb": round(max(r["peak_mb"] for r in every), 1)})
+    return figures
 
 
 def measure_serving(root: Path, edits: int, progress: Progress) -> dict[str, Any]:
@@ -123,7 +140,8 @@ def measure_language_server(root: Path, keystrokes: int, progress: Progress) -> 
     return summary(measure_lsp(root, keystrokes))
 
 
-PARTS = ("processes", "phases", "mkdocs", "serve", "lsp")
+PARTS = ("processes", "phases", "mkdocs", "sidebar", "serve", "lsp")  # sidebar: mkdocs build with every page in it
+EVERY_PAGE_CONFIG = "mkdocs-every-page.yml"
 
 
 def measure(shape: Shape, root: Path, repeats: int, edits: int, parts: tuple[str, ...],
@@ -137,8 +155,8 @@ def measure(shape: Shape, root: Path, repeats: int, edits: int, parts: tuple[str
         row.update(measure_processes(root, repeats, progress))
     if "phases" in parts:
         row.update(measure_phases(root, repeats, progress))
-    if "mkdocs" in parts:
-        row.update(measure_mkdocs(root, repeats, progress))
+    if "mkdocs" in parts or "sidebar" in parts:
+        row.update(measure_mkdocs(root, repeats, progress, every_page="sidebar" in parts))
     if "serve" in parts:
         row.update(measure_serving(root, edits, progress))
     if "lsp" in parts:
@@ -160,9 +178,11 @@ def scaling_exponent(rows: list[dict[str, Any]], key: str) -> float | None:
 
 
 COLUMNS = ("facts", "yaml_mb", "load_1min", "floor_process_s", "lint_process_s", "lint_over_floor_process",
+           "floor_process_cpu_s", "lint_process_cpu_s", "lint_over_floor_process_cpu",
            "floor_s", "lint_s", "lint_over_floor", "python_start_s", "import_yaml_s", "briefings_start_s",
            "lint_cold_s", "lint_one_file_s", "pages_s", "exports_s", "write_s", "generate_s", "rebuild_s",
-           "rebuild_rewritten", "mkdocs_s", "mkdocs_ours_s", "mkdocs_ours_share", "mkdocs_peak_mb",
+           "rebuild_rewritten", "mkdocs_s", "mkdocs_cpu_s", "mkdocs_every_page_s", "mkdocs_every_page_cpu_s",
+           "mkdocs_every_page_peak_mb", "mkdocs_ours_s", "mkdocs_ours_share", "mkdocs_peak_mb",
            "serve_ready_s", "serve_edit_s", "serve_edits_s", "serve_peak_mb", "lint_peak_mb", "build_peak_mb",
            "lsp_file_facts", "lsp_open_s", "lsp_keystroke_s", "lsp_keystroke_max_s", "lsp_text_s", "lsp_quote_wrong_s",
            "lsp_quote_right_s", "lsp_burst_s", "lsp_cpu_s", "lsp_peak_mb")

@@ -965,7 +965,7 @@ def cmd_bench(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-PARTS = ("processes", "phases", "mkdocs", "serve", "lsp")  # benchmarks.run.PARTS, named here for --help
+PARTS = ("processes", "phases", "mkdocs", "sidebar", "serve", "lsp")  # benchmarks.run.PARTS, named here for --help
 
 
 def _benchmarks() -> Any:

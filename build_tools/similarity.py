@@ -7,7 +7,6 @@ corpus's own baseline (the median pair), not with a fixed threshold alone.
 
 from __future__ import annotations
 
-import functools
 import hashlib
 import json
 import random
@@ -54,7 +53,6 @@ class Pair:
 SAMPLE_MODULUS = 4  # keep the shingles whose first word hashes to 0 mod this: the same words in every text
 
 
-@functools.lru_cache(maxsize=1 << 16)
 def _keep(word: str) -> bool:
     return zlib.crc32(word.encode()) % SAMPLE_MODULUS == 0
 

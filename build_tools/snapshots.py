@@ -65,7 +65,6 @@ def normalize(text: str) -> str:
     return " ".join(_fold(text).split())
 
 
-@functools.lru_cache(maxsize=1 << 18)
 def quote_pieces(quote: str) -> tuple[str, ...]:
     """A normalised quote split at omission marks ("..." or "…") into the pieces that must appear
     in order. Empty pieces (a leading or trailing mark, two marks in a row) are dropped."""

@@ -8,7 +8,6 @@ syntax (`<script>`, `[^1]`, `{: onclick=…}`, `--8<--`, `{{ }}` all stay text).
 
 from __future__ import annotations
 
-import functools
 import hashlib
 import html
 import json
@@ -29,7 +28,6 @@ _ENTITIES = {ord(ch): f"&#{ord(ch)};" for ch in string.punctuation if ch not in 
 _NEEDS_ENTITY = re.compile("[" + re.escape("".join(map(chr, _ENTITIES))) + "]")
 
 
-@functools.lru_cache(maxsize=1 << 12)  # dates, outlets, titles and labels recur on every page
 def text(value: str) -> str:
     """Literal text for a Markdown paragraph, table cell or heading (one line)."""
     line = " ".join(value.split())
@@ -117,7 +115,6 @@ def check_front_matter(block: str, expected: dict[str, object]) -> None:
         raise FrontMatterError(f"front matter reads back as {parsed!r}, not {expected!r}")
 
 
-@functools.lru_cache(maxsize=1 << 18)  # two quotes a fact at 100,000 facts
 def quote_anchor(quote_text: str) -> str:
     """A stable anchor for a quote on its source page: same words, same anchor."""
     return "q-" + hashlib.sha256(normalize(quote_text).encode()).hexdigest()[:10]

@@ -13,12 +13,12 @@ import yaml
 
 
 def main(root: Path, report_time: bool = False) -> int:
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), time.process_time()
     files = sorted((root / "sources").glob("*.yaml")) + sorted((root / "briefings").glob("*.yaml"))
     for path in files:
         yaml.load(path.read_bytes(), Loader=yaml.CSafeLoader)
     if report_time:  # `--time`: the seconds inside the process, after start-up and imports
-        print(json.dumps({"seconds": time.perf_counter() - started}))
+        print(json.dumps({"seconds": time.perf_counter() - started, "cpu_s": time.process_time() - cpu}))
     return 0
 
 

@@ -91,6 +91,11 @@ def measure_phases(root: Path, repeats: int, progress: Progress) -> dict[str, An
         rebuilds.append(_json(timed(python("-m", "benchmarks.phases", "rebuild", str(root)), root)))
     figures = {key: _median([b[key] for b in builds]) for key in ("lint_s", "pages_s", "exports_s", "write_s")}
     figures["floor_s"] = _median([f["seconds"] for f in floors])
+    figures["floor_cpu_s"] = _median([f["cpu_s"] for f in floors])
+    figures["lint_cpu_s"] = _median([b["lint_cpu_s"] for b in builds])
+    figures["lint_over_floor_cpu"] = round(figures["lint_cpu_s"] / figures["floor_cpu_s"], 3)
+    figures["generate_cpu_s"] = _median([b["generate_cpu_s"] for b in builds])
+    figures["rebuild_cpu_s"] = _median([r["rebuild_cpu_s"] for r in rebuilds])
     figures["lint_over_floor"] = round(figures["lint_s"] / figures["floor_s"], 3)
     figures["generate_s"] = round(figures["pages_s"] + figures["exports_s"] + figures["write_s"], 4)
     figures["rebuild_s"] = _median([r["rebuild_s"] for r in rebuilds])
@@ -120,6 +125,8 @@ def measure_mkdocs(root: Path, repeats: int, progress: Progress, every_page: boo
     figures = {"mkdocs_s": _median([r["process_s"] for r in runs]), "mkdocs_cpu_s": _median([r["cpu_s"] for r in runs]),
                "mkdocs_ours_s": _median([r["ours_s"] for r in runs]),
                "mkdocs_ours_share": round(statistics.median(r["ours_s"] / r["process_s"] for r in runs), 3),
+               "mkdocs_ours_cpu_s": _median([r["ours_cpu_s"] for r in runs]),
+               "mkdocs_ours_cpu_share": round(statistics.median(r["ours_cpu_s"] / r["cpu_s"] for r in runs), 3),
                "mkdocs_peak_mb": round(max(r["peak_mb"] for r in runs), 1)}
     if every_page:
         figures.update({"mkdocs_every_page_s": _median([r["process_s"] for r in every]),
@@ -179,11 +186,13 @@ def scaling_exponent(rows: list[dict[str, Any]], key: str) -> float | None:
 
 COLUMNS = ("facts", "yaml_mb", "load_1min", "floor_process_s", "lint_process_s", "lint_over_floor_process",
            "floor_process_cpu_s", "lint_process_cpu_s", "lint_over_floor_process_cpu",
-           "floor_s", "lint_s", "lint_over_floor", "python_start_s", "import_yaml_s", "briefings_start_s",
-           "lint_cold_s", "lint_one_file_s", "pages_s", "exports_s", "write_s", "generate_s", "rebuild_s",
+           "floor_s", "lint_s", "lint_over_floor", "floor_cpu_s", "lint_cpu_s", "lint_over_floor_cpu",
+           "python_start_s", "import_yaml_s", "briefings_start_s", "lint_cold_s", "lint_one_file_s",
+           "pages_s", "exports_s", "write_s", "generate_s", "generate_cpu_s", "rebuild_s", "rebuild_cpu_s",
            "rebuild_rewritten", "mkdocs_s", "mkdocs_cpu_s", "mkdocs_every_page_s", "mkdocs_every_page_cpu_s",
-           "mkdocs_every_page_peak_mb", "mkdocs_ours_s", "mkdocs_ours_share", "mkdocs_peak_mb",
-           "serve_ready_s", "serve_edit_s", "serve_edits_s", "serve_peak_mb", "lint_peak_mb", "build_peak_mb",
+           "mkdocs_every_page_peak_mb", "mkdocs_ours_s", "mkdocs_ours_share", "mkdocs_ours_cpu_s",
+           "mkdocs_ours_cpu_share", "mkdocs_peak_mb", "serve_ready_s", "serve_edit_s", "serve_edits_s",
+           "serve_peak_mb", "lint_peak_mb", "build_peak_mb",
            "lsp_file_facts", "lsp_open_s", "lsp_keystroke_s", "lsp_keystroke_max_s", "lsp_text_s", "lsp_quote_wrong_s",
            "lsp_quote_right_s", "lsp_burst_s", "lsp_cpu_s", "lsp_peak_mb")
 

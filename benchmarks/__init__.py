@@ -8,6 +8,7 @@
 - `serve`: `make serve`'s command on the project: ready after a cold start, and from a saved edit to the
   served page showing it.
 - `run`: the measurements at each size, the table and the JSON report.
+- `compare`: two versions of the code (checkouts) alternated on one project: what a change gains or costs.
 
 Nothing here is imported by `build_tools`; the CLI finds this package beside it in a source checkout.
 """

@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from benchmarks import run as bench
+from benchmarks.processes import REPOSITORY
 from benchmarks.project import Shape, edit_fact_text, write_project
 from build_tools import cli
 from build_tools.cli import main
@@ -88,3 +89,16 @@ def test_adversarial_cases_run_and_report_their_figures(tmp_path: Path, capsys: 
         ("quotes not in a large snapshot", "100 quotes, 0.1 MB", 100)]
     assert all(row["lint_s"] > 0 and row["pages_s"] > 0 for row in rows)
     assert "quotes not in a large snapshot" in capsys.readouterr().out
+
+
+def test_compare_gives_each_checkout_a_copy_that_names_its_own_hook(tmp_path: Path) -> None:
+    from benchmarks.compare import copy_for
+
+    project = tmp_path / "project"
+    write_project(project, Shape(facts=20, sources=10, briefings=2))
+    other = tmp_path / "other-checkout"
+    copy = copy_for(project, other, tmp_path)
+    config = (copy / "mkdocs.yml").read_text(encoding="utf-8")
+    assert f"{other}/build_tools/mkdocs_hook.py" in config and str(REPOSITORY) + "/" not in config
+    edited = "briefings/briefing-0000.yaml"
+    assert (copy / edited).read_bytes() == (project / edited).read_bytes()

@@ -125,18 +125,11 @@ def mkdocs_config(every_page_in_sidebar: bool = False) -> str:
     return config
 
 
-HAND_WRITTEN = ("method.md", "reliability.md", "performance.md", "stylesheets", "javascripts")
-
-
 def write_site_config(root: Path, every_page_in_sidebar: bool = False) -> None:
-    """mkdocs.yml (see `mkdocs_config`) and the hand-written pages and assets it names, copied from the checkout."""
+    """mkdocs.yml (see `mkdocs_config`) and the hand-written pages and assets of the checkout's docs/ (the
+    pages its sidebar names, their images, stylesheets and scripts), copied."""
     docs = Path(build_tools.__file__).resolve().parent.parent / "docs"
-    (root / "docs").mkdir(parents=True, exist_ok=True)
-    for name in HAND_WRITTEN:
-        if (docs / name).is_dir():
-            shutil.copytree(docs / name, root / "docs" / name, dirs_exist_ok=True)
-        else:
-            shutil.copyfile(docs / name, root / "docs" / name)
+    shutil.copytree(docs, root / "docs", dirs_exist_ok=True)
     (root / "mkdocs.yml").write_text(mkdocs_config(every_page_in_sidebar), encoding="utf-8")
 
 

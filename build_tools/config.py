@@ -62,6 +62,8 @@ PROJECT_SETTINGS: tuple[Option[Any], ...] = (
     Option("snapshots", DEFAULT_SNAPSHOTS, "The snapshot directory, relative to this file (overridden by "
            f"`--snapshots DIR` and `${SNAPSHOTS_ENV}`)."),
     Option("output", DEFAULT_OUTPUT, "Where `briefings build` writes the generated pages."),
+    Option("order", (), "Briefing ids in the order readers meet them on the home page and in the sidebar "
+           "(`briefings/*.md` in `mkdocs.yml`); briefings not named follow by file name."),
     Option("cache", DEFAULT_CACHE, "Where derived data (validated files, quote places) is cached."),
 )
 DISABLE: Option[tuple[str, ...]] = Option("disable", (), "Rule codes or names to switch off project-wide.")
@@ -93,6 +95,15 @@ class Config:
     disabled_rules: frozenset[str]
     cache_dir: Path | None = None
     timegate: str = ""  # a Memento TimeGate for `briefings recheck`, or ""
+    order: tuple[str, ...] = ()  # briefing ids shown first, in this order
+
+    def briefing_rank(self, briefing_id: str) -> tuple[int, str]:
+        """Where a briefing comes on the home page and in the sidebar: those `order` names first, in its order,
+        then the others by id (their file name)."""
+        try:
+            return self.order.index(briefing_id), ""
+        except ValueError:
+            return len(self.order), briefing_id
 
 
 def load_config(root: Path, snapshots: str | None = None,
@@ -104,6 +115,12 @@ def load_config(root: Path, snapshots: str | None = None,
     project = reader.settings(data.get("project", {}), ("project",), PROJECT_SETTINGS)
     recheck = reader.settings(data.get("recheck", {}), ("recheck",), RECHECK_SETTINGS)
     disabled, rule_options = reader.lint(data.get("lint", {}))
+    for briefing_id in dict.fromkeys(project["order"]):
+        if not (root / "briefings" / f"{briefing_id}.yaml").is_file():
+            reader.report(("project",), "order", f"[project] order: no briefing '{briefing_id}' "
+                          f"(briefings/{briefing_id}.yaml); name an existing briefing's id or remove it")
+    if len(set(project["order"])) != len(project["order"]):
+        reader.report(("project",), "order", "[project] order: names a briefing twice; keep one")
     if reader.problems:
         raise ConfigError("\n".join(reader.problems), located=True)
     snapshot_dir, origin = _snapshot_dir(root, snapshots, environ, project["snapshots"])
@@ -118,6 +135,7 @@ def load_config(root: Path, snapshots: str | None = None,
         disabled_rules=disabled,
         cache_dir=root / project["cache"],
         timegate=recheck["timegate"],
+        order=project["order"],
     )
 
 

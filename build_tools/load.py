@@ -182,7 +182,8 @@ def load_project(config: Config, remembered: LoadedFiles | None = None,
         else:
             sources[source.id] = source
     before = len(reader.problems)
-    briefings = tuple(briefing for _, briefing in reader.read(BRIEFINGS) if briefing is not None)
+    briefings = tuple(sorted((briefing for _, briefing in reader.read(BRIEFINGS) if briefing is not None),
+                             key=lambda briefing: config.briefing_rank(briefing.id)))
     damaged = reader.checked.verify()
     if damaged:  # a cache entry held a value that validation would refuse: read those files again
         return load_project(config, remembered, distrust | damaged, overlays)

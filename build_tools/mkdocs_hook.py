@@ -16,7 +16,7 @@ runs) what makes each dirty build serve exactly what a clean build would
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -28,7 +28,7 @@ from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 
 from build_tools import preview
-from build_tools.config import ConfigError, load_config
+from build_tools.config import Config, ConfigError, load_config
 from build_tools.live_serve import LiveSite, QuietDirtyWarning
 from build_tools.render import Links
 from build_tools.render.navigation import expand_nav
@@ -125,24 +125,30 @@ def _generated_files(process: _Process, files: Files, config: MkDocsConfig) -> t
                  summary(result))
         errors = [p for p in result.problems if p.severity.value == "error"]
         process.notice = preview.notice_html(errors, result.warnings)
-        return _add_last_good(files, config, settings.output), {}
+        return _add_last_good(files, config, settings.output, _first(settings)), {}
     timings = ", ".join(f"{name} {seconds:.2f} s" for name, seconds in build.seconds.items())
     log.info("%s; %d generated files changed (%s)", summary(result), len(build.report.written), timings)
     process.notice = ""
     changed: dict[str, str | None] = {rel: build.files[rel] for rel in build.report.written}
-    return _add_generated(files, config, settings.output, build.files), changed
+    return _add_generated(files, config, settings.output, build.files, _first(settings)), changed
 
 
-def _add_last_good(files: Files, config: MkDocsConfig, output: Path) -> Files:
+def _first(settings: Config) -> list[str]:
+    """The briefing pages the sidebar lists first (`order` in briefings.toml)."""
+    return [f"briefings/{briefing_id}.md" for briefing_id in settings.order]
+
+
+def _add_last_good(files: Files, config: MkDocsConfig, output: Path, first: Sequence[str] = ()) -> Files:
     """The pages of the last good build (or a page saying there is none yet), while serving with errors."""
-    files = _add_generated(files, config, output, last_output(output))
+    files = _add_generated(files, config, output, last_output(output), first)
     if files.get_file_from_path("index.md") is None:
         files.append(File.generated(config, "index.md", content=preview.PLACEHOLDER_INDEX))
         config.nav = None  # no page of the sidebar exists yet: MkDocs lists what there is
     return files
 
 
-def _add_generated(files: Files, config: MkDocsConfig, output: Path, paths: Iterable[str]) -> Files:
+def _add_generated(files: Files, config: MkDocsConfig, output: Path, paths: Iterable[str],
+                   first: Sequence[str] = ()) -> Files:
     published = {file.dest_uri: file for file in files}
     for rel in sorted(paths):
         generated = File(rel, str(output), config.site_dir, config.use_directory_urls)
@@ -152,7 +158,7 @@ def _add_generated(files: Files, config: MkDocsConfig, output: Path, paths: Iter
             raise PluginError(f"briefings: docs/{clash.src_uri} is hand-written but would be published as "
                               f"{generated.dest_uri}, which the generated {rel} needs; rename or remove it")
         files.append(generated)
-    config.nav = expand_nav(config.nav, [file.src_uri for file in files.documentation_pages()])
+    config.nav = expand_nav(config.nav, [file.src_uri for file in files.documentation_pages()], first)
     return files
 
 

@@ -21,7 +21,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from importlib import metadata
 from pathlib import Path
@@ -66,12 +66,13 @@ class Sources:
         return replace(load_config(self.root, str(self.snapshots)), output=out_docs, snapshots_origin=self.origin)
 
 
-def zensical_settings(mkdocs: dict[str, Any], sources: Sources, pages: Iterable[str] = ()) -> dict[str, Any]:
+def zensical_settings(mkdocs: dict[str, Any], sources: Sources, pages: Iterable[str] = (),
+                      first: Sequence[str] = ()) -> dict[str, Any]:
     """Our mkdocs.yml as Zensical must read it (see the module docstring); paths are absolute. The
     navigation's patterns are expanded to `pages` (docs-relative paths), as the MkDocs hook does."""
     settings = {key: value for key, value in mkdocs.items() if key not in ("hooks", "watch")}
     if settings.get("nav") is not None:
-        settings["nav"] = expand_nav(settings["nav"], pages)
+        settings["nav"] = expand_nav(settings["nav"], pages, first)
     settings["docs_dir"] = "docs"
     settings["site_dir"] = "site"
     settings["watch"] = [str(p) for p in (sources.root / "briefings", sources.root / "sources",
@@ -103,7 +104,8 @@ def write_settings(root: Path, sources: Sources, out: Path) -> None:
     mkdocs, lines = load_mkdocs_yml(root / "mkdocs.yml")
     docs = out / "docs"
     pages = (path.relative_to(docs).as_posix() for path in docs.rglob("*.md")) if docs.is_dir() else ()
-    settings = zensical_settings(mkdocs, sources, pages)
+    order = load_config(root, str(sources.snapshots)).order
+    settings = zensical_settings(mkdocs, sources, pages, [f"briefings/{briefing_id}.md" for briefing_id in order])
     ignored = ignored_settings(settings, lines)
     if ignored:
         raise ZensicalConfigError("\n".join(i.message("mkdocs.yml") for i in ignored))

@@ -48,8 +48,9 @@ def test_every_declared_option_is_valid_and_documented() -> None:
         for option in code.options:
             assert option.parse(option.default) == option.default, (code.code, option.name)
             assert option.doc and f"`{option.name}`" in code.documentation()
-    for option in PROJECT_SETTINGS:
-        assert option.parse(option.default) == option.default
+    for option in PROJECT_SETTINGS:  # as TOML would give it: a tuple is written as an array
+        written = list(option.default) if isinstance(option.default, tuple) else option.default
+        assert option.parse(written) == option.default
 
 
 def test_a_rule_option_reaches_the_rule(project: MiniProject) -> None:
@@ -90,4 +91,15 @@ def test_every_problem_is_reported_at_once(project: MiniProject) -> None:
         "briefings.toml:2: [project] unknown setting 'titel'; did you mean 'title'?",
         "briefings.toml:4: [lint] disable: unknown rule 'NOPE'; `briefings rules` lists them",
         "briefings.toml:6: [lint.quote-too-long] 'max_words' must be at least 1, found -1",
+    ]
+
+
+def test_order_names_existing_briefings_once(project: MiniProject) -> None:
+    project.write("briefings.toml", '[project]\norder = ["bridge", "harbour", "bridge"]\n')
+    with pytest.raises(ConfigError) as raised:
+        load_config(project.root, environ={})
+    assert str(raised.value).splitlines() == [
+        "briefings.toml:2: [project] order: no briefing 'harbour' (briefings/harbour.yaml); name an existing "
+        "briefing's id or remove it",
+        "briefings.toml:2: [project] order: names a briefing twice; keep one",
     ]

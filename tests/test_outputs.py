@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 from build_tools.export import FORMULA_START
 from build_tools.scaffold import ScaffoldError, new_source
 from build_tools.site import generate
-from tests.conftest import BRIEFING_YAML, MiniProject, mkdocs_build
+from tests.conftest import BRIEFING_YAML, QUIET_CONSISTENCY, MiniProject, mkdocs_build
 from tests.corpus import CSV_CASES
 from tests.test_site import write_mkdocs_config
 
@@ -122,3 +122,22 @@ def test_csv_cells_never_start_a_formula(project: MiniProject, text: str, cell: 
     assert not any(value.lstrip(" ")[:1] in FORMULA_START for value in row.values())
     exported = json.loads(files["data/briefings/bridge.json"])["facts"][0]["text"]
     assert exported == " ".join(text.split())  # only the CSV is changed
+
+
+def test_order_puts_briefings_first_on_the_home_page_and_in_the_sidebar(project: MiniProject) -> None:
+    """`order` in briefings.toml: the briefings it names first, in its order; the others by file name."""
+    write_mkdocs_config(project)
+    for name in ("alpha", "zulu"):
+        project.write(f"briefings/{name}.yaml", BRIEFING_YAML.replace("id: bridge-reopens", f"id: {name}-fact")
+                      .replace("title: The bridge", f"title: Briefing {name}"))
+    project.write("briefings.toml", '[project]\norder = ["zulu"]\n' + QUIET_CONSISTENCY)
+    assert [b.id for b in project.lint().project.briefings] == ["zulu", "alpha", "bridge"]
+    result = mkdocs_build(project.root, project.root / "build/site", project.snapshots)
+    assert result.returncode == 0, result.stderr
+    home = (project.root / "build/site/index.html").read_text(encoding="utf-8")
+    body = home.split('class="md-content"', 1)[1]
+    assert [body.index(f'href="briefings/{name}/"') for name in ("zulu", "alpha", "bridge")] == sorted(
+        body.index(f'href="briefings/{name}/"') for name in ("zulu", "alpha", "bridge"))
+    sidebar = home.split('class="md-content"', 1)[0]
+    assert [sidebar.index(f'href="briefings/{name}/"') for name in ("zulu", "alpha", "bridge")] == sorted(
+        sidebar.index(f'href="briefings/{name}/"') for name in ("zulu", "alpha", "bridge"))

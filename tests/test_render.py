@@ -30,6 +30,8 @@ def test_navigation_patterns_expand_to_the_pages_not_named_elsewhere() -> None:
         {"More": ["briefings/xy.md"]}, "rules.md"]
     assert expand_nav(None, pages) is None
     assert expand_nav(["briefings/*.md"], []) == []
+    assert expand_nav(["briefings/*.md"], pages, first=["briefings/xy.md", "briefings/b.md"]) == [
+        "briefings/xy.md", "briefings/b.md", "briefings/a.md", "briefings/contacts.md"]  # `order` first
 
 
 def test_the_real_navigation_lists_briefings_and_no_source(project: MiniProject) -> None:

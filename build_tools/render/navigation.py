@@ -12,7 +12,7 @@ same size however many sources a project has.
 from __future__ import annotations
 
 import fnmatch
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
 PATTERN_CHARACTERS = frozenset("*?[")
@@ -20,14 +20,17 @@ PATTERN_CHARACTERS = frozenset("*?[")
 Nav = list[Any]  # MkDocs's shape: a list of 'page.md', {'Title': 'page.md'} or {'Section': [...]}
 
 
-def expand_nav(nav: Nav | None, pages: Iterable[str]) -> Nav | None:
+def expand_nav(nav: Nav | None, pages: Iterable[str], first: Sequence[str] = ()) -> Nav | None:
     """`nav` with each pattern entry ('briefings/*.md', or {'Title': 'briefings/*.md'}) replaced by the
-    matching `pages` (docs-relative paths, '/'-separated), in order, that the navigation does not name
-    elsewhere. None (no `nav:`) stays None: the publisher then builds its own."""
+    matching `pages` (docs-relative paths, '/'-separated) that the navigation does not name elsewhere: those
+    in `first` first, in its order (the briefings' `order` in briefings.toml), then the others by path. None
+    (no `nav:`) stays None: the publisher then builds its own."""
     if nav is None:
         return None
     named = set(_explicit(nav))
-    available = sorted(page for page in pages if page not in named)
+    rank = {page: index for index, page in enumerate(first)}
+    available = sorted((page for page in pages if page not in named),
+                       key=lambda page: (rank.get(page, len(rank)), page))
     return list(_expand(nav, available))
 
 

@@ -18,53 +18,28 @@ import sys
 import traceback
 from collections.abc import Iterable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from build_tools import __version__, fixes, scaffold, schema, snapshot_push
-from build_tools.archive import (
-    DEADLINE_S,
-    ArchiveError,
-    extract,
-    fetch,
-    snapshot_block,
-    source_yaml,
-    store_file,
-    store_text,
-)
-from build_tools.captures import CaptureError, import_capture
+from build_tools import __version__
+from build_tools.archive import DEADLINE_S
 from build_tools.characters import escape_controls
 from build_tools.config import Config, ConfigError, load_config
-from build_tools.export import export_json
 from build_tools.lint import LintResult
-from build_tools.load import load_project
-from build_tools.model import Project, Source
-from build_tools.quote_finder import Passage, find_passages
 from build_tools.recheck import DEADLINE_S as RECHECK_DEADLINE_S
-from build_tools.recheck import Report, archive_to_record, recheck
 from build_tools.recheck_report import FORMATS as RECHECK_FORMATS
-from build_tools.recheck_report import format_report
-from build_tools.report import FORMATS, Repository, format_problems, format_rules, format_step_summary, summary
-from build_tools.rules import ALL_CODES, find_code
-from build_tools.safe_files import (
-    UnsafePath,
-    check_inside,
-    check_ours,
-    check_output,
-    check_place,
-    create_new,
-    replace,
-    shown,
-)
-from build_tools.schema import edtf_problem, source_id_problem, url_problem
+from build_tools.report import FORMATS, Repository, format_problems, format_step_summary, summary
+from build_tools.safe_files import UnsafePath, check_output, check_place, replace, shown
 from build_tools.session import Session
-from build_tools.similarity import FLAG_MINIMUM, FLAG_RATIO, baseline, is_suspicious, rank
-from build_tools.site import MANIFEST
-from build_tools.sitebuild import build_site
-from build_tools.snapshots import Snapshot, SnapshotStore, explain_missing
-from build_tools.source_edits import import_blocks, write_imported_source, write_link_status
-from build_tools.yaml_edit import EditError, quoted
-from build_tools.yaml_nodes import MappingNode, Node, ScalarNode, parse_yaml
-from build_tools.zensical_prep import build_with_zensical, zensical_missing
+
+if TYPE_CHECKING:
+    from build_tools.model import Project, Source
+    from build_tools.quote_finder import Passage
+    from build_tools.recheck import Report
+    from build_tools.snapshots import Snapshot, SnapshotStore
+    from build_tools.yaml_nodes import Node
+
+# Each command imports what only it needs when it runs, so that `briefings lint` (run on every commit and in
+# the editor) does not start by loading the page renderers, the archive client and the Zensical preparation.
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
 
@@ -356,6 +331,8 @@ def cmd_lint(args: argparse.Namespace) -> int:
 def _fix(config: Config, result: LintResult, only: Sequence[str], quiet: bool) -> LintResult:
     """Make the certain fixes (in the files named, when some are), print each as a diff, and lint again.
     A fixed file is re-read before any further fix, so a fix is always made to what is on disk."""
+    from build_tools import fixes
+
     show = _err if quiet else _out  # a machine-read report keeps stdout to itself
     changes, files = 0, set[str]()
     for _ in range(3):  # a filled-in hash lets the source's quotes be checked, and fixed, in the next round
@@ -410,6 +387,8 @@ def _exit_code(result: LintResult, strict: bool) -> int:
 
 
 def cmd_build(args: argparse.Namespace) -> int:
+    from build_tools.site import MANIFEST
+
     config = _config(args)
     out = args.out or config.output
     check_output(out, config.root, config.snapshots, MANIFEST, "--out" if args.out else "[project] output")
@@ -427,6 +406,9 @@ def cmd_build(args: argparse.Namespace) -> int:
 
 
 def cmd_site(args: argparse.Namespace) -> int:
+    from build_tools.sitebuild import build_site
+    from build_tools.zensical_prep import build_with_zensical, zensical_missing
+
     root: Path = args.root.resolve()
     if not (root / "mkdocs.yml").is_file():
         raise ConfigError(f"no mkdocs.yml in {root}")
@@ -500,6 +482,8 @@ def _port_problem(host: str, port: int) -> str | None:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
+    from build_tools.export import export_json
+
     config = _config(args)
     if str(args.out) != "-":
         check_place(args.out, config.root, config.snapshots)
@@ -530,11 +514,16 @@ def _write_file(path: Path, text: str, config: Config | None, option: str = "--o
 
 
 def cmd_rules(args: argparse.Namespace) -> int:
+    from build_tools.report import format_rules
+    from build_tools.rules import ALL_CODES
+
     _out(format_rules(ALL_CODES))
     return EXIT_OK
 
 
 def cmd_explain(args: argparse.Namespace) -> int:
+    from build_tools.rules import find_code
+
     code = find_code(args.code)
     if code is None:
         _err(f"briefings: no rule '{args.code}'; `briefings rules` lists them")
@@ -544,6 +533,8 @@ def cmd_explain(args: argparse.Namespace) -> int:
 
 
 def cmd_snapshot_add(args: argparse.Namespace) -> int:
+    from build_tools.archive import ArchiveError, snapshot_block, store_file
+
     config = _config(args)
     if not args.file.is_file():
         raise ConfigError(f"'{args.file}' is not a file")
@@ -558,6 +549,10 @@ def cmd_snapshot_add(args: argparse.Namespace) -> int:
 
 
 def cmd_snapshot_push(args: argparse.Namespace) -> int:
+    from build_tools import snapshot_push
+    from build_tools.load import load_project
+    from build_tools.snapshots import SnapshotStore
+
     config = _config(args)
     project, _ = load_project(config)
     try:
@@ -575,6 +570,12 @@ def cmd_snapshot_push(args: argparse.Namespace) -> int:
 
 
 def cmd_snapshot_import(args: argparse.Namespace) -> int:
+    from build_tools.captures import CaptureError, import_capture
+    from build_tools.safe_files import check_inside
+    from build_tools.schema import source_id_problem, url_problem
+    from build_tools.source_edits import import_blocks, write_imported_source
+    from build_tools.yaml_edit import EditError
+
     config = _config(args)
     if url_problem(args.url) is not None:
         raise ConfigError(str(url_problem(args.url)))
@@ -611,6 +612,9 @@ def cmd_snapshot_import(args: argparse.Namespace) -> int:
 
 
 def cmd_quote(args: argparse.Namespace) -> int:
+    from build_tools.load import load_project
+    from build_tools.snapshots import SnapshotStore
+
     config = _config(args)
     if args.limit < 1:
         raise ConfigError("--limit must be at least 1")
@@ -639,15 +643,19 @@ def cmd_quote(args: argparse.Namespace) -> int:
     return EXIT_OK if found else _nothing_close(args.words, f"the snapshot of '{name}'")
 
 
-Hit = tuple[str, str, Passage]  # source id (or file), snapshot text, passage
+Hit = tuple[str, str, "Passage"]  # source id (or file), snapshot text, passage
 
 
 def _search(snapshots: Iterable[tuple[str, str]], words: str, limit: int) -> list[Hit]:
+    from build_tools.quote_finder import find_passages
+
     hits = [(name, text, passage) for name, text in snapshots for passage in find_passages(text, words, limit)]
     return sorted(hits, key=lambda hit: -hit[2].score)[:limit]
 
 
 def _print_passages(hits: Sequence[Hit]) -> None:
+    from build_tools.yaml_edit import quoted
+
     for number, (name, text, passage) in enumerate(hits, 1):
         stands = "stands once" if passage.occurrences == 1 else \
             f"stands {passage.occurrences} times: add words to make it unique"
@@ -695,6 +703,9 @@ def _snapshot_to_search(config: Config, project: Project, store: SnapshotStore, 
 
 def _named_snapshot(config: Config, store: SnapshotStore, source_id: str) -> Snapshot | None:
     """The snapshot a source file names by hash or by file name, read straight from the file."""
+    from build_tools.snapshots import Snapshot
+    from build_tools.yaml_nodes import ScalarNode, parse_yaml
+
     path = config.root / "sources" / f"{source_id}.yaml"
     parsed = parse_yaml(path.name, path.read_bytes()) if path.is_file() else None
     block = _mapping_value(parsed.root, "snapshot") if parsed is not None else None
@@ -706,6 +717,8 @@ def _named_snapshot(config: Config, store: SnapshotStore, source_id: str) -> Sna
 
 
 def _mapping_value(node: Node | None, key: str) -> Node | None:
+    from build_tools.yaml_nodes import MappingNode, ScalarNode
+
     if not isinstance(node, MappingNode):
         return None
     return next((value for name, value in node.value if isinstance(name, ScalarNode) and name.value == key), None)
@@ -719,6 +732,10 @@ def _snapshot_file_text(path: Path) -> str:
 
 
 def cmd_archive(args: argparse.Namespace) -> int:
+    from build_tools.archive import ArchiveError, extract, fetch, snapshot_block, source_yaml, store_text
+    from build_tools.safe_files import check_inside, create_new
+    from build_tools.schema import source_id_problem, url_problem
+
     config = _config(args)
     problem = source_id_problem(args.source)
     if problem is not None:
@@ -750,6 +767,12 @@ def cmd_archive(args: argparse.Namespace) -> int:
 
 
 def cmd_recheck(args: argparse.Namespace) -> int:
+    from build_tools.load import load_project
+    from build_tools.recheck import recheck
+    from build_tools.recheck_report import format_report
+    from build_tools.schema import url_problem
+    from build_tools.snapshots import SnapshotStore
+
     config = _config(args)
     if not args.timeout > 0:
         raise ConfigError("--timeout must be a positive number of seconds")
@@ -779,6 +802,10 @@ def cmd_recheck(args: argparse.Namespace) -> int:
 
 
 def _record_rechecks(root: Path, project: Project, report: Report) -> None:
+    from build_tools.recheck import archive_to_record
+    from build_tools.source_edits import write_link_status
+    from build_tools.yaml_edit import EditError
+
     for check in report.sources:
         if check.status == "unknown":
             print(f"{check.path}: not recorded (the page could not be checked)", file=sys.stderr)
@@ -802,6 +829,10 @@ def _did_you_mean(name: str, known: Iterable[str]) -> str:
 
 
 def cmd_new_source(args: argparse.Namespace) -> int:
+    from build_tools import scaffold
+    from build_tools.archive import ArchiveError, snapshot_block, store_file
+    from build_tools.schema import url_problem
+
     root: Path = args.root.resolve()
     if args.url is not None and url_problem(args.url) is not None:
         raise ConfigError(f"--url: {url_problem(args.url)}")
@@ -828,6 +859,8 @@ def cmd_new_source(args: argparse.Namespace) -> int:
 
 
 def cmd_new_briefing(args: argparse.Namespace) -> int:
+    from build_tools import scaffold
+
     root: Path = args.root.resolve()
     try:
         path = scaffold.new_briefing(root, args.id, dt.date.today().strftime("%Y-%m"))
@@ -840,6 +873,8 @@ def cmd_new_briefing(args: argparse.Namespace) -> int:
 
 def _report_placeholders(root: Path, path: Path, extra: str = "", lines: range | None = None) -> None:
     """What `briefings new` left to write: each placeholder at its line and column, with how to fill it."""
+    from build_tools import scaffold
+
     rel = path.relative_to(root).as_posix()
     found = [p for p in scaffold.placeholders(rel, path.read_text(encoding="utf-8"))
              if lines is None or p.where.line in lines]
@@ -851,6 +886,11 @@ def _report_placeholders(root: Path, path: Path, extra: str = "", lines: range |
 
 
 def cmd_new_fact(args: argparse.Namespace) -> int:
+    from build_tools import scaffold
+    from build_tools.load import load_project
+    from build_tools.schema import edtf_problem
+    from build_tools.snapshots import SnapshotStore
+
     root: Path = args.root.resolve()
     config = load_config(root, args.snapshots)
     if len(args.quote) > len(args.source):
@@ -892,6 +932,8 @@ def cmd_new_fact(args: argparse.Namespace) -> int:
 
 def _citation_problem(project: Project, store: SnapshotStore, source_id: str, quote: str | None) -> str | None:
     """Why a citation given to `new fact` cannot be written as it is, or None."""
+    from build_tools.snapshots import explain_missing
+
     if source_id not in project.sources:
         if source_id in project.broken_sources:
             return None  # its file has problems of its own (placeholders, say); lint reports them
@@ -909,6 +951,10 @@ def _citation_problem(project: Project, store: SnapshotStore, source_id: str, qu
 
 
 def cmd_similar(args: argparse.Namespace) -> int:
+    from build_tools.load import load_project
+    from build_tools.similarity import FLAG_MINIMUM, FLAG_RATIO, baseline, is_suspicious, rank
+    from build_tools.snapshots import SnapshotStore
+
     config = _config(args)
     project, _ = load_project(config)
     store = SnapshotStore(config.snapshots)
@@ -938,6 +984,8 @@ def cmd_similar(args: argparse.Namespace) -> int:
 
 
 def cmd_bench(args: argparse.Namespace) -> int:
+    from build_tools.safe_files import check_ours
+
     run = _benchmarks()
     sizes = args.facts or [1000]
     if args.keep and len(sizes) > 1:
@@ -994,6 +1042,8 @@ def cmd_lsp(args: argparse.Namespace) -> int:
 
 
 def cmd_schema(args: argparse.Namespace) -> int:
+    from build_tools import schema
+
     root = Path.cwd()
     config = load_config(root) if (root / "sources").is_dir() or (root / "briefings").is_dir() else None
     files = schema.schema_files()

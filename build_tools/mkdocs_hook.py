@@ -30,8 +30,8 @@ from mkdocs.structure.pages import Page
 from build_tools import preview
 from build_tools.config import Config, ConfigError, load_config
 from build_tools.live_serve import LiveSite, QuietDirtyWarning
-from build_tools.render import Links
 from build_tools.render.navigation import expand_nav
+from build_tools.render.shared import Links
 from build_tools.report import summary
 from build_tools.safe_files import UnsafePath
 from build_tools.session import Session

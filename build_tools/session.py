@@ -30,13 +30,16 @@ from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from build_tools.config import Config
 from build_tools.lint import LintMemory, LintResult, lint_project
 from build_tools.memo import Memo
-from build_tools.render import Links
+from build_tools.render.shared import Links
 from build_tools.safe_files import check_place
-from build_tools.site import WriteReport, Written, generate, write_files
+
+if TYPE_CHECKING:  # the site's modules are imported when a build is made, not for a lint
+    from build_tools.site import WriteReport, Written
 
 
 @dataclass(frozen=True)
@@ -84,6 +87,8 @@ class Session:
         configured output). The one place this sequence is written: `briefings build`, `briefings site`
         (through the hook), the MkDocs hook and the Zensical preparation all come here. `site_url`: the
         site's address, for the feeds' absolute links."""
+        from build_tools.site import generate, write_files
+
         out = out or config.output
         check_place(out, config.root, config.snapshots, "[project] output")
         started = time.perf_counter()

@@ -22,7 +22,8 @@ from build_tools.feeds import feed_files
 from build_tools.ledger import History, no_history
 from build_tools.memo import Memo
 from build_tools.model import Project
-from build_tools.render import Links, render_pages
+from build_tools.render.pages import render_pages
+from build_tools.render.shared import Links
 from build_tools.safe_files import check_inside, check_ours, temporary_file
 from build_tools.schema import schema_files
 from build_tools.snapshots import SnapshotStore

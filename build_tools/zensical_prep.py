@@ -31,8 +31,8 @@ from build_tools import gitlog
 from build_tools.characters import escape_controls
 from build_tools.config import Config, ConfigError, load_config
 from build_tools.lint import LintResult
-from build_tools.render import Links
 from build_tools.render.navigation import expand_nav
+from build_tools.render.shared import Links
 from build_tools.report import format_text, summary
 from build_tools.safe_files import UnsafePath, check_output
 from build_tools.session import Session

@@ -184,3 +184,17 @@ def test_linting_named_files_reports_exactly_their_share_of_a_full_lint(project:
     full = lint_project(config).problems
     for path in ("briefings/bridge.yaml", "sources/spare.yaml", "sources/city-herald-2024.yaml"):
         assert lint_project(config, [path]).problems == tuple(p for p in full if p.where.path == path)
+
+
+def test_lint_does_not_load_what_only_other_commands_need(project: MiniProject) -> None:
+    """`briefings lint` runs on every commit and in the editor: its start-up is part of what the user waits
+    for, so it does not import the page renderers, the site writer, the Zensical preparation or rapidfuzz."""
+    others = ("build_tools.render.pages", "build_tools.site", "build_tools.sitebuild", "build_tools.export",
+              "build_tools.zensical_prep", "build_tools.quote_finder", "build_tools.scaffold", "build_tools.fixes",
+              "rapidfuzz", "mkdocs")
+    code = ("import sys\nfrom build_tools.cli import main\ncode = main(['lint'])\n"
+            f"print(code, sorted(m for m in {others!r} if m in sys.modules))")
+    result = subprocess.run([sys.executable, "-c", code], cwd=project.root, text=True, capture_output=True,
+                            env={"PATH": "/usr/bin:/bin", "BRIEFINGS_SNAPSHOTS": str(project.snapshots),
+                                 "PYTHONPATH": str(ROOT)})
+    assert result.stdout.splitlines()[-1] == "0 []", result.stdout + result.stderr

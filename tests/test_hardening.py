@@ -22,8 +22,8 @@ from build_tools import load as load_module
 from build_tools import site as site_module
 from build_tools.characters import describe
 from build_tools.cli import main
-from build_tools.render import render_pages
 from build_tools.render.markdown import front_matter, yaml_string
+from build_tools.render.pages import render_pages
 from build_tools.report import FORMATS, format_problems
 from build_tools.schema import BRIEFING, SOURCE, Checker, Field, ListOf, Record, check_file
 from build_tools.site import write_files

@@ -169,7 +169,7 @@ def test_snapshot_uri_is_rfc6920() -> None:
 
 
 def test_status_renders_a_visible_marker_with_a_link(project: MiniProject) -> None:
-    from build_tools.render import render_pages
+    from build_tools.render.pages import render_pages
 
     second = ("      - id: bridge-delayed\n        text: The minister said the bridge would reopen in May.\n"
               "        date: 2024-03-04\n"

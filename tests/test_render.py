@@ -9,12 +9,11 @@ import pytest
 from build_tools.dates import EdtfDate
 from build_tools.model import Fact, SnapshotRef, Source
 from build_tools.problems import Location
-from build_tools.render import render_pages
 from build_tools.render.charts import Mark, strip_svg
 from build_tools.render.links import short_label
 from build_tools.render.markdown import plural
 from build_tools.render.navigation import expand_nav
-from build_tools.render.pages import nested_quotes
+from build_tools.render.pages import nested_quotes, render_pages
 from build_tools.render.timeline import PAGE_LIMIT, periods
 from tests.conftest import BRIEFING_YAML, MiniProject
 

@@ -1,8 +1,5 @@
-"""Project → Markdown pages. Plain Markdown, so any Python-Markdown publisher can consume it."""
+"""Project → Markdown pages. Plain Markdown, so any Python-Markdown publisher can consume it.
 
-from __future__ import annotations
-
-from build_tools.render.pages import render_pages
-from build_tools.render.shared import Links
-
-__all__ = ["Links", "render_pages"]
+The pages are made by `render.pages.render_pages`; this package imports nothing itself, so that a command
+which only needs `render.markdown` (the lint report) does not load the page renderers.
+"""

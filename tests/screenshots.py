@@ -12,8 +12,8 @@ import tempfile
 import threading
 from pathlib import Path
 
-from tests.conftest import ROOT, SEEDS, mkdocs_build
-from tests.test_browser import CHROMIUM, CHROMIUM_ARGS, _QuietHandler
+from tests.conftest import ROOT, SEEDS, chromium, mkdocs_build
+from tests.test_browser import _QuietHandler
 
 # name: (page, screen width, screen height, height of the picture in CSS px): a desktop, and a phone at 390 × 844.
 # The desktop briefing is taller than its screen, down to the outlet mix below the timeline strip.
@@ -23,8 +23,6 @@ SHOTS = {"briefing.png": ("briefings/contacts/", 1280, 900, 1700),
 
 
 def main() -> None:
-    from playwright.sync_api import sync_playwright
-
     out_dir = ROOT / "docs/images"
     out_dir.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory() as tmp:
@@ -36,15 +34,13 @@ def main() -> None:
         server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
         threading.Thread(target=server.serve_forever, daemon=True).start()
         base = f"http://127.0.0.1:{server.server_address[1]}/"
-        with sync_playwright() as playwright:
-            browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        with chromium() as browser:
             for name, (path, width, height, shot_height) in SHOTS.items():
                 page = browser.new_page(viewport={"width": width, "height": height})
                 page.goto(base + path)
                 page.screenshot(path=str(out_dir / name), full_page=True,
                                 clip={"x": 0, "y": 0, "width": width, "height": shot_height})
                 print(f"wrote docs/images/{name}")
-            browser.close()
         server.shutdown()
 
 

@@ -24,12 +24,9 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from tests.conftest import BRIEFING_YAML, ROOT, SOURCE_YAML, MiniProject, mkdocs_build, require, require_seeds
+from tests.conftest import BRIEFING_YAML, ROOT, SOURCE_YAML, MiniProject, chromium, mkdocs_build, require, require_seeds
 from tests.test_site import write_mkdocs_config
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--no-first-run"]
 AXE = Path(os.environ.get("AXE_CORE_JS", ROOT / "build/node/node_modules/axe-core/axe.min.js"))
 ARTIFACTS = ROOT / "tests/artifacts"
 SCREENS = {"phone": (390, 844), "desktop": (1280, 900)}
@@ -71,16 +68,8 @@ class _QuietHandler(http.server.SimpleHTTPRequestHandler):
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
-    require(CHROMIUM.exists(), f"Chromium is not installed at {CHROMIUM} (apt-get install chromium)")
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        require(False, "Playwright for Python is not installed")
-        raise
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
+    with chromium() as launched:
+        yield launched
 
 
 def site_pages(site: Path) -> list[str]:

@@ -22,8 +22,7 @@ import pytest
 
 from build_tools import preview
 from build_tools.problems import Location, Problem, Severity
-from tests.conftest import ROOT, MiniProject, mkdocs_build, require, require_seeds
-from tests.test_browser import CHROMIUM, CHROMIUM_ARGS
+from tests.conftest import ROOT, MiniProject, chromium, mkdocs_build, require_seeds
 from tests.test_site_swap import write_tiny_site_config
 
 ARTIFACTS = ROOT / "tests/artifacts"
@@ -80,16 +79,8 @@ class Server:
 
 @pytest.fixture
 def browser() -> Iterator[Any]:
-    require(CHROMIUM.exists(), f"Chromium is not installed at {CHROMIUM} (apt-get install chromium)")
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        require(False, "Playwright for Python is not installed")
-        raise
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
+    with chromium() as launched:
+        yield launched
 
 
 def test_a_broken_quote_shows_in_the_browser_and_the_fix_clears_it(browser: Any, tmp_path: Path) -> None:

@@ -98,13 +98,12 @@ def _extension_name(entry: Any) -> str:
     return next(iter(entry)) if isinstance(entry, dict) else str(entry)
 
 
-def write_settings(root: Path, sources: Sources, out: Path) -> None:
-    """Write OUT/mkdocs.yml for Zensical, its navigation listing the pages now in OUT/docs; raise
-    `ZensicalConfigError` if it would still ignore anything."""
+def write_settings(root: Path, sources: Sources, out: Path, order: Sequence[str]) -> None:
+    """Write OUT/mkdocs.yml for Zensical, its navigation listing the pages now in OUT/docs (the briefings
+    `order` names first); raise `ZensicalConfigError` if it would still ignore anything."""
     mkdocs, lines = load_mkdocs_yml(root / "mkdocs.yml")
     docs = out / "docs"
     pages = (path.relative_to(docs).as_posix() for path in docs.rglob("*.md")) if docs.is_dir() else ()
-    order = load_config(root, str(sources.snapshots)).order
     settings = zensical_settings(mkdocs, sources, pages, [f"briefings/{briefing_id}.md" for briefing_id in order])
     ignored = ignored_settings(settings, lines)
     if ignored:
@@ -250,9 +249,9 @@ def prepare(root: Path, out: Path, snapshots: str | None = None) -> tuple[int, s
     sources = Sources(config.root, config.snapshots, config.root / "docs", config.snapshots_origin)
     out.mkdir(parents=True, exist_ok=True)
     _replace_file(out / MARKER, b"Prepared by build_tools.zensical_prep; rewritten by every run.\n")
-    write_settings(config.root, sources, out)  # first: the guard's errors come before the lint's
+    write_settings(config.root, sources, out, config.order)  # first: the guard's errors come before the lint's
     lint, _ = Generator(sources, out / "docs").refresh()
-    write_settings(config.root, sources, out)  # again, with the navigation of the pages now generated
+    write_settings(config.root, sources, out, config.order)  # again, with the navigation of the pages now generated
     if lint is not None and lint.errors:
         (out / "docs" / STAMP).unlink(missing_ok=True)
         return 1, "\n".join([*map(format_text, lint.problems), summary(lint)])

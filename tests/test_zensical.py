@@ -19,7 +19,16 @@ from bs4 import BeautifulSoup
 
 from build_tools.zensical_guard import PLUGINS, SETTINGS, VALIDATION, ZENSICAL_VERSION, ignored_settings
 from build_tools.zensical_prep import zensical_missing
-from tests.conftest import BRIEFING_YAML, ROOT, SNAPSHOT_TEXT, MiniProject, fact_text, require, require_seeds
+from tests.conftest import (
+    BRIEFING_YAML,
+    QUIET_CONSISTENCY,
+    ROOT,
+    SNAPSHOT_TEXT,
+    MiniProject,
+    fact_text,
+    require,
+    require_seeds,
+)
 
 ZENSICAL = Path(sys.executable).parent / "zensical"
 
@@ -230,6 +239,21 @@ def zensical_project(project: MiniProject) -> MiniProject:
 def prepare(project: MiniProject) -> subprocess.CompletedProcess[str]:
     return run([sys.executable, "-m", "build_tools.zensical_prep", "--snapshots", str(project.snapshots)],
                project.root, PYTHONPATH=str(ROOT))
+
+
+def test_zensical_lists_the_briefings_in_the_configured_order(zensical_project: MiniProject) -> None:
+    """`order` in briefings.toml puts the briefings it names first in Zensical's sidebar too, then the others
+    by file name, as under MkDocs."""
+    project = zensical_project
+    for name in ("alpha", "zulu"):
+        project.write(f"briefings/{name}.yaml", BRIEFING_YAML.replace("id: bridge-reopens", f"id: {name}-fact")
+                      .replace("title: The bridge", f"title: Briefing {name}"))
+    project.write("briefings.toml", '[project]\norder = ["zulu"]\n' + QUIET_CONSISTENCY)
+    result = prepare(project)
+    assert result.returncode == 0, result.stdout + result.stderr
+    settings = (project.root / "build/zensical/mkdocs.yml").read_text(encoding="utf-8")
+    listed = [settings.index(f"briefings/{name}.md") for name in ("zulu", "alpha", "bridge")]
+    assert listed == sorted(listed), settings
 
 
 def test_a_failed_zensical_site_build_leaves_the_previous_site(zensical_project: MiniProject) -> None:

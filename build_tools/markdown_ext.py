@@ -9,6 +9,10 @@ lettered here ("↩ a", "↩ b"), as in print, and named ("↩ b back to citatio
 A table's cells are labelled with their column's heading (`data-label`), and a table of more than
 WIDE_COLUMNS columns is marked `data-sb-wide`: on a phone the stylesheet shows such a table as one card
 per row, each value under its label, instead of a table wider than the screen.
+Blocks of raw HTML that the generator marks (`RAW_HTML`, the line before each) are stashed whole, unread:
+Python-Markdown would parse each with `HTMLParser` only to store it unchanged (and MkDocs parses the page once
+more for its anchors), which was most of the time a generated page took to convert. The output is the same
+(a test converts every generated page both ways); the hook gives MkDocs the anchors of those blocks.
 Plain Python-Markdown: it works with any publisher that loads `markdown_extensions`.
 """
 
@@ -21,7 +25,10 @@ import xml.etree.ElementTree as etree
 from typing import Any
 
 from markdown import Extension, Markdown
+from markdown.preprocessors import Preprocessor
 from markdown.treeprocessors import Treeprocessor
+
+from build_tools.render.markdown import RAW_HTML
 
 _STASH = re.compile("\x02wzxhzdk:(\\d+)\x03")
 
@@ -107,8 +114,36 @@ class TableLabels(Treeprocessor):
         return html.unescape(_STASH.sub(lambda m: str(stash[int(m.group(1))]), text))
 
 
+class RawHtmlBlocks(Preprocessor):
+    """Stash each marked block as Python-Markdown's HTML block parser would (a paragraph of its own, holding the
+    block's placeholder), before any parser reads it. A block must begin with a block-level element and hold
+    whole elements only (`render.markdown.html_block` makes them so)."""
+
+    def run(self, lines: list[str]) -> list[str]:
+        if RAW_HTML not in lines:
+            return lines
+        out: list[str] = []
+        index, count = 0, len(lines)
+        while index < count:
+            if lines[index] != RAW_HTML:
+                out.append(lines[index])
+                index += 1
+                continue
+            end = index + 1
+            while end < count and lines[end]:
+                end += 1
+            # With the line end after its last tag, as Python-Markdown's parser stores a block.
+            block = "\n".join(lines[index + 1:end]) + ("\n" if end < count else "")
+            out += ["", self.md.htmlStash.store(block), ""]
+            index = end
+        return out
+
+
 class FootnoteLabelsExtension(Extension):
     def extendMarkdown(self, md: Markdown) -> None:
+        # Before MkDocs's anchor finder (21) and Python-Markdown's HTML block parser (20), after the whitespace
+        # normaliser (30).
+        md.preprocessors.register(RawHtmlBlocks(md), "briefings_raw_html", 25)
         md.treeprocessors.register(FootnoteLabels(md), "briefings_footnote_labels", 5)
         md.treeprocessors.register(TableLabels(md), "briefings_table_labels", 4)
 

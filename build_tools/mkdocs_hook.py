@@ -15,7 +15,9 @@ runs) what makes each dirty build serve exactly what a clean build would
 
 from __future__ import annotations
 
+import html as html_module
 import logging
+import re
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
@@ -169,8 +171,15 @@ def on_env(env: Any, config: MkDocsConfig, files: Files, **_: Any) -> Any:
     return env
 
 
-def on_page_content(html: str, **_: Any) -> str:
-    """While serving with errors, the problems above the page's content."""
+_ANCHOR = re.compile(r'\sid="([^"]+)"')
+
+
+def on_page_content(html: str, page: Page, **_: Any) -> str:
+    """Give MkDocs the anchors of a generated page's raw HTML blocks, which Markdown stored unread
+    (`markdown_ext.RawHtmlBlocks`), so that links to them validate. While serving with errors, the problems above
+    the page's content."""
+    if page.file.generated_by == GENERATOR and page.present_anchor_ids is not None:
+        page.present_anchor_ids.update(html_module.unescape(anchor) for anchor in _ANCHOR.findall(html))
     notice = _process.notice if _process is not None else ""
     return notice + html if notice else html
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 
 from build_tools.render.pages import nested_quotes
 from build_tools.site import generate
@@ -25,7 +26,7 @@ def built(project: MiniProject, quote: str) -> dict[str, str]:
 
 def test_pages_and_exports_show_the_snapshots_characters_not_the_editors(project: MiniProject) -> None:
     files = built(project, TYPED)
-    [footnote] = [line for line in files["briefings/bridge.md"].splitlines() if line.startswith("[^1]:")]
+    [footnote] = re.findall(r'<li id="fn:1">\n<p>(.*)</p>\n</li>', files["briefings/bridge.md"])
     # the tooltip is the footnote's text: the snapshot's characters, its own quotation marks turned single inside
     # the note's double ones
     assert f"“{nested_quotes(ARCHIVED)}”" in footnote and "‘We are very pleased,’" in footnote

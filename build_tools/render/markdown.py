@@ -64,6 +64,19 @@ def external_link(label: str, target: str, attributes: Sequence[tuple[str, str]]
     return f"[{text(label)}](<{url(target)}>){{: rel=\"noopener noreferrer\"{extra} }}"
 
 
+def external_html_link(label: str, target: str, attributes: Sequence[tuple[str, str]] = ()) -> str:
+    """`external_link` as raw HTML, as Python-Markdown writes that link (attributes in lexical order)."""
+    pairs = [(name, url(value)) for name, value in attributes if _DATA_NAME.fullmatch(name)]
+    pairs += [("href", url(target)), ("rel", "noopener noreferrer")]
+    written = "".join(f' {name}="{attribute(value)}"' for name, value in sorted(pairs))
+    return f"<a{written}>{text(label)}</a>"
+
+
+def attribute(value: str) -> str:
+    """An attribute value escaped as Python-Markdown's serializer escapes it."""
+    return value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
+
+
 _DATA_NAME = re.compile(r"data-[a-z]+")
 
 
@@ -128,6 +141,22 @@ def html_text(value: str) -> str:
     """Literal text inside raw HTML (a chart, a heading written as HTML): one line, HTML-escaped. Markdown
     never reads inside a raw HTML block, so nothing else can become syntax."""
     return html.escape(" ".join(value.split()), quote=True)
+
+
+RAW_HTML = "<!-- briefings: html -->"  # alone on a line: the block below it, to the next blank line, is raw HTML
+_BLOCK_START = re.compile(r"<(div|p|ol|ul|table|h[1-6]|blockquote|section|details|form)[ >]")
+
+
+def html_block(*elements: str) -> str:
+    """Whole block-level HTML elements as one raw HTML block that Markdown stores without reading (see
+    `markdown_ext.RawHtmlBlocks`): for the parts of a page where Markdown adds nothing. Links in it are
+    written as the publisher will serve them (`Site.page_url`); text in it is `html_text`."""
+    block = "\n".join(element for element in elements if element)
+    if not block:
+        return ""
+    if _BLOCK_START.match(block) is None or "\n\n" in block or "\n " in block:
+        raise ValueError(f"not a raw HTML block of whole elements: {block[:80]!r}")
+    return f"{RAW_HTML}\n{block}"
 
 
 def plural(count: int, singular: str, plural_form: str = "") -> str:

@@ -8,6 +8,7 @@ its status.
 
 from __future__ import annotations
 
+import string
 from collections.abc import Iterable
 from functools import partial
 
@@ -32,9 +33,12 @@ from build_tools.render.facts import (
 from build_tools.render.fragments import with_text_fragment
 from build_tools.render.links import short_label, source_links, status_note, version_date
 from build_tools.render.markdown import (
+    attribute,
+    external_html_link,
     external_link,
     fact_anchor,
     front_matter,
+    html_block,
     html_text,
     link,
     paragraphs,
@@ -51,9 +55,6 @@ from build_tools.rules import ALL_CODES
 
 __all__ = ["AsWritten", "Briefing", "Links", "QuoteText", "Site", "render_briefing", "render_home", "render_pages",
            "render_source"]
-
-FOOTNOTES_HERE = "///Footnotes Go Here///"  # Python-Markdown's footnotes place their list here
-
 
 def render_pages(project: Project, links: Links = Links.DIRECTORY, memo: Memo | None = None,
                  quotes: QuoteText | None = None, history: History | None = None) -> dict[str, str]:
@@ -160,23 +161,53 @@ def _independence_if_many(site: Site, fact: Fact, depth: int) -> str:
 # --- briefing pages ------------------------------------------------------------------------
 
 class _Footnotes:
-    """Numbers footnotes in order of first use; one per distinct source and quote on a page."""
+    """Numbers footnotes in order of first use; one per distinct source and quote on a page. Written as the
+    HTML that Python-Markdown's footnotes and `markdown_ext.FootnoteLabels` made of `[^n]` (the same ids, classes
+    and labels, so that Material's footnote tooltips work as before), raw: Markdown adds nothing to them."""
 
-    def __init__(self) -> None:
+    def __init__(self, project: Project) -> None:
+        self.project = project
         self.numbers: dict[tuple[str, str], int] = {}
         self.citations: list[Citation] = []
+        self.uses: list[int] = []  # per note, how many references point to it so far
 
     def ref(self, citation: Citation) -> str:
         key = (citation.source, quote_anchor(citation.quote))  # the same words, the same note
         if key not in self.numbers:
             self.numbers[key] = len(self.numbers) + 1
             self.citations.append(citation)
-        return f"[^{self.numbers[key]}]"
+            self.uses.append(0)
+        number = self.numbers[key]
+        self.uses[number - 1] += 1
+        label = attribute(f"Source {number}: {_cited_as(self.project.sources[citation.source])}")
+        return (f'<sup id="{_ref_id(number, self.uses[number - 1])}"><a aria-label="{label}" class="footnote-ref" '
+                f'href="#fn:{number}">{number}</a></sup>')
+
+    def backlinks(self, number: int) -> str:
+        """'↩' back to the one reference, or '↩a ↩b' (kept together) when there are several."""
+        count = self.uses[number - 1]
+        links = []
+        for use in range(1, count + 1):
+            letter = string.ascii_lowercase[use - 1] if count > 1 and use <= 26 else ""
+            shown = f'<span class="sb-backref-letter">{letter}</span>' if letter else ""
+            links.append(f'<a class="footnote-backref" href="#{_ref_id(number, use)}">&#8617;{shown}<span '
+                         f'class="sb-visually-hidden"> back to citation {number}{letter} in the text</span></a>')
+        return f'<span class="sb-backrefs">{"".join(links)}</span>' if count > 1 else "".join(links)
+
+
+def _ref_id(number: int, use: int) -> str:
+    """Python-Markdown's ids: `fnref:3` for the first reference to note 3, `fnref2:3` for the second."""
+    return f"fnref:{number}" if use == 1 else f"fnref{use}:{number}"
+
+
+def _cited_as(source: Source) -> str:
+    """How a note begins: 'Fox News, 8 December 2021' (plain text)."""
+    return f"{source.outlet_label}, {source.published_label}"
 
 
 def render_briefing(site: Site, briefing: Briefing) -> str:
     project = site.project
-    notes = _Footnotes()
+    notes = _Footnotes(project)
     sources = site.briefing_sources(briefing)
     facts = list(briefing.facts)
     former = dict(site.former_anchors(briefing))
@@ -204,12 +235,10 @@ def render_briefing(site: Site, briefing: Briefing) -> str:
         else:
             parts.extend(_fact_block(site, fact, notes, former.get(fact.id, "")) for fact in section.facts)
     parts.append(corrections.updates_section(project, briefing, site.history))
-    cited_as: dict[str, str] = {}  # source id → how its notes begin
     # The notes repeat the quotes, which the source pages hold in the search index: here they would rank the
     # page's notes above its facts.
-    parts += ["## Notes { data-search-exclude }", FOOTNOTES_HERE]
-    parts.append("\n".join(_footnote(project, number, citation, site.quotes.shown(citation), cited_as)
-                           for number, citation in enumerate(notes.citations, start=1)))
+    parts.append("## Notes { data-search-exclude }")
+    parts.append(_footnotes(site, notes))
     parts.append(structured_data(site, briefing))
     return "\n\n".join(p for p in parts if p) + "\n"
 
@@ -338,19 +367,32 @@ def _table_row(site: Site, fact: Fact, notes: _Footnotes, former_anchors: str) -
     return f'<tr class="sb-row sb-row-{value}" markdown="1">\n' + "\n".join(html) + "\n</tr>"
 
 
-def _footnote(project: Project, number: int, citation: Citation, shown: str, cited_as: dict[str, str]) -> str:
-    """A note: who and when, the quote as the snapshot has it (`shown`), the source page, the article."""
+def _footnotes(site: Site, notes: _Footnotes) -> str:
+    """The list of notes, as Python-Markdown's footnotes extension writes it (at the place of its
+    `///Footnotes Go Here///`)."""
+    if not notes.citations:
+        return ""
+    cited_as: dict[str, str] = {}  # source id → how its notes begin
+    items = [f'<li id="fn:{number}">\n<p>{_footnote(site, citation, cited_as)}&#160;{notes.backlinks(number)}'
+             "</p>\n</li>" for number, citation in enumerate(notes.citations, start=1)]
+    return html_block('<div class="footnote">\n<hr />\n<ol>', *items, "</ol>\n</div>")
+
+
+def _footnote(site: Site, citation: Citation, cited_as: dict[str, str]) -> str:
+    """A note: who and when, the quote as the snapshot has it, the source page, the article (HTML)."""
+    project = site.project
     source = project.sources[citation.source]
     if source.id not in cited_as:
         cited_as[source.id] = f"{text(source.outlet_label)}, {text(source.published_label)}"
-    page = f"../sources/{source.id}.md#{quote_anchor(citation.quote)}"
-    parts = [f"{cited_as[source.id]}: “{text(nested_quotes(shown))}”", link("Source page", page)]
-    parts += [external_link(found.label, with_text_fragment(found.url, shown), found.attributes)
+    shown = site.quotes.shown(citation)
+    page = site.html_link("Source page", f"sources/{source.id}", 1, quote_anchor(citation.quote))
+    parts = [f"{cited_as[source.id]}: “{text(nested_quotes(shown))}”", page]
+    parts += [external_html_link(found.label, with_text_fragment(found.url, shown), found.attributes)
               for found in source_links(source, project.sources)]
     note = status_note(source)
     if note:
-        parts.append(f"*{text(note)}*")
-    return f"[^{number}]: " + " · ".join(parts)
+        parts.append(f"<em>{text(note)}</em>")
+    return " · ".join(parts)
 
 
 _INNER_QUOTES = str.maketrans({"“": "‘", "”": "’"})

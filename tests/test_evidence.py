@@ -8,6 +8,7 @@ import io
 import json
 import re
 
+from build_tools.render.markdown import quote_anchor
 from build_tools.render.pages import nested_quotes
 from build_tools.site import generate
 from tests.conftest import BRIEFING_YAML, MiniProject
@@ -30,7 +31,7 @@ def test_pages_and_exports_show_the_snapshots_characters_not_the_editors(project
     # the tooltip is the footnote's text: the snapshot's characters, its own quotation marks turned single inside
     # the note's double ones
     assert f"“{nested_quotes(ARCHIVED)}”" in footnote and "‘We are very pleased,’" in footnote
-    assert f"> {ARCHIVED}" in files["sources/city-herald-2024.md"]
+    assert f'<blockquote>\n<p id="{quote_anchor(ARCHIVED)}">{ARCHIVED}</p>' in files["sources/city-herald-2024.md"]
     [citation] = json.loads(files["data/briefings.json"])["facts"][0]["citations"]
     assert citation["quote"] == ARCHIVED
     [piece] = citation["pieces"]

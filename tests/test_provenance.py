@@ -181,9 +181,10 @@ def test_status_renders_a_visible_marker_with_a_link(project: MiniProject) -> No
     page = render_pages(result.project)["briefings/bridge.md"]
     assert '<h3 class="sb-fact-date" id="fact-bridge-delayed">4 March 2024<span class="sb-visually-hidden">, ' \
         'disputed</span>' in page
-    assert "{: .sb-fact .sb-fact-disputed }" in page
-    assert ("[Disputed](<../method.md#disputed>){: .sb-badge .sb-status-disputed } — Sources differ "
-            "([see fact](<#fact-bridge-reopens>") in page
+    assert '<p class="sb-fact sb-fact-disputed">' in page
+    assert ('<a class="sb-badge sb-status-disputed" href="../../method/#disputed">Disputed</a> — Sources differ '
+            '(<a href="#fact-bridge-reopens" title="4 March 2024: The minister said the bridge would reopen in May.">'
+            "see fact</a>)") in page
 
 
 def test_similarity_features_are_cached_by_snapshot_hash(tmp_path: Path) -> None:

@@ -66,6 +66,6 @@ def test_hostile_text_converts_the_same_with_the_blocks_unread(project: MiniProj
 def test_a_raw_block_is_whole_block_level_elements_only() -> None:
     assert html_block('<div class="a">\n<p>x</p>\n</div>') == f'{RAW_HTML}\n<div class="a">\n<p>x</p>\n</div>'
     assert html_block() == ""
-    for bad in ("<span>x</span>", "text", "<p>a</p>\n\n<p>b</p>", "<p>a</p>\n    <p>b</p>"):
+    for bad in ("<span>x</span>", "text", "<p>a</p>\n\n<p>b</p>", "<p>a</p>\n\n    <p>b</p>"):
         with pytest.raises(ValueError):
             html_block(bad)

@@ -127,7 +127,7 @@ def test_a_table_section_labels_its_cells_and_keeps_footnotes(project: MiniProje
     assert body.lstrip().startswith('!!! sb-short-answer "Short answer"')  # the answer comes first
     for label in ("Date", "Fact", "Who says so", "Outlet and date", "Sources", "Status", "As of"):
         assert f'<th scope="col">{label}</th>' in page and f'data-label="{label}"' in page
-    assert "the minister" in page and "[City Herald, 4 Mar 2024](<../sources/city-herald-2024.md>)" in page
+    assert "the minister" in page and '<a href="../../sources/city-herald-2024/">City Herald, 4 Mar 2024</a>' in page
     # in the short answer and in the table, each with its own id, and the note with a way back to each
     assert re.findall(r'<sup id="(fnref\d*:1)"><a [^>]*href="#fn:1">1</a></sup>', page) == ["fnref:1", "fnref2:1"]
     assert page.count('<li id="fn:1">') == 1 and 'href="#fnref:1"' in page and 'href="#fnref2:1"' in page

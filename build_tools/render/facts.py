@@ -1,5 +1,7 @@
 """The parts of a fact that every page shows the same way: its status, its "as of" date, how many independent
-sources say it, who says so, and where. Markdown, written for a page `depth` folders below the docs root.
+sources say it, who says so, and where: inline HTML for a page `depth` folders below the docs root (HOME for
+the home page, which is published one level above the others), its links written as the publisher serves them
+(`Site.page_url`). They stand in raw HTML blocks, and in Markdown they spare Markdown a link it would only copy.
 
 Every label that needs explaining links to its explanation on the Method page (`docs/method.md` has the
 anchors named here), so a reader can ask "superseded by what? independent how?" with one tap.
@@ -10,7 +12,7 @@ from __future__ import annotations
 from build_tools.model import Fact, Source
 from build_tools.provenance import independent_count
 from build_tools.render.links import short_label
-from build_tools.render.markdown import fact_anchor, link, plural, text
+from build_tools.render.markdown import attribute, fact_anchor, plural, text
 from build_tools.render.shared import Site
 
 STATUS_LABELS = {"current": "Current", "superseded": "Superseded", "disputed": "Disputed"}
@@ -18,6 +20,7 @@ KIND_LABELS = {"event": "Event", "plan": "Plan", "statement": "Statement", "stat
 KIND_PLURALS = {"event": "events", "plan": "plans", "statement": "statements", "state": "states of affairs"}
 KIND_ORDER = {"event": 0, "plan": 1, "statement": 2, "state": 3}  # events first
 METHOD = "method.md"
+HOME = -1  # the `depth` of the home page, index.md: published at the site's root, not in a folder of its own
 METHOD_ANCHORS = ("current", "superseded", "disputed", "as-of", "independence", "kinds")
 
 
@@ -25,16 +28,23 @@ def status_value(fact: Fact) -> str:
     return fact.status.value if fact.status else "current"
 
 
-def method_link(label: str, anchor: str, depth: int, classes: str = "") -> str:
+def method_link(site: Site, label: str, anchor: str, depth: int, classes: str = "") -> str:
     """A link to the Method page's explanation of `anchor`."""
-    attributes = f"{{: {classes} }}" if classes else ""
-    return link(label, f"{'../' * depth}{METHOD}#{anchor}") + attributes
+    return html_link(label, f"{site.page_url('method', depth)}#{anchor}", classes)
 
 
-def status_badge(fact: Fact, depth: int) -> str:
+def html_link(label: str, href: str, classes: str = "", title: str = "") -> str:
+    """An inline HTML link, as Python-Markdown would write the Markdown link (attributes in lexical order): these
+    links are in raw HTML blocks, or in Markdown where Markdown has nothing to add."""
+    css = f' class="{classes}"' if classes else ""
+    tip = f' title="{attribute(title)}"' if title else ""
+    return f'<a{css} href="{attribute(href)}"{tip}>{text(label)}</a>'
+
+
+def status_badge(site: Site, fact: Fact, depth: int) -> str:
     """'Current', 'Superseded' or 'Disputed', linking to what it means."""
     value = status_value(fact)
-    return method_link(STATUS_LABELS[value], value, depth, f".sb-badge .sb-status-{value}")
+    return method_link(site, STATUS_LABELS[value], value, depth, f"sb-badge sb-status-{value}")
 
 
 def status_explanation(site: Site, fact: Fact, depth: int, page_briefing: str) -> str:
@@ -47,18 +57,19 @@ def status_explanation(site: Site, fact: Fact, depth: int, page_briefing: str) -
     reason = text(status.reason.strip().rstrip("."))
     see = ""
     if len(others) == 1:
-        see = f" ({_fact_link('see fact', others[0], depth, page_briefing)})"
+        see = f" ({_fact_link(site, 'see fact', others[0], depth, page_briefing)})"
     elif others:
-        see = " (see " + ", ".join(_fact_link(_when(other), other, depth, page_briefing) for other in others) + ")"
-    return f"{status_badge(fact, depth)} — {reason}{see}"
+        see = " (see " + ", ".join(_fact_link(site, _when(other), other, depth, page_briefing)
+                                   for other in others) + ")"
+    return f"{status_badge(site, fact, depth)} — {reason}{see}"
 
 
-def as_of_badge(fact: Fact, depth: int, column: bool = False) -> str:
+def as_of_badge(site: Site, fact: Fact, depth: int, column: bool = False) -> str:
     """'as of 8 December 2021', linking to what "as of" means; in a column headed "As of", '8 Dec 2021'."""
     if fact.as_of is None:
         return ""
     words = fact.as_of.display(short=True) if column else f"as of {fact.as_of.display()}"
-    return method_link(words, "as-of", depth, ".sb-badge .sb-as-of")
+    return method_link(site, words, "as-of", depth, "sb-badge sb-as-of")
 
 
 def independence(site: Site, fact: Fact, depth: int) -> str:
@@ -66,7 +77,7 @@ def independence(site: Site, fact: Fact, depth: int) -> str:
     cited = site.cited_sources(fact)
     if len(cited) <= 1:
         return plural(len(cited), "source")
-    return method_link(f"{len(cited)} sources, {independent_count(cited, site.groups)} independent",
+    return method_link(site, f"{len(cited)} sources, {independent_count(cited, site.groups)} independent",
                        "independence", depth)
 
 
@@ -76,21 +87,21 @@ def kind_label(fact: Fact) -> str:
 
 def source_links(site: Site, fact: Fact, depth: int) -> str:
     """Each cited source by its short label ('Fox News, 8 Dec 2021'), linking to its page."""
-    return ", ".join(source_link(site.project.sources[sid], depth) for sid in site.cited_sources(fact))
+    return ", ".join(source_link(site, site.project.sources[sid], depth) for sid in site.cited_sources(fact))
 
 
-def source_link(source: Source, depth: int) -> str:
-    return link(short_label(source), f"{'../' * depth}sources/{source.id}.md")
+def source_link(site: Site, source: Source, depth: int) -> str:
+    return html_link(short_label(source), site.page_url(f"sources/{source.id}", depth))
 
 
-def fact_href(fact: Fact, depth: int, page_briefing: str = "") -> str:
+def fact_href(site: Site, fact: Fact, depth: int, page_briefing: str = "") -> str:
     """Where a fact is read in full: its anchor, on its briefing's page."""
-    page = "" if fact.briefing == page_briefing else f"{'../' * depth}briefings/{fact.briefing}.md"
+    page = "" if fact.briefing == page_briefing else site.page_url(f"briefings/{fact.briefing}", depth)
     return f"{page}#{fact_anchor(fact.id)}"
 
 
-def _fact_link(label: str, fact: Fact, depth: int, page_briefing: str) -> str:
-    return link(label, fact_href(fact, depth, page_briefing), title=f"{_when(fact)}: {fact.text}")
+def _fact_link(site: Site, label: str, fact: Fact, depth: int, page_briefing: str) -> str:
+    return html_link(label, fact_href(site, fact, depth, page_briefing), title=f"{_when(fact)}: {fact.text}")
 
 
 def _when(fact: Fact) -> str:

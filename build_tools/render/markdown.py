@@ -154,7 +154,7 @@ def html_block(*elements: str) -> str:
     block = "\n".join(element for element in elements if element)
     if not block:
         return ""
-    if _BLOCK_START.match(block) is None or "\n\n" in block or "\n " in block:
+    if _BLOCK_START.match(block) is None or "\n\n" in block:
         raise ValueError(f"not a raw HTML block of whole elements: {block[:80]!r}")
     return f"{RAW_HTML}\n{block}"
 

@@ -21,8 +21,10 @@ from build_tools.provenance import independent_count
 from build_tools.render import corrections
 from build_tools.render.charts import Bar, Mark, bar_list, is_precise, legend, strip_svg
 from build_tools.render.facts import (
+    HOME,
     as_of_badge,
     fact_href,
+    html_link,
     independence,
     method_link,
     source_link,
@@ -120,9 +122,9 @@ def _home_entry(site: Site, briefing: Briefing) -> str:
     page = f"briefings/{briefing.id}.md"
     sources = site.briefing_sources(briefing)
     count = sum(1 for _ in briefing.facts)
-    meta = (f"{plural(count, 'fact')} · {_sources_summary(site, sources, 0)} · "
+    meta = (f"{plural(count, 'fact')} · {_sources_summary(site, sources, HOME)} · "
             f"updated {text(briefing.updated.display())}\n{{: .sb-briefing-meta }}")
-    answer = _short_answer(site, briefing, 0, None)
+    answer = _short_answer(site, briefing, HOME, None)
     lead = answer or paragraphs(briefing.summary.split("\n\n")[0])
     return "\n\n".join([f"### {link(briefing.title, page)}", lead, meta])
 
@@ -131,7 +133,7 @@ def _sources_summary(site: Site, sources: list[str], depth: int) -> str:
     """'5 sources, 4 independent' linking to what counts as independent; '1 source' alone."""
     if len(sources) <= 1:
         return plural(len(sources), "source")
-    return method_link(f"{len(sources)} sources, {independent_count(sources, site.groups)} independent",
+    return method_link(site, f"{len(sources)} sources, {independent_count(sources, site.groups)} independent",
                        "independence", depth)
 
 
@@ -143,13 +145,14 @@ def _short_answer(site: Site, briefing: Briefing, depth: int, notes: _Footnotes 
     facts = [site.facts[i] for i in briefing.short_answer if i in site.facts]
     if not facts:
         return ""
-    page = "" if notes is not None else f"{'../' * depth}briefings/{briefing.id}.md"
+    here = briefing.id if notes is not None else ""  # on the briefing's own page, the links stay on it
     lines = []
     for fact in facts:
         refs = "".join(notes.ref(c) for c in fact.citations) if notes is not None else ""
         when = text(fact.date.display()) if fact.date else "Undated"
-        badges = " · ".join(p for p in (as_of_badge(fact, depth), _independence_if_many(site, fact, depth)) if p)
-        details = link("details", f"{page}#{fact_anchor(fact.id)}")
+        badges = " · ".join(p for p in (as_of_badge(site, fact, depth), _independence_if_many(site, fact, depth))
+                            if p)
+        details = html_link("details", fact_href(site, fact, depth, here))
         lines.append(f"    **{when}**: {text(fact.text)}{refs} ({details}{' · ' + badges if badges else ''})")
     return '!!! sb-short-answer "Short answer"\n\n' + "\n\n".join(lines)
 
@@ -294,7 +297,7 @@ def _outlet_mix(site: Site, briefing: Briefing, sources: list[str]) -> str:
         bars.append(Bar(short_label(source), uses[sid], site.page_url(f"sources/{sid}", 1), relation))
     summary = (f"**Outlet mix:** {plural(len(sources), 'source')} "
                f"{_from_outlets(project.sources[sid] for sid in sources)}, "
-               + method_link(f"{independent_count(sources, site.groups)} independent", "independence", 1)
+               + method_link(site, f"{independent_count(sources, site.groups)} independent", "independence", 1)
                + " (a rewrite or republication of another source counts once). Facts citing each source:")
     return f"{summary}\n\n{bar_list(bars, ('fact', 'facts'), 'Facts citing each source')}"
 
@@ -317,16 +320,15 @@ def _fact_heading(fact: Fact, former_anchors: str = "", hidden: bool = False) ->
 
 
 def _fact_block(site: Site, fact: Fact, notes: _Footnotes, former_anchors: str = "") -> str:
+    """The fact's heading, its sentence with its notes, its status and badges, its corrections: raw HTML."""
     refs = "".join(notes.ref(c) for c in fact.citations)
     value = status_value(fact)
-    meta = [status_explanation(site, fact, 1, fact.briefing), as_of_badge(fact, 1),
+    meta = [status_explanation(site, fact, 1, fact.briefing), as_of_badge(site, fact, 1),
             _independence_if_many(site, fact, 1)]
     shown = " · ".join(m for m in meta if m)
-    parts = [_fact_heading(fact, former_anchors), f"{text(fact.text)}{refs}\n{{: .sb-fact .sb-fact-{value} }}"]
-    if shown:
-        parts.append(f"{shown}\n{{: .sb-fact-meta }}")
-    parts.append(corrections.marker(fact))
-    return "\n\n".join(p for p in parts if p)
+    sentence = f'<p class="sb-fact sb-fact-{value}">{text(fact.text)}{refs}</p>'
+    return html_block(_fact_heading(fact, former_anchors), sentence,
+                      f'<p class="sb-fact-meta">{shown}</p>' if shown else "", corrections.marker(fact))
 
 
 TABLE_COLUMNS = ("Date", "Fact", "Who says so", "Outlet and date", "Sources", "Status", "As of")
@@ -349,10 +351,10 @@ def _table_row(site: Site, fact: Fact, notes: _Footnotes, former_anchors: str) -
         text(fact.date.display(short=True)) if fact.date else "Date unknown",
         None,  # the fact: a block cell, below
         text(fact.said_by) if fact.said_by else "",
-        ", ".join(source_link(site.project.sources[sid], 1) for sid in site.cited_sources(fact)),
+        ", ".join(source_link(site, site.project.sources[sid], 1) for sid in site.cited_sources(fact)),
         independence(site, fact, 1),
-        status_explanation(site, fact, 1, fact.briefing) or status_badge(fact, 1),
-        as_of_badge(fact, 1, column=True),
+        status_explanation(site, fact, 1, fact.briefing) or status_badge(site, fact, 1),
+        as_of_badge(site, fact, 1, column=True),
     ]
     html = []
     for name, cell in zip(TABLE_COLUMNS, cells, strict=True):
@@ -426,7 +428,7 @@ def render_sources_index(site: Site) -> str:
     parts = [front_matter(title="Sources", description="Every archived article the briefings cite."),
              "# Sources",
              f"{plural(len(sources), 'archived article')} {_from_outlets(sources)}, "
-             + method_link(f"{independent} independent", "independence", 0)
+             + method_link(site, f"{independent} independent", "independence", 0)
              + " (a rewrite or republication of another counts once). Each source page shows what is known of "
              "the article, its relations to the others and every passage quoted from it."]
     year: int | str | None = ""
@@ -533,9 +535,9 @@ def _source_link(project: Project, source_id: str) -> str:
 
 def _quote_block(site: Site, source: Source, anchor: str, facts: list[Fact]) -> str:
     citation = next(c for c in facts[0].citations if c.source == source.id and quote_anchor(c.quote) == anchor)
-    lines = [f"> {text(site.quotes.shown(citation))}\n{{: #{anchor} }}", ""]
-    lines.append("Cited by: " + "; ".join(link(_clip(fact.text), fact_href(fact, 1)) for fact in facts))
-    return "\n".join(lines)
+    cited_by = "; ".join(html_link(_clip(fact.text), fact_href(site, fact, 1)) for fact in facts)
+    return html_block(f'<blockquote>\n<p id="{anchor}">{text(site.quotes.shown(citation))}</p>\n</blockquote>',
+                      f"<p>Cited by: {cited_by}</p>")
 
 
 def _clip(value: str, limit: int = 90) -> str:

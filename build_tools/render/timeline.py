@@ -23,6 +23,7 @@ from build_tools.render.facts import (
     KIND_PLURALS,
     as_of_badge,
     fact_href,
+    html_link,
     kind_label,
     order_key,
     source_links,
@@ -30,7 +31,7 @@ from build_tools.render.facts import (
     status_explanation,
     status_value,
 )
-from build_tools.render.markdown import front_matter, html_text, link, plural, text
+from build_tools.render.markdown import attribute, front_matter, html_block, html_text, link, plural, text
 from build_tools.render.shared import Site
 
 PAGE_LIMIT = 400  # facts on one period page at most
@@ -195,7 +196,7 @@ def render_period(site: Site, period: Period, neighbours: tuple[Period | None, P
     ]
     for group, facts in sorted(_groups(period.facts).items()):
         parts.append(f"## {text(group_title(period.year, group))} {{ #{group_anchor(period.year, group)} }}")
-        parts.append("\n".join(_item(site, fact) for fact in facts))
+        parts.append(_items(site, facts))
     return "\n\n".join(p for p in parts if p) + "\n"
 
 
@@ -237,19 +238,23 @@ def _filters(site: Site, period: Period) -> str:
             '<output class="sb-filter-count" aria-live="polite"></output></form>')
 
 
+def _items(site: Site, facts: Sequence[Fact]) -> str:
+    """A month's facts: a list, in raw HTML."""
+    return html_block("<ul>", *(_item(site, fact) for fact in facts), "</ul>")
+
+
 def _item(site: Site, fact: Fact) -> str:
     assert fact.date is not None
     briefing = site.titles.get(fact.briefing, fact.briefing)
     who = (f"Who says so: {text(fact.said_by)}, in {source_links(site, fact, 1)}" if fact.said_by
            else f"Reported by {source_links(site, fact, 1)}")
-    status = status_explanation(site, fact, 1, "") or status_badge(fact, 1)
-    badges = " · ".join(p for p in (status, as_of_badge(fact, 1)) if p)
-    return (f"- **{text(fact.date.display())}**{{: .sb-when }} · {text(kind_label(fact))}  \n"
-            f"  {text(fact.text)}  \n"
-            f"  {who} · {badges}  \n"
-            f"  In {link(briefing, fact_href(fact, 1))}\n"
-            f'  {{: .sb-item #{_item_anchor(fact)} data-fact="{fact.id}" data-briefing="{fact.briefing}" '
-            f'data-kind="{fact.kind}" data-status="{status_value(fact)}" }}')
+    status = status_explanation(site, fact, 1, "") or status_badge(site, fact, 1)
+    badges = " · ".join(p for p in (status, as_of_badge(site, fact, 1)) if p)
+    data = (f'data-briefing="{attribute(fact.briefing)}" data-fact="{attribute(fact.id)}" '
+            f'data-kind="{attribute(fact.kind)}" data-status="{status_value(fact)}" id="{_item_anchor(fact)}"')
+    return (f'<li class="sb-item" {data}><strong class="sb-when">{text(fact.date.display())}</strong> · '
+            f"{text(kind_label(fact))}<br />\n{text(fact.text)}<br />\n{who} · {badges}<br />\n"
+            f"In {html_link(briefing, fact_href(site, fact, 1))}</li>")
 
 
 def _item_anchor(fact: Fact) -> str:

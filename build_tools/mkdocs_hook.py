@@ -94,6 +94,10 @@ def on_files(files: Files, config: MkDocsConfig, **_: Any) -> Files:
         _process = _Process(None, dirty=False)
     process = _process
     files, changed = _generated_files(process, files, config)
+    if not process.serving:
+        # A build makes one generation: what the session keeps for the next one (the model, the pages, the
+        # memo) would only hold memory while MkDocs holds every page's Markdown and HTML.
+        process.session = Session()
     if process.live is not None and process.live.needs_full_build(files, config, changed, GENERATOR, process.notice):
         log.info("briefings: the navigation, a shared file or the problems shown changed; every page is built "
                  "again")
@@ -180,6 +184,8 @@ def on_page_content(html: str, page: Page, **_: Any) -> str:
     the page's content."""
     if page.file.generated_by == GENERATOR and page.present_anchor_ids is not None:
         page.present_anchor_ids.update(html_module.unescape(anchor) for anchor in _ANCHOR.findall(html))
+        if _process is not None and not _process.serving:
+            page.markdown = ""  # converted: a build needs its HTML only (not None: MkDocs would forget the title)
     notice = _process.notice if _process is not None else ""
     return notice + html if notice else html
 
@@ -191,6 +197,13 @@ def on_page_markdown(markdown: str, page: Page, **_: Any) -> str:
         raise PluginError(f"briefings: the front matter of generated page {page.file.src_uri} did not parse; "
                           "this is a bug in briefings, please report it")
     return markdown
+
+
+def on_post_page(output: str, page: Page, **_: Any) -> str:
+    """A generated page is written: a build needs its HTML no more (the search plugin has its entries)."""
+    if page.file.generated_by == GENERATOR and _process is not None and not _process.serving:
+        page.content = None
+    return output
 
 
 @event_priority(50)  # before the search plugin writes its index

@@ -11,6 +11,7 @@ import pytest
 from mkdocs.config import load_config as mkdocs_config
 from mkdocs.utils.meta import get_data
 
+from benchmarks.project import Shape, write_project
 from build_tools.config import load_config
 from build_tools.render.markdown import RAW_HTML, html_block
 from build_tools.render.shared import Links
@@ -50,6 +51,16 @@ def test_the_real_pages_convert_the_same_with_their_blocks_unread(tmp_path) -> N
     assert build.report is not None
     checked = _both_ways(build.files)
     assert {"briefings/contacts.md", "briefings/figures.md"} <= set(checked)
+
+
+def test_the_synthetic_pages_convert_the_same_with_their_blocks_unread(tmp_path) -> None:
+    """The benchmark's project: long pages, timeline months, facts citing several sources."""
+    write_project(tmp_path / "proj", Shape.of(300, briefings=3))
+    build = Session().build(load_config(tmp_path / "proj", environ={}), out=tmp_path / "pages")
+    assert build.report is not None
+    checked = _both_ways(build.files)
+    assert {"briefings/briefing-0000.md", "sources/source-00000.md", "timeline.md"} <= set(checked)
+    assert any(rel.startswith("timeline/") for rel in checked)
 
 
 def test_hostile_text_converts_the_same_with_the_blocks_unread(project: MiniProject, tmp_path) -> None:

@@ -59,13 +59,8 @@ def link(label: str, target: str, title: str = "") -> str:
 
 
 def external_link(label: str, target: str, attributes: Sequence[tuple[str, str]] = ()) -> str:
-    """A link that leaves the site; `attributes` are `data-*` names with URL or date values (Robust Links)."""
-    extra = "".join(f' {name}="{url(value)}"' for name, value in attributes if _DATA_NAME.fullmatch(name))
-    return f"[{text(label)}](<{url(target)}>){{: rel=\"noopener noreferrer\"{extra} }}"
-
-
-def external_html_link(label: str, target: str, attributes: Sequence[tuple[str, str]] = ()) -> str:
-    """`external_link` as raw HTML, as Python-Markdown writes that link (attributes in lexical order)."""
+    """A link that leaves the site, in HTML (as Python-Markdown would write it: attributes in lexical order);
+    `attributes` are `data-*` names with URL or date values (Robust Links)."""
     pairs = [(name, url(value)) for name, value in attributes if _DATA_NAME.fullmatch(name)]
     pairs += [("href", url(target)), ("rel", "noopener noreferrer")]
     written = "".join(f' {name}="{attribute(value)}"' for name, value in sorted(pairs))
@@ -144,13 +139,15 @@ def html_text(value: str) -> str:
 
 
 RAW_HTML = "<!-- briefings: html -->"  # alone on a line: the block below it, to the next blank line, is raw HTML
-_BLOCK_START = re.compile(r"<(div|p|ol|ul|table|h[1-6]|blockquote|section|details|form)[ >]")
+_BLOCK_START = re.compile(r"<(div|p|ol|ul|table|h[1-6]|blockquote|section|details|form|script)[ >]")
 
 
 def html_block(*elements: str) -> str:
     """Whole block-level HTML elements as one raw HTML block that Markdown stores without reading (see
     `markdown_ext.RawHtmlBlocks`): for the parts of a page where Markdown adds nothing. Links in it are
-    written as the publisher will serve them (`Site.page_url`); text in it is `html_text`."""
+    written as the publisher will serve them (`Site.page_url`); text in it is `text` or `html_text`. Each
+    element starts a line of its own, where Python-Markdown's parser would see it as a block too (the tests
+    convert every generated page both ways)."""
     block = "\n".join(element for element in elements if element)
     if not block:
         return ""

@@ -36,7 +36,6 @@ from build_tools.render.fragments import with_text_fragment
 from build_tools.render.links import short_label, source_links, status_note, version_date
 from build_tools.render.markdown import (
     attribute,
-    external_html_link,
     external_link,
     fact_anchor,
     front_matter,
@@ -46,7 +45,6 @@ from build_tools.render.markdown import (
     paragraphs,
     plural,
     quote_anchor,
-    table,
     text,
 )
 from build_tools.render.rules_page import render_rules
@@ -248,7 +246,7 @@ def render_briefing(site: Site, briefing: Briefing) -> str:
 
 def structured_data(site: Site, briefing: Briefing) -> str:
     """schema.org JSON-LD for search engines and other tools: a raw HTML block, placed last on the page."""
-    return script_element(briefing_jsonld(site.project, briefing))
+    return html_block(script_element(briefing_jsonld(site.project, briefing)))
 
 
 def _strip(site: Site, briefing: Briefing) -> str:
@@ -262,7 +260,7 @@ def _strip(site: Site, briefing: Briefing) -> str:
     shown = {fact_id: label for label, fact_id in labels.items()}
     marks = [Mark(f, f"#{fact_anchor(f.id)}", shown.get(f.id, "")) for f in briefing.facts]
     chart = strip_svg(marks, f"strip-{briefing.id}", f"Timeline of this briefing's {plural(len(marks), 'fact')}")
-    return f"{legend(f'strip-{briefing.id}')}\n\n{chart}" if chart else ""
+    return html_block(legend(f"strip-{briefing.id}"), chart) if chart else ""
 
 
 def _latest_event(briefing: Briefing) -> set[str]:
@@ -299,7 +297,7 @@ def _outlet_mix(site: Site, briefing: Briefing, sources: list[str]) -> str:
                f"{_from_outlets(project.sources[sid] for sid in sources)}, "
                + method_link(site, f"{independent_count(sources, site.groups)} independent", "independence", 1)
                + " (a rewrite or republication of another source counts once). Facts citing each source:")
-    return f"{summary}\n\n{bar_list(bars, ('fact', 'facts'), 'Facts citing each source')}"
+    return f"{summary}\n\n{html_block(bar_list(bars, ('fact', 'facts'), 'Facts citing each source'))}"
 
 
 def _fact_heading(fact: Fact, former_anchors: str = "", hidden: bool = False) -> str:
@@ -389,7 +387,7 @@ def _footnote(site: Site, citation: Citation, cited_as: dict[str, str]) -> str:
     shown = site.quotes.shown(citation)
     page = site.html_link("Source page", f"sources/{source.id}", 1, quote_anchor(citation.quote))
     parts = [f"{cited_as[source.id]}: “{text(nested_quotes(shown))}”", page]
-    parts += [external_html_link(found.label, with_text_fragment(found.url, shown), found.attributes)
+    parts += [external_link(found.label, with_text_fragment(found.url, shown), found.attributes)
               for found in source_links(source, project.sources)]
     note = status_note(source)
     if note:
@@ -473,7 +471,7 @@ def render_source(site: Site, source: Source) -> str:
         front_matter(title=source.label),
         f"# {text(source.label)}",
         f"{site.html_link('All sources', 'sources', 1)} · {text(short_label(source))}\n{{: .sb-period-nav }}",
-        table(("Field", "Value"), _metadata_rows(site, source)),
+        _metadata_table(_metadata_rows(site, source)),
         paragraphs(source.notes) if source.notes else "",
         f"## Quotes cited from this source ({len(cited)})",
         _reliance(len(facts)),
@@ -488,8 +486,18 @@ def _reliance(count: int) -> str:
     return f"{plural(count, 'fact')} {'relies' if count == 1 else 'rely'} on this source."
 
 
+def _metadata_table(rows: list[tuple[str, str]]) -> str:
+    """What is known of the article: a table of two columns, as Python-Markdown writes a Markdown table (with the
+    labels `markdown_ext.TableLabels` gives each cell for the phone layout), raw."""
+    body = "".join(f'<tr>\n<td data-label="Field"><strong>{label}</strong></td>\n<td data-label="Value">{value}</td>\n'
+                   "</tr>\n" for label, value in rows)
+    return html_block(f"<table>\n<thead>\n<tr>\n<th>Field</th>\n<th>Value</th>\n</tr>\n</thead>\n<tbody>\n{body}"
+                      "</tbody>\n</table>")
+
+
 def _metadata_rows(site: Site, source: Source) -> list[tuple[str, str]]:
-    unknown = "*unknown*"
+    """(label, value) pairs, in HTML."""
+    unknown = "<em>unknown</em>"
     rows = [
         ("Title", text(source.title) if source.title else unknown),
         ("Outlet", text(source.outlet) if source.outlet else unknown),
@@ -502,15 +510,15 @@ def _metadata_rows(site: Site, source: Source) -> list[tuple[str, str]]:
     links = source_links(source, site.project.sources)
     rows += [(found.label, external_link(found.url, found.url, found.attributes)) for found in links]
     if not source.url:
-        rows.append(("URL", "*not recorded*"))
+        rows.append(("URL", "<em>not recorded</em>"))
     rows += _link_status_rows(source)
-    rows.append(("Snapshot", f"SHA-256 `{source.snapshot.sha256}`"))
+    rows.append(("Snapshot", f"SHA-256 <code>{source.snapshot.sha256}</code>"))
     reverse = site.reverse[source.id]
     for label, ids in (("Derived from", source.derived_from), ("Republished from", source.republished_from),
                        ("Rewritten by", reverse["derived_by"]), ("Republished by", reverse["republished_by"])):
         if ids:
-            rows.append((label, ", ".join(_source_link(site.project, i) for i in ids)))
-    return [(f"**{label}**", value) for label, value in rows]
+            rows.append((label, ", ".join(_source_link(site, i) for i in ids)))
+    return [(text(label), value) for label, value in rows]
 
 
 def _link_status_rows(source: Source) -> list[tuple[str, str]]:
@@ -521,16 +529,16 @@ def _link_status_rows(source: Source) -> list[tuple[str, str]]:
         rows.append(("Archived on", text(when.display())))
     note = status_note(source)
     if note is not None:
-        rows.append(("Link status", f"*{text(note[0].upper() + note[1:])}*"))
+        rows.append(("Link status", f"<em>{text(note[0].upper() + note[1:])}</em>"))
     elif state.status != "unknown":
         checked = f", checked {state.checked.display()}" if state.checked else ""
         rows.append(("Link status", text(f"{state.status}{checked}")))
     return rows
 
 
-def _source_link(project: Project, source_id: str) -> str:
-    source = project.sources.get(source_id)
-    return link(short_label(source), f"{source_id}.md") if source else text(source_id)
+def _source_link(site: Site, source_id: str) -> str:
+    source = site.project.sources.get(source_id)
+    return source_link(site, source, 1) if source else text(source_id)
 
 
 def _quote_block(site: Site, source: Source, anchor: str, facts: list[Fact]) -> str:

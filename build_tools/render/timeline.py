@@ -130,7 +130,7 @@ def render_overview(site: Site, facts: Sequence[Fact], found: Sequence[Period]) 
                  "(a year, a season, a range) are counted apart, never drawn as if they lasted that long. "
                  "Select a year or a month to read its facts, with who says so, their status and where each "
                  "comes from.")
-    parts.append(_overview_chart(site, found))
+    parts.append(html_block(_overview_chart(site, found)))
     parts.append(_period_list(site, found))
     return "\n\n".join(parts) + "\n"
 
@@ -154,7 +154,7 @@ def _overview_chart(site: Site, found: Sequence[Period]) -> str:
             + month_columns(count, top, partial(_month_href, site, month_pages, year), labelled=False)
             + f'<span class="sb-ov-count">{html_text(plural(count.total, "fact"))}'
             + (f" {vague_note(count)}" if count.vague else "") + "</span></div>")
-    return (columns_legend() + '<div class="sb-overview" data-search-exclude role="group" '
+    return (columns_legend() + '\n<div class="sb-overview" data-search-exclude role="group" '
             'aria-label="Facts by month and year">' + "".join(rows) + "</div>")
 
 
@@ -191,8 +191,8 @@ def render_period(site: Site, period: Period, neighbours: tuple[Period | None, P
         "only roughly come last. Each shows who says "
         "so and where, and its status: [current](../method.md#current), [superseded](../method.md#superseded) "
         "by a later fact, or [disputed](../method.md#disputed).",
-        _filters(site, period),
-        _period_chart(site, period),
+        html_block(_filters(site, period)),
+        html_block(_period_chart(site, period)),
     ]
     for group, facts in sorted(_groups(period.facts).items()):
         parts.append(f"## {text(group_title(period.year, group))} {{ #{group_anchor(period.year, group)} }}")
@@ -218,7 +218,7 @@ def _period_chart(site: Site, period: Period) -> str:
                             labelled=True)
     rough = vague_note(counts, f"#{group_anchor(period.year, ROUGH)}" if ROUGH in present else "")
     label = html_text(f"Facts by month, {period.title}")
-    return (columns_legend() + f'<div class="sb-year-chart" role="group" aria-label="{label}">{columns}'
+    return (columns_legend() + f'\n<div class="sb-year-chart" role="group" aria-label="{label}">{columns}'
             + (f'<p class="sb-year-rough">{rough}</p>' if rough else "") + "</div>")
 
 

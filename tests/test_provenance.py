@@ -182,7 +182,7 @@ def test_status_renders_a_visible_marker_with_a_link(project: MiniProject) -> No
     assert '<h3 class="sb-fact-date" id="fact-bridge-delayed">4 March 2024<span class="sb-visually-hidden">, ' \
         'disputed</span>' in page
     assert '<p class="sb-fact sb-fact-disputed">' in page
-    assert ('<a class="sb-badge sb-status-disputed" href="../../method/#disputed">Disputed</a> — Sources differ '
+    assert ('<a class="sb-badge sb-status-disputed" href="../../method/#disputed">Disputed</a> &#8212; Sources differ '
             '(<a href="#fact-bridge-reopens" title="4 March 2024: The minister said the bridge would reopen in May.">'
             "see fact</a>)") in page
 

@@ -41,6 +41,7 @@ from build_tools.render.markdown import (
     front_matter,
     html_block,
     html_text,
+    latin1,
     link,
     paragraphs,
     plural,
@@ -241,7 +242,7 @@ def render_briefing(site: Site, briefing: Briefing) -> str:
     parts.append("## Notes { data-search-exclude }")
     parts.append(_footnotes(site, notes))
     parts.append(structured_data(site, briefing))
-    return "\n\n".join(p for p in parts if p) + "\n"
+    return latin1("\n\n".join(p for p in parts if p) + "\n")
 
 
 def structured_data(site: Site, briefing: Briefing) -> str:
@@ -477,7 +478,7 @@ def render_source(site: Site, source: Source) -> str:
         _reliance(len(facts)),
     ]
     parts.extend(_quote_block(site, source, anchor, facts_) for anchor, facts_ in cited.items())
-    return "\n\n".join(p for p in parts if p) + "\n"
+    return latin1("\n\n".join(p for p in parts if p) + "\n")
 
 
 def _reliance(count: int) -> str:

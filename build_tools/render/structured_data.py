@@ -25,7 +25,7 @@ _SCRIPT_UNSAFE = {ord("<"): "\\u003c", ord(">"): "\\u003e", ord("&"): "\\u0026",
 
 def script_element(data: Any) -> str:
     """`<script type="application/ld+json">` holding `data`; no text inside can close or alter the element."""
-    encoded = json.dumps(data, ensure_ascii=False, separators=(",", ":")).translate(_SCRIPT_UNSAFE)
+    encoded = json.dumps(data, separators=(",", ":")).translate(_SCRIPT_UNSAFE)  # ASCII: see markdown.latin1
     return f'<script type="application/ld+json">{encoded}</script>'
 
 

@@ -31,7 +31,7 @@ from build_tools.render.facts import (
     status_explanation,
     status_value,
 )
-from build_tools.render.markdown import attribute, front_matter, html_block, html_text, link, plural, text
+from build_tools.render.markdown import attribute, front_matter, html_block, html_text, latin1, link, plural, text
 from build_tools.render.shared import Site
 
 PAGE_LIMIT = 400  # facts on one period page at most
@@ -197,7 +197,7 @@ def render_period(site: Site, period: Period, neighbours: tuple[Period | None, P
     for group, facts in sorted(_groups(period.facts).items()):
         parts.append(f"## {text(group_title(period.year, group))} {{ #{group_anchor(period.year, group)} }}")
         parts.append(_items(site, facts))
-    return "\n\n".join(p for p in parts if p) + "\n"
+    return latin1("\n\n".join(p for p in parts if p) + "\n")
 
 
 def _period_nav(site: Site, neighbours: tuple[Period | None, Period | None]) -> str:

@@ -1,6 +1,9 @@
 """`make serve` as a user meets it: the command it runs (`briefings serve --port N`), started cold in the
 project, polled over HTTP until it serves the edited briefing; then, edit after edit, the time from saving the
 YAML file to the served page containing the new text (polled every 50 ms, as a browser's reload would find it).
+Then the restart: the server stopped with Ctrl-C, one more edit saved while it is stopped, and the command started
+again (a new process), timed until the served page shows that edit; this process's CPU seconds too (it is
+stopped as soon as it serves the page, so they are those of its start and of its stop).
 """
 
 from __future__ import annotations
@@ -31,6 +34,8 @@ class ServeFigures:
     ready_s: float  # from starting the command to the first page served
     edits_s: tuple[float, ...]  # from each saved edit to the page showing it
     peak_mb: float  # of the serving process, over its whole life
+    restart_s: float = float("nan")  # stopped, edited, started again: until the page shows the edit
+    restart_cpu_s: float = float("nan")  # that second process, from its start to its stop
 
     @property
     def edit_s(self) -> float:
@@ -67,16 +72,26 @@ def _wait_for(url: str, wanted: str | None, deadline_s: float, process: subproce
     raise BenchError(f"{url} did not show {wanted!r} within {deadline_s:.0f} s")
 
 
-def measure_serve(root: Path, edits: int) -> ServeFigures:
-    """Start `briefings serve` in `root`, wait until it serves, make `edits` edits; stop it with Ctrl-C."""
+def measure_serve(root: Path, edits: int, restart: bool = True) -> ServeFigures:
+    """Start `briefings serve` in `root`, wait until it serves, make `edits` edits; stop it with Ctrl-C. Then,
+    with `restart`, one more edit and the restart."""
     port = free_port()
+    first = _session(root, port, edits, restart=False)
+    if not restart:
+        return first
+    text = edit_fact_text(root, time.time_ns() % 10**9 + edits)
+    again = _session(root, port, 0, restart=True, wanted=text)  # `make serve` again: the same port
+    return ServeFigures(first.ready_s, first.edits_s, first.peak_mb, again.ready_s, again.restart_cpu_s)
+
+
+def _session(root: Path, port: int, edits: int, restart: bool, wanted: str | None = None) -> ServeFigures:
     url = f"http://127.0.0.1:{port}/{EDITED_PAGE}"
     with tempfile.TemporaryFile() as log:
         process = subprocess.Popen(briefings("serve", "--port", str(port)), cwd=root, env=environment(),
                                    stdout=log, stderr=log)
         try:
             started = time.perf_counter()
-            _wait_for(url, None, READY_DEADLINE_S, process)
+            _wait_for(url, wanted, READY_DEADLINE_S, process)
             ready = time.perf_counter() - started
             latencies = []
             for number in range(edits):
@@ -87,22 +102,22 @@ def measure_serve(root: Path, edits: int) -> ServeFigures:
             log.seek(0)
             raise BenchError(f"{error}; the server said:\n{log.read().decode('utf-8', 'replace')[-3000:]}") from None
         finally:
-            peak = _stop(process)
-    return ServeFigures(ready, tuple(latencies), peak)
+            peak, cpu = _stop(process)
+    return ServeFigures(ready, tuple(latencies), peak, restart_cpu_s=cpu if restart else float("nan"))
 
 
-def _stop(process: subprocess.Popen[bytes]) -> float:
-    """Ctrl-C, as a user stops it (MkDocs then removes its temporary site), and SIGKILL if that has not
-    ended it within a minute; its peak memory."""
+def _stop(process: subprocess.Popen[bytes]) -> tuple[float, float]:
+    """Ctrl-C, as a user stops it (the server then saves what it keeps for its next run), and SIGKILL if that
+    has not ended it within a minute; its peak memory and CPU seconds."""
     if process.poll() is not None:  # it exited by itself and was reaped: its usage is lost
-        return float("nan")
+        return float("nan"), float("nan")
     process.send_signal(signal.SIGINT)
     deadline = time.monotonic() + 60
     while True:
         pid, _, usage = os.wait4(process.pid, os.WNOHANG)
         if pid:
             process.returncode = 0  # reaped here, so that its usage is its own
-            return usage.ru_maxrss / 1024
+            return usage.ru_maxrss / 1024, usage.ru_utime + usage.ru_stime
         if time.monotonic() > deadline:
             process.kill()
         time.sleep(0.05)

@@ -434,8 +434,9 @@ def cmd_site(args: argparse.Namespace) -> int:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
-    """`mkdocs serve --dirty` on the project (each edit rebuilds only the pages it changes; the hook makes that
-    equal to a full rebuild), after checking the port is free: a taken port is one line, not a traceback
+    """`mkdocs serve --dirty` on the project, over the site kept from the last run (`build_tools.serve`: each
+    start and each edit renders only the pages that changed; the hook makes that equal to a full build), after
+    checking the port is free: a taken port is one line, not a traceback
     (MkDocs binds before it builds, so the check costs nothing)."""
     root: Path = args.root.resolve()
     if not (root / "mkdocs.yml").is_file():
@@ -447,16 +448,16 @@ def cmd_serve(args: argparse.Namespace) -> int:
         _err(f"briefings serve: cannot listen on {args.host}:{args.port} ({problem}); choose another port: "
              f"make serve PORT={args.port + 1 if args.port < 65535 else 8001}")
         return EXIT_USAGE
-    from mkdocs.__main__ import cli as mkdocs_cli
     from mkdocs.exceptions import Abort as MkDocsAbort
+
+    from build_tools.serve import serve
 
     os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
     try:
-        # --dirty: an edit renders only the pages it changes (the hook makes that equal to a full rebuild).
-        # --no-strict: a warning (a broken link in docs/, say) must not stop the preview; `make site` and CI
-        # build with `strict: true`.
-        mkdocs_cli.main(["serve", "--livereload", "--dirty", "--no-strict", "--dev-addr", f"{args.host}:{args.port}",
-                         "--config-file", str(root / "mkdocs.yml")], prog_name="mkdocs", standalone_mode=False)
+        # Dirty builds over the site kept from the last run: an edit renders only the pages it changes (the
+        # hook makes that equal to a full rebuild). Not strict: a warning (a broken link in docs/, say) must not
+        # stop the preview; `make site` and CI build with `strict: true`.
+        serve(root / "mkdocs.yml", args.host, args.port)
     except MkDocsAbort as error:  # a bad mkdocs.yml: MkDocs has printed what is wrong
         _err(f"briefings serve: {error.message}")
         return EXIT_USAGE

@@ -21,6 +21,14 @@ Three things a dirty build gets wrong, each put right here (and one it does slow
 - MkDocs makes a new Jinja environment for every rebuild, so the theme's templates were compiled again each
   time (half a second with Material): they are compiled once per process (`CompiledTemplates`).
 
+Between runs (`briefings serve` keeps its site in `build/serve/site`, see `serve.py`), what is remembered is
+saved beside it (`build/serve/state.json`) when the server stops, and the next run starts with a dirty build
+over that site: only the pages whose Markdown changed meanwhile are rendered. What a restart can no longer see
+(another MkDocs, Material, extension or Python, our own code, the serving address, an environment variable the
+configuration names) is part of the shape, so a change of any forces a full build; a page whose source is not
+the one remembered (by size and mtime) is rendered again. The state is removed as the next run starts and saved
+only after a complete build, so a server killed or crashed mid-build leaves none, and its restart builds all.
+
 `tests/test_live_serve.py` checks, after each kind of edit, that the served site is byte for byte the site a
 clean build serves.
 """
@@ -28,9 +36,15 @@ clean build serves.
 from __future__ import annotations
 
 import hashlib
+import importlib.metadata
+import json
 import logging
 import os
+import re
+import shutil
+import sys
 from collections.abc import Mapping
+from pathlib import Path
 from types import CodeType
 from typing import Any
 
@@ -39,12 +53,18 @@ from jinja2.bccache import Bucket
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.structure.files import Files
 from mkdocs.structure.pages import Page
-from mkdocs.utils import clean_directory
 from mkdocs.utils.meta import get_data
+
+from build_tools.cache_files import read_json, write_json
+from build_tools.sitebuild import MARKER
 
 # Front-matter keys the navigation shows for other pages (Material: the title, an icon, a subtitle, a status).
 NAV_META = ("title", "icon", "subtitle", "status")
 DIRTY_WARNING = "A 'dirty' build is being performed"
+KEPT = Path("build/serve")  # under the project: what `briefings serve` keeps between runs
+KEPT_SITE = KEPT / "site"
+KEPT_STATE = KEPT / "state.json"
+STATE_VERSION = 1
 
 
 class QuietDirtyWarning(logging.Filter):
@@ -73,16 +93,57 @@ class CompiledTemplates(jinja2.BytecodeCache):
 
 
 class LiveSite:
-    """What one `make serve` remembers of the site it serves, between dirty builds."""
+    """What one `make serve` remembers of the site it serves, between dirty builds (and between runs, when
+    the site is kept: `resume`, `save`)."""
 
     def __init__(self) -> None:
         self.shape: str | None = None  # what every page's navigation depends on, at the last build
         self.front_matter: dict[str, dict[str, Any]] = {}  # generated page → its front matter, as MkDocs reads it
         self.pages: dict[str, tuple[str | None, dict[str, Any]]] = {}  # src_uri → title and meta when last read
+        self.sources: dict[str, list[int] | None] = {}  # src_uri → its source's size and mtime when last read
         self.search: dict[str, list[dict[str, Any]]] = {}  # page url → its search entries when last rendered
         self.read_now: set[str] = set()  # pages read by this build
         self.order: list[str] = []  # page urls, in the order a build indexes them
         self.templates = CompiledTemplates()
+        self.state: Path | None = None  # where this site's state is saved between runs (a kept site only)
+        self.resumed = False  # the next build is the first over a site kept from an earlier run
+        self.complete = False  # the site folder holds a whole build, which all of the above describes
+        self._environment: str | None = None
+
+    # between runs -------------------------------------------------------------------------------------
+
+    def resume(self, config: MkDocsConfig) -> None:
+        """When the site folder is the one kept between runs, take what the last run saved (if it stopped after
+        a complete build) and remove it: until this run saves it again, nothing on disk may be trusted."""
+        root = Path(config.config_file_path or ".").parent
+        if Path(config.site_dir).resolve() != (root / KEPT_SITE).resolve():
+            return
+        self.state = root / KEPT_STATE
+        saved = read_json(self.state)
+        self.state.unlink(missing_ok=True)
+        if _is_state(saved):
+            self.shape = saved["shape"]
+            self.pages = {uri: (title, meta) for uri, (title, meta, _) in saved["pages"].items()}
+            self.sources = {uri: source for uri, (_, _, source) in saved["pages"].items()}
+            self.search = saved["search"]
+            self.resumed = True
+
+    def save(self) -> None:
+        """Save what describes the kept site, if the last build completed (written whole, then renamed)."""
+        if self.state is None or not self.complete:
+            return
+        pages = {uri: [title, meta, self.sources.get(uri)] for uri, (title, meta) in self.pages.items()
+                 if _round_trips(meta)}  # a page left out is rendered again by the next run
+        write_json(self.state, {"version": STATE_VERSION, "shape": self.shape, "pages": pages,
+                                "search": self.search})
+
+    def built(self) -> None:
+        self.complete = True
+
+    def failed(self) -> None:
+        """A build stopped part way: some pages may be written and not remembered; the next build is full."""
+        self.shape = None
+        self.complete = False
 
     # on_files ------------------------------------------------------------------------------------------
 
@@ -91,6 +152,7 @@ class LiveSite:
         """Whether every page must be built again; if so, the site folder is emptied, so that MkDocs's
         dirty build builds everything. `changed`: the generated files rewritten by this build, with their
         content; `notice`: what this build puts above every page (the problems, while there are any)."""
+        self.complete = False
         known, self.front_matter = self.front_matter, {}
         for file in files:
             if file.generated_by == generator and file.is_documentation_page():
@@ -103,15 +165,30 @@ class LiveSite:
         full = shape != self.shape
         self.shape = shape
         if full:
-            clean_directory(config.site_dir)
+            _empty(Path(config.site_dir))
             self.search.clear()
+        elif self.resumed:
+            self._render_unknown(files)
+        self.resumed = False
         return full
+
+    def _render_unknown(self, files: Files) -> None:
+        """After a restart, have MkDocs render again each page whose source is not the one remembered, or
+        which nothing is remembered of (its output removed: a dirty build then renders it)."""
+        for file in files.documentation_pages():
+            if file.abs_src_path is None:
+                continue
+            known = file.src_uri in self.pages and file.url in self.search
+            if not known or self.sources.get(file.src_uri) != _stamp(file.abs_src_path):
+                Path(file.abs_dest_path).unlink(missing_ok=True)
 
     def _shape(self, files: Files, config: MkDocsConfig, generator: str, notice: str) -> str:
         """A digest of what every page depends on besides its own content: the configuration, the notice
-        above every page, every file's path, the navigation's metadata of each generated page, and the state
-        of each hand-written file."""
+        above every page, every file's path, the navigation's metadata of each generated page, the state
+        of each hand-written file and of the theme's own folder, and what a restart could change unseen
+        (`_environment`)."""
         digest = hashlib.sha256(notice.encode())
+        digest.update(f"\0{config.site_url}\0{self._environment_of(config)}\0".encode())
         if config.config_file_path:
             with open(config.config_file_path, "rb") as handle:
                 digest.update(handle.read())
@@ -121,9 +198,18 @@ class LiveSite:
                 meta = self.front_matter.get(file.src_uri, {})
                 digest.update(repr([(key, meta.get(key)) for key in NAV_META]).encode())
             elif file.is_documentation_page() and file.abs_src_path:
-                stat = os.stat(file.abs_src_path)
-                digest.update(f"{stat.st_size}:{stat.st_mtime_ns}".encode())
+                digest.update(repr(_stamp(file.abs_src_path)).encode())
+        custom = config.theme.custom_dir
+        if custom and os.path.isdir(custom):
+            for folder, _, names in sorted(os.walk(custom)):
+                for name in sorted(names):
+                    digest.update(f"\0{folder}/{name}{_stamp(os.path.join(folder, name))}".encode())
         return digest.hexdigest()
+
+    def _environment_of(self, config: MkDocsConfig) -> str:
+        if self._environment is None:
+            self._environment = _environment(config)
+        return self._environment
 
     # on_env ------------------------------------------------------------------------------------------
 
@@ -143,6 +229,7 @@ class LiveSite:
             if page.markdown is not None:
                 self.read_now.add(page.url)
                 self.pages[file.src_uri] = (page.title, dict(page.meta))
+                self.sources[file.src_uri] = _stamp(file.abs_src_path) if file.abs_src_path else None
             elif file.src_uri in self.pages:
                 _give_back(page, *self.pages[file.src_uri])
 
@@ -166,3 +253,66 @@ class LiveSite:
 def _give_back(page: Page, title: str | None, meta: dict[str, Any]) -> None:
     page.meta = dict(meta)
     page.title = title  # a weak property in MkDocs: set, it stays
+
+
+def _stamp(path: str) -> list[int] | None:
+    try:
+        stat = os.stat(path)
+    except OSError:
+        return None
+    return [stat.st_size, stat.st_mtime_ns]
+
+
+def _empty(site: Path) -> None:
+    """Remove everything in the site folder but the marker that says it is ours (`sitebuild.MARKER`), so that a
+    run killed during the full build that follows still finds the folder ours."""
+    if not site.is_dir():
+        return
+    for entry in os.scandir(site):
+        if entry.name == MARKER:
+            continue
+        if entry.is_dir(follow_symlinks=False):
+            shutil.rmtree(entry.path)
+        else:
+            os.unlink(entry.path)
+
+
+def _environment(config: MkDocsConfig) -> str:
+    """What the built pages depend on that a restart may change without any file of the project changing:
+    Python, every installed distribution's version (MkDocs, Material, Markdown and its extensions), the code
+    of build_tools (the hook and the Markdown extension), and the environment variables the configuration
+    names (`!ENV`)."""
+    digest = hashlib.sha256(sys.version.encode())
+    versions = sorted(f"{dist.metadata['Name']}=={dist.version}" for dist in importlib.metadata.distributions())
+    digest.update("\n".join(versions).encode())
+    code = Path(__file__).resolve().parent
+    for path in sorted(code.rglob("*")):
+        if path.is_file() and "__pycache__" not in path.parts:
+            digest.update(f"\0{path.relative_to(code).as_posix()}\0".encode())
+            digest.update(path.read_bytes())
+    named: set[str] = {"SOURCE_DATE_EPOCH"}
+    if config.config_file_path and os.path.isfile(config.config_file_path):
+        with open(config.config_file_path, encoding="utf-8", errors="replace") as handle:
+            named |= set(re.findall(r"[A-Za-z_][A-Za-z0-9_]*", handle.read()))
+    digest.update(repr(sorted((name, value) for name, value in os.environ.items() if name in named)).encode())
+    return digest.hexdigest()
+
+
+def _is_state(saved: Any) -> bool:
+    """Whether `saved` has the shape `LiveSite.save` writes (anything else is no state)."""
+    if not (isinstance(saved, dict) and saved.get("version") == STATE_VERSION and isinstance(saved.get("shape"), str)
+            and isinstance(saved.get("pages"), dict) and isinstance(saved.get("search"), dict)):
+        return False
+    pages_ok = all(isinstance(entry, list) and len(entry) == 3 and isinstance(entry[1], dict)
+                   and (entry[0] is None or isinstance(entry[0], str)) for entry in saved["pages"].values())
+    search_ok = all(isinstance(entries, list) and all(isinstance(e, dict) for e in entries)
+                    for entries in saved["search"].values())
+    return pages_ok and search_ok
+
+
+def _round_trips(meta: dict[str, Any]) -> bool:
+    """Whether JSON gives this front matter back as it is (a YAML date, say, would come back as a string)."""
+    try:
+        return bool(json.loads(json.dumps(meta)) == meta)
+    except (TypeError, ValueError):
+        return False

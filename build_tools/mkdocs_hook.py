@@ -10,7 +10,7 @@ MkDocs (1.6.1 and later) loads this module once per process; what it keeps is
 created in `on_startup` (once per `mkdocs build` or `mkdocs serve`) and dropped in
 `on_shutdown`: the session, and under `mkdocs serve --dirty` (what `make serve`
 runs) what makes each dirty build serve exactly what a clean build would
-(`live_serve.LiveSite`).
+(`live_serve.LiveSite`), saved when the server stops if its site is kept between runs.
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ from typing import Any
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.livereload import LiveReloadServer
-from mkdocs.plugins import event_priority
+from mkdocs.plugins import CombinedEvent, event_priority
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 
@@ -54,12 +54,15 @@ class _Process:
         self.serving = command == "serve"  # not `mkdocs build`, nor `mkdocs serve --clean`
         self.notice = ""  # this build's notice above every page ("" when the project is clean)
         self.live = LiveSite() if self.serving and dirty else None
+        self.builds = 0  # builds started by this process
         self.quiet = QuietDirtyWarning()
         if self.live is not None:
             logging.getLogger("mkdocs.commands.build").addFilter(self.quiet)
 
     def close(self) -> None:
         logging.getLogger("mkdocs.commands.build").removeFilter(self.quiet)
+        if self.live is not None:
+            self.live.save()
 
 
 _process: _Process | None = None  # between on_startup and on_shutdown
@@ -93,6 +96,9 @@ def on_files(files: Files, config: MkDocsConfig, **_: Any) -> Files:
     if _process is None:  # a build driven without on_startup: what it keeps lasts for this build
         _process = _Process(None, dirty=False)
     process = _process
+    if process.live is not None and not process.builds:
+        process.live.resume(config)  # a site kept from an earlier run: what that run remembered of it
+    process.builds += 1
     files, changed = _generated_files(process, files, config)
     if not process.serving:
         # A build makes one generation: what the session keeps for the next one (the model, the pages, the
@@ -207,9 +213,26 @@ def on_post_page(output: str, page: Page, **_: Any) -> str:
 
 
 @event_priority(50)  # before the search plugin writes its index
-def on_post_build(config: MkDocsConfig, **_: Any) -> None:
+def _complete_site(config: MkDocsConfig, **_: Any) -> None:
     """Complete the search index of a dirty build; mark the site as a build of ours, so that `briefings site`
     may later replace it."""
     if _process is not None and _process.live is not None:
         _process.live.complete_search_index(config)
     write_marker(Path(config.site_dir))
+
+
+@event_priority(-100)  # after every plugin has written what it writes
+def _site_complete(config: MkDocsConfig, **_: Any) -> None:
+    """The site folder now holds a whole build (what a server stopped now may keep for its next run)."""
+    if _process is not None and _process.live is not None:
+        _process.live.built()
+
+
+# MkDocs types CombinedEvent for a plugin's methods; a hook's functions are called the same way (by keyword).
+on_post_build = CombinedEvent(_complete_site, _site_complete)  # type: ignore[arg-type]
+
+
+def on_build_error(**_: Any) -> None:
+    """A build stopped part way (pages written, others not): the next one builds everything."""
+    if _process is not None and _process.live is not None:
+        _process.live.failed()

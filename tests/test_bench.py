@@ -25,7 +25,8 @@ KEYS = {"floor_process_s", "lint_process_s", "lint_over_floor_process", "floor_s
         "python_start_s", "import_yaml_s", "briefings_start_s", "lint_cold_s", "lint_one_file_s", "pages_s",
         "exports_s", "write_s", "generate_s", "rebuild_s", "rebuild_rewritten", "mkdocs_s", "mkdocs_ours_s",
         "mkdocs_ours_share", "mkdocs_peak_mb", "serve_ready_s", "serve_edit_s", "serve_edits_s", "serve_peak_mb",
-        "floor_process_cpu_s", "lint_process_cpu_s", "lint_over_floor_process_cpu", "mkdocs_cpu_s",
+        "serve_restart_s", "serve_restart_cpu_s", "floor_process_cpu_s", "lint_process_cpu_s",
+        "lint_over_floor_process_cpu", "mkdocs_cpu_s",
         "mkdocs_every_page_s", "mkdocs_every_page_cpu_s", "mkdocs_every_page_peak_mb", "mkdocs_ours_cpu_s",
         "mkdocs_ours_cpu_share", "floor_cpu_s", "lint_cpu_s", "lint_over_floor_cpu", "generate_cpu_s", "rebuild_cpu_s"}
 

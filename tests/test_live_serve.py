@@ -14,17 +14,20 @@ import hashlib
 import os
 import re
 import shutil
+import signal
 import subprocess
 import sys
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 
 from benchmarks.serve import free_port
+from build_tools.live_serve import _environment
 from tests.conftest import BRIEFING_YAML, ROOT, SOURCE_YAML, MiniProject
 
 EPOCH = "1700000000"  # SOURCE_DATE_EPOCH: the build date in pages and the sitemap's gzip header
@@ -188,3 +191,139 @@ def test_each_kind_of_edit_serves_what_a_clean_build_serves(project: MiniProject
     (project.root / "briefings/bridge.yaml").unlink()  # a briefing removed: its page is gone
     wait_until_gone(base + "briefings/bridge/", process)
     assert_serves_the_clean_build(project, base, tmp_path, gone=("briefings/bridge/",))
+
+
+# --- restarts: the site is kept in build/serve/site between runs --------------------------------------------
+
+FULL = "every page is built again"  # what the hook logs when a build renders every page
+
+
+class Run:
+    """One `briefings serve` process on `port`, its messages in a file."""
+
+    def __init__(self, project: MiniProject, port: int, log: Path) -> None:
+        self.log = log
+        with log.open("w", encoding="utf-8") as out:
+            self.process = subprocess.Popen([sys.executable, "-m", "build_tools", "serve", "--port", str(port)],
+                                            cwd=project.root, env=environment(project), stdout=out, stderr=out)
+
+    def stop(self, signal_number: int = signal.SIGINT) -> None:
+        """Ctrl-C, as a user stops it (or another signal)."""
+        self.process.send_signal(signal_number)
+        assert self.process.wait(timeout=120) in (0, -signal.SIGKILL), self.said()
+
+    def said(self) -> str:
+        return self.log.read_text(encoding="utf-8")
+
+
+def restart(project: MiniProject, base: str, tmp_path: Path, page: str, wanted: str, number: int) -> Run:
+    run = Run(project, int(base.rsplit(":", 1)[1].strip("/")), tmp_path / f"serve-{number}.log")
+    try:
+        wait_for(base + page, wanted, run.process)  # type: ignore[arg-type]
+    except BaseException:
+        print(run.said()[-5000:])
+        raise
+    return run
+
+
+def test_each_kind_of_change_made_while_stopped_serves_a_clean_build_after_restart(project: MiniProject,
+                                                                                    tmp_path: Path) -> None:
+    site_config(project)
+    project.write("briefings/tolls.yaml", SECOND_BRIEFING)
+    base = f"http://127.0.0.1:{free_port()}/"
+    run = restart(project, base, tmp_path, "briefings/bridge/", "The minister said", 0)
+    assert (project.root / "build/serve/site/.briefings-site").is_file()
+    assert_serves_the_clean_build(project, base, tmp_path)
+
+    def fact_added() -> None:
+        path = project.root / "briefings/tolls.yaml"
+        path.write_text(path.read_text(encoding="utf-8") + NEW_FACT, encoding="utf-8")
+
+    def snapshot_added() -> None:
+        source = SOURCE_YAML.replace("Bridge to reopen in May", "Ferry to close").replace("bridge.txt", "ferry.txt")
+        source = re.sub("sha256: [0-9a-f]{64}", f"sha256: {hashlib.sha256(NEW_SNAPSHOT.encode()).hexdigest()}",
+                        source)
+        project.write("sources/ferry-2024.yaml", source.replace("https://example.org/bridge",
+                                                                "https://example.org/ferry"))
+        path = project.root / "briefings/tolls.yaml"
+        fact = NEW_FACT.replace("bridge-tolls-later", "ferry-closes").replace("city-herald-2024", "ferry-2024")
+        fact = fact.replace("Officials counted 1,204 vehicles on the first day", "the crossing would close for a week")
+        fact = fact.replace("The city said tolls would follow the reopening.",
+                            "The operator said the ferry would close.")
+        path.write_text(path.read_text(encoding="utf-8") + fact, encoding="utf-8")
+        (project.snapshots / "ferry.txt").write_text(NEW_SNAPSHOT, encoding="utf-8")
+
+    def theme_changed() -> None:
+        edit(project, "overrides/main.html", "{{ super() }}", "{{ super() }}<!-- a comment -->")
+
+    def config_changed() -> None:
+        edit(project, "mkdocs.yml", "site_name: Sourced Briefings", "site_name: Sourced Briefings, live")
+
+    changes: list[tuple[Callable[[], None], str, str, bool]] = [  # (what, the page and text that show it, whether
+        # every page must be built again)
+        (lambda: edit(project, "briefings/tolls.yaml", "The minister said the bridge", "The mayor said the bridge"),
+         "briefings/tolls/", "The mayor said", False),
+        (fact_added, "briefings/tolls/", "tolls would follow", False),
+        (lambda: edit(project, "sources/city-herald-2024.yaml", "outlet: City Herald", "outlet: City Courier"),
+         "briefings/bridge/", "City Courier", False),
+        (lambda: edit(project, "briefings/tolls.yaml", "title: Tolls", "title: Bridge tolls"),
+         "briefings/bridge/", "Bridge tolls", True),  # the navigation of every page
+        (snapshot_added, "briefings/tolls/", "the ferry would close", True),  # a new source page
+        (theme_changed, "briefings/tolls/", "a comment", True),
+        (config_changed, "briefings/tolls/", "Sourced Briefings, live", True),
+    ]
+    for number, (change, page, wanted, full) in enumerate(changes, start=1):
+        run.stop()
+        assert (project.root / "build/serve/state.json").is_file(), run.said()[-3000:]
+        change()
+        run = restart(project, base, tmp_path, page, wanted, number)
+        assert_serves_the_clean_build(project, base, tmp_path)
+        assert (FULL in run.said()) == full, (number, run.said()[-3000:])
+    run.stop()
+
+
+def test_a_killed_server_leaves_nothing_a_restart_trusts(project: MiniProject, tmp_path: Path) -> None:
+    """The state is removed when a run starts and saved only when it stops after a complete build: a server
+    killed (here while idle, the same for one killed mid-build) leaves none, and its restart builds every page.
+    A damaged state is none either."""
+    site_config(project)
+    base = f"http://127.0.0.1:{free_port()}/"
+    run = restart(project, base, tmp_path, "briefings/bridge/", "The minister said", 0)
+    assert not (project.root / "build/serve/state.json").exists()  # taken when the run started
+    run.stop(signal.SIGKILL)
+    assert not (project.root / "build/serve/state.json").exists()
+    edit(project, "briefings/bridge.yaml", "The minister said the bridge", "The mayor said the bridge")
+    run = restart(project, base, tmp_path, "briefings/bridge/", "The mayor said", 1)
+    assert FULL in run.said()
+    assert_serves_the_clean_build(project, base, tmp_path)
+    run.stop()
+    state = project.root / "build/serve/state.json"
+    state.write_bytes(state.read_bytes()[:-100])  # cut short
+    run = restart(project, base, tmp_path, "briefings/bridge/", "The mayor said", 2)
+    assert FULL in run.said()
+    run.stop()
+
+
+def test_a_site_folder_that_is_not_ours_is_refused(project: MiniProject) -> None:
+    site_config(project)
+    (project.root / "build/serve/site").mkdir(parents=True)
+    (project.root / "build/serve/site/notes.txt").write_text("mine", encoding="utf-8")
+    done = subprocess.run([sys.executable, "-m", "build_tools", "serve", "--port", str(free_port())],
+                          cwd=project.root, env=environment(project), capture_output=True, text=True, timeout=120)
+    assert done.returncode == 2
+    assert "build/serve/site" in done.stderr and "holds no .briefings-site" in done.stderr, done.stderr
+    assert (project.root / "build/serve/site/notes.txt").read_text(encoding="utf-8") == "mine"
+
+
+def test_an_environment_variable_the_configuration_names_is_part_of_the_shape(tmp_path: Path,
+                                                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    """`!ENV` values change the build without any file changing: a restart with another value builds all."""
+    config = tmp_path / "mkdocs.yml"
+    config.write_text("plugins:\n  - offline:\n      enabled: !ENV [OFFLINE, false]\n", encoding="utf-8")
+    named = SimpleNamespace(config_file_path=str(config))
+    monkeypatch.delenv("OFFLINE", raising=False)
+    before = _environment(named)  # type: ignore[arg-type]
+    monkeypatch.setenv("SOMETHING_ELSE", "1")
+    assert _environment(named) == before  # type: ignore[arg-type]
+    monkeypatch.setenv("OFFLINE", "true")
+    assert _environment(named) != before  # type: ignore[arg-type]

@@ -65,7 +65,8 @@ def test_serve_builds_and_serves_on_the_port_given(project: MiniProject) -> None
     finally:
         process.terminate()
         process.communicate(timeout=60)
-    assert not Path(project.root / "site").exists()  # mkdocs serve builds into a temporary folder
+    assert not Path(project.root / "site").exists()  # the served site is kept in build/serve/site, never site/
+    assert (project.root / "build/serve/site/briefings/bridge/index.html").is_file()
 
 
 def _make_dry_run(target: str, tmp_path: Path) -> list[str]:

@@ -1,9 +1,18 @@
-"""Runs the rules over a project → sorted problems, with inline suppressions applied."""
+"""Runs the rules over a project → sorted problems, with inline suppressions applied.
+
+A session lints again after each saved edit (`make serve`). When only briefing files changed since its
+previous lint (the sources, the snapshot store and the configuration as they were), the rules whose problems in
+a file depend on nothing but that file, the sources and the snapshots (`PER_FILE`) check only the changed
+briefings, as they do for the language server (`Context.focus`), and their problems in the other files are
+those of the previous lint; every other rule checks the whole project again. The result is the one a whole
+lint gives (`tests/test_incremental.py` compares them after each kind of edit).
+"""
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from build_tools.config import Config
 from build_tools.ledger import History, read_history
@@ -32,15 +41,40 @@ class LintResult:
         return sum(p.severity is Severity.WARNING for p in self.problems)
 
 
+# The rules whose problems in a file depend only on that file, the sources, the snapshot store and the rule's
+# options (never on another briefing): the quote rules, the checks of a fact against the sources it cites, of a
+# briefing's short answer against its own facts, and the rules on sources alone.
+PER_FILE = frozenset({
+    "quote-too-short", "quote-too-long", "quote-without-words", "quote-not-unique", "quote-not-in-snapshot",
+    "ellipsis-gap-too-long", "fact-beyond-quotes", "fact-after-sources", "state-without-as-of", "unknown-source",
+    "cites-only-derived", "bad-short-answer", "missing-url", "mixed-script-hostname", "unarchived-dead-link",
+    "snapshot-hash-mismatch", "snapshot-missing", "duplicate-snapshot", "undeclared-near-duplicate",
+    "capture-mismatch", "bad-relation",
+})
+
+
+@dataclass(frozen=True)
+class _Previous:
+    """What a whole lint found, to lint again only what changed (see the module's docstring)."""
+
+    config: Config
+    project: Project
+    snapshots: dict[str, Path]  # the store as scanned: each snapshot's hash → its file
+    problems: dict[str, tuple[Problem, ...]]  # of each rule in PER_FILE, in every file
+
+
 @dataclass
 class LintMemory:
     """What a session keeps between lints of a project, each part bounded by the project (see session.py):
-    the files of the latest load and what they gave, what is known of the snapshots, and the git history
-    of the latest lint (reused while HEAD and the edits are the same)."""
+    the files of the latest load and what they gave, what is known of the snapshots, the git history
+    of the latest lint (reused while HEAD and the edits are the same), and the problems each per-file rule
+    found in every file. `rechecked`: the briefings the latest lint checked with the per-file rules (None: all)."""
 
     files: LoadedFiles = field(default_factory=LoadedFiles)
     snapshots: SnapshotMemory = field(default_factory=SnapshotMemory)
     history: History | None = None
+    previous: _Previous | None = None
+    rechecked: frozenset[str] | None = None
 
 
 def lint_project(config: Config, only: Iterable[str] = (), memory: LintMemory | None = None,
@@ -55,19 +89,56 @@ def lint_project(config: Config, only: Iterable[str] = (), memory: LintMemory | 
     store = SnapshotStore(config.snapshots, config.cache_dir, memory.snapshots)
     wanted = set(only)
     focus = frozenset(wanted) if wanted else None
-    store.prepare(project.quotes(focus))  # placed in one pass, one snapshot at a time
-    passages = place_passages(project, store, focus)
+    again = _changed_briefings(memory.previous, config, project, store) if focus is None and not overlays else None
+    local = again if again is not None else focus
+    store.prepare(project.quotes(local))  # placed in one pass, one snapshot at a time
+    passages = place_passages(project, store, local)
+    everywhere = place_passages(project, store, focus) if local != focus else passages
+    found: dict[str, tuple[Problem, ...]] = {}
     for rule in _enabled_rules(config):
         options = config.rule_options.get(rule.code.name, {})
-        problems.extend(rule.check(Context(project, store, config.snapshots_origin, options, config.cache_dir,
-                                           focus, passages, _CODES, history)))
+        incremental = again is not None and rule.code.name in PER_FILE
+        context = Context(project, store, config.snapshots_origin, options, config.cache_dir,
+                          local if incremental else focus, passages if incremental else everywhere, _CODES, history)
+        checked = tuple(rule.check(context))
+        if incremental and again is not None and memory.previous is not None:
+            paths = set(project.files)
+            checked = (*(p for p in memory.previous.problems.get(rule.code.name, ()) if p.where.path not in again
+                         and p.where.path in paths), *(p for p in checked if p.where.path in again))
+        found[rule.code.name] = checked
+        problems.extend(checked)
     if not overlays:  # an editor's unsaved buffers (a keystroke each) do not rewrite the placements file
-        store.save(prune=focus is None and project.briefings_complete)
+        store.save(prune=local is None and project.briefings_complete)
+    if focus is None and not overlays:
+        memory.previous = _Previous(config, project, dict(store.index()),
+                                    {name: found[name] for name in PER_FILE if name in found})
+        memory.rechecked = again
     if wanted:
         problems = [p for p in problems if p.where.path in wanted]
     kept, suppressed = _apply_suppressions(project, problems)
     return LintResult(project, tuple(sorted(kept, key=Problem.sort_key)),
                       tuple(sorted(suppressed, key=Problem.sort_key)), store, history)
+
+
+def _changed_briefings(previous: _Previous | None, config: Config, project: Project, store: SnapshotStore
+                       ) -> frozenset[str] | None:
+    """The briefing files changed (added or removed) since the previous whole lint, when nothing else that a
+    per-file rule reads changed: the configuration, the sources (the very same objects), the snapshot store
+    (each file's hash and name); else None (check everything)."""
+    if previous is None or previous.config != config:
+        return None
+    if store.index() != previous.snapshots or project.broken_sources != previous.project.broken_sources:
+        return None
+    before = previous.project.sources
+    if before.keys() != project.sources.keys() or any(project.sources[k] is not v for k, v in before.items()):
+        return None
+    if [path for path in project.files if path.startswith("sources/")] != [
+            path for path in previous.project.files if path.startswith("sources/")]:
+        return None  # a source file that could not be read (or now can)
+    old = {briefing.path: briefing for briefing in previous.project.briefings}
+    new = {briefing.path: briefing for briefing in project.briefings}
+    changed = {path for path, briefing in new.items() if old.get(path) is not briefing}
+    return frozenset(changed | (old.keys() - new.keys()))
 
 
 _CODES = {code.code: code for code in ALL_CODES}

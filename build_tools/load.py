@@ -114,7 +114,8 @@ class _Reader:
                 raise
 
     def _reread(self, rel: str, data: bytes) -> tuple[Any, tuple[Problem, ...]] | None:
-        """A briefing being edited, from its previous version when only one fact changed (`reread`)."""
+        """A briefing being edited (an editor's buffer, or a file saved under `make serve`), from its previous
+        version when only one fact changed (`reread`): its other facts stay the very same objects."""
         old = next(((key[2], value) for key, value in self.previous.items()
                      if key[1] == rel and key[0] == schema.BRIEFING.name), None)
         if old is None or old[1][0] is None:
@@ -147,7 +148,7 @@ class _Reader:
             return None
         key = (kind.record.name, rel, data)
         loaded = self.previous.get(key)
-        if overlay is not None and kind.record is schema.BRIEFING:
+        if kind.record is schema.BRIEFING and (overlay is not None or self.previous):
             known = self.layouts.get(rel)
             if loaded is not None and known is not None and known[0] == data:
                 self.kept_layouts[rel] = known  # unchanged since: its layout still holds

@@ -2,8 +2,10 @@
 
 A keystroke in an editor changes one fact of a file that may hold a thousand. Parsing and validating the
 whole file again takes a tenth of a second or more at that size; the fact alone, well under a millisecond.
-This is the language server's path (for open, unsaved buffers: `load` tries it for an overlay whose
-previous version it holds); the command line always reads whole files.
+This is the path of a long-lived session: the language server's (for open, unsaved buffers) and `make
+serve`'s (for a saved file): `load` tries it for a briefing whose previous version it holds, and the facts the
+edit did not touch stay the very same objects, so that only the pages and checks that read the edited fact
+are made again. The command line always reads whole files.
 
 The result must be exactly what reading the whole file gives (a property test edits files at random and
 compares), so the edit is taken this way only when that is certain, and otherwise the file is read whole:

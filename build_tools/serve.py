@@ -52,6 +52,8 @@ def serve(config_file: Path, host: str, port: int) -> None:
     cannot be had, UnsafePath when build/serve/site is not ours."""
     _log_to_terminal()
     signal.signal(signal.SIGTERM, _interrupt)
+    # Ctrl-C stops it even when started in the background by a shell that ignores SIGINT there.
+    signal.signal(signal.SIGINT, signal.default_int_handler)
     root = config_file.parent
     with _site_folder(root) as site_dir:
         _serve(config_file, host, port, site_dir)

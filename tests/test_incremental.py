@@ -3,12 +3,16 @@ exactly what a build from scratch gives."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from build_tools.config import load_config
-from build_tools.render import pages
+from build_tools.lint import PER_FILE, LintResult, lint_project
+from build_tools.render import pages, timeline
+from build_tools.rules import RULES
 from build_tools.session import Session
 from build_tools.site import generate, write_files
 from tests.conftest import BRIEFING_YAML, MiniProject
@@ -165,3 +169,85 @@ def test_serve_with_a_git_history_matches_a_build_from_scratch(project: MiniProj
     assert "Not yet committed" not in files["briefings/bridge.md"]
     assert counted == ["bridge"]
     assert "<updated>2024-03-20T09:00:00Z</updated>" in files["feed.xml"]
+
+
+# --- a served edit: the timeline's periods from the memo, the lint of the changed briefings only ---------------
+
+EARLIER = ("      - id: bridge-planned\n        text: The minister said the bridge would reopen in May.\n"
+           "        date: 2023-05-02\n        citations:\n          - source: city-herald-2024\n"
+           "            quote: \"the bridge would reopen in May\"\n")
+
+
+def test_a_fact_edit_renders_only_its_timeline_period(project: MiniProject, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The edited file is read again fact by fact (its other facts stay the same objects), so the period pages
+    of its other facts come from the memo."""
+    project.write("briefings/bridge.yaml", BRIEFING_YAML + EARLIER)
+    rendered: list[str] = []
+    real = timeline.render_period
+
+    def render_period(site: pages.Site, period: timeline.Period, neighbours: Any) -> str:
+        rendered.append(period.key)
+        return real(site, period, neighbours)
+
+    monkeypatch.setattr(timeline, "render_period", render_period)
+    config = load_config(project.root, str(project.snapshots), environ={})
+    session = Session()
+    first = session.lint(config)
+    generate(first.project, first.store, memo=session.memo)
+    assert sorted(rendered) == ["2023", "2024"]
+    rendered.clear()
+    project.write("briefings/bridge.yaml", (BRIEFING_YAML + EARLIER).replace(
+        "text: The minister said the bridge would reopen in May.\n        date: 2023",
+        "text: The minister said the bridge would reopen in May, he said.\n        date: 2023"))
+    again = session.lint(config)
+    files = generate(again.project, again.store, memo=session.memo)
+    assert rendered == ["2023"]
+    assert "he said" in files["timeline/2023.md"]
+    assert files == generate(again.project, again.store)  # what a build from scratch gives
+
+
+def _lines(result: LintResult) -> tuple[list[str], list[str]]:
+    return [p.line() for p in result.problems], [p.line() for p in result.suppressed]
+
+
+def test_a_session_lints_only_the_changed_briefings_and_finds_what_a_whole_lint_finds(project: MiniProject) -> None:
+    """After each kind of edit, the session's lint (the per-file rules on the changed briefings only, when only
+    briefings changed) reports exactly what a whole lint of the project reports, in the same order."""
+    disputed = ("      - id: bridge-delayed\n        text: The council said the bridge would open later.\n"
+                "        date: 2024-03-04\n"
+                "        status: {value: disputed, by: [bridge-tolls], reason: Sources differ.}\n"
+                "        citations:\n          - source: city-herald-2024\n            quote: \"reopen in May\"\n")
+    project.write("briefings/bridge.yaml", BRIEFING_YAML + disputed)
+    project.write("briefings/tolls.yaml", OTHER)
+    config = load_config(project.root, str(project.snapshots), environ={})
+    session = Session()
+    assert _lines(session.lint(config)) == _lines(lint_project(config))
+    assert session.memory.rechecked is None  # the first lint checks everything
+
+    tolls = project.root / "briefings/tolls.yaml"
+    source = project.root / "sources/city-herald-2024.yaml"
+    edits: list[tuple[Callable[[], object], frozenset[str] | None]] = [
+        (lambda: tolls.write_text(OTHER.replace("reopen in May\"", "reopen in June\""), encoding="utf-8"),
+         frozenset({"briefings/tolls.yaml"})),  # a quote not in its snapshot: a per-file rule
+        (lambda: tolls.write_text(OTHER.replace("id: bridge-tolls", "id: bridge-reopens"), encoding="utf-8"),
+         frozenset({"briefings/tolls.yaml"})),  # an id both files hold; the fact bridge's status names is gone
+        (lambda: tolls.write_text(OTHER.replace("source: city-herald-2024", "source: nowhere-2024"),
+                                  encoding="utf-8"), frozenset({"briefings/tolls.yaml"})),  # an unknown source
+        (lambda: tolls.write_text("title: [unclosed\n", encoding="utf-8"),
+         frozenset({"briefings/tolls.yaml"})),  # a file that no longer loads
+        (lambda: tolls.write_text(OTHER, encoding="utf-8"), frozenset({"briefings/tolls.yaml"})),
+        (lambda: source.write_text(source.read_text(encoding="utf-8").replace("City Herald", "City Courier"),
+                                   encoding="utf-8"), None),  # a source: everything
+        (lambda: (project.snapshots / "extra.txt").write_text("Another article.\n", encoding="utf-8"), None),
+        (lambda: tolls.unlink(), frozenset({"briefings/tolls.yaml"})),  # a briefing removed
+    ]
+    for number, (change, rechecked) in enumerate(edits):
+        change()
+        assert _lines(session.lint(config)) == _lines(lint_project(config)), number
+        assert session.memory.rechecked == rechecked, number
+    assert "duplicate" not in " ".join(_lines(session.lint(config))[0])  # the last state is clean of the above
+
+
+def test_the_per_file_rules_are_rules() -> None:
+    unknown = PER_FILE - {rule.code.name for rule in RULES}
+    assert not unknown, unknown

@@ -77,7 +77,7 @@ def render_pages(project: Project, links: Links = Links.DIRECTORY, memo: Memo | 
         "sources.md": render_sources_index(site),
         "corrections.md": corrections.render_corrections(project, site.history),
     }
-    pages.update(render_timeline(site))
+    pages.update(render_timeline(site, memo, settings))
     for briefing in project.briefings:
         targets = tuple(site.facts.get(other) for fact in briefing.facts if fact.status for other in fact.status.by)
         changes = corrections.history_inputs(briefing, site.history)

@@ -11,10 +11,11 @@ from __future__ import annotations
 
 import calendar
 from collections import defaultdict
-from collections.abc import Iterator, Sequence
+from collections.abc import Hashable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import partial
 
+from build_tools.memo import Memo
 from build_tools.model import Fact
 from build_tools.render.charts import MonthCounts, columns_legend, month_columns, vague_note
 from build_tools.render.facts import (
@@ -105,14 +106,27 @@ def _parts(year: int, group: int, facts: Sequence[Fact], limit: int) -> Iterator
             yield Period(f"{key}-p{index + 1}", f"{title} (part {index + 1} of {count})", year, chunk)
 
 
-def render_timeline(site: Site) -> dict[str, str]:
-    """The overview (`timeline.md`) and every period page (`timeline/<period>.md`)."""
+def render_timeline(site: Site, memo: Memo | None = None, settings: Hashable = ()) -> dict[str, str]:
+    """The overview (`timeline.md`) and every period page (`timeline/<period>.md`).
+
+    With a `memo` from the previous generation, a page is taken from it when what it reads is the same: for a
+    period, its facts, the sources and the facts their statuses name (the very same objects), its neighbours'
+    titles and the titles of its facts' briefings; for the overview, each period's title and its facts' dates
+    and kinds. `settings`: what every page reads besides (the links' form, say)."""
+    memo = memo or Memo(keep=False)
     facts = [f for f in site.project.facts if f.date]
     found = periods(facts)
-    pages = {"timeline.md": render_overview(site, facts, found)}
+    shape = tuple((p.key, p.title, tuple((f.date, f.kind) for f in p.facts)) for p in found)
+    pages = {"timeline.md": memo.get("timeline", (), lambda: render_overview(site, facts, found), (settings, shape))}
+    sources = memo.token("sources", site.project.sources.values())
     for index, period in enumerate(found):
         neighbours = (found[index - 1] if index else None, found[index + 1] if index + 1 < len(found) else None)
-        pages[period.path] = render_period(site, period, neighbours)
+        targets = tuple(site.facts.get(other) for fact in period.facts if fact.status for other in fact.status.by)
+        titles = tuple((b, site.titles.get(b, b)) for b in dict.fromkeys(f.briefing for f in period.facts))
+        values = (settings, period.key, period.title, tuple((n.key, n.title) if n else None for n in neighbours),
+                  titles)
+        pages[period.path] = memo.get("period", (*period.facts, sources, *targets),
+                                      partial(render_period, site, period, neighbours), values)
     return pages
 
 

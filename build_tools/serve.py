@@ -35,6 +35,7 @@ from mkdocs.commands.build import build
 from mkdocs.config import load_config
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.livereload import LiveReloadServer
+from watchdog.events import FileClosedEvent, FileCreatedEvent, FileDeletedEvent, FileModifiedEvent, FileMovedEvent
 
 from build_tools.config import ConfigError
 from build_tools.config import load_config as load_project_config
@@ -103,15 +104,28 @@ def _serve(config_file: Path, host: str, port: int, site_dir: Path) -> None:
         config.plugins.on_shutdown()
 
 
+class _ChangesOnly(watchdog.observers.Observer):  # type: ignore[misc,valid-type]
+    """The platform's observer, passing on only what changes a file (created, written, removed, moved): inotify
+    also reports a file opened or closed unwritten, and a build reads every watched file, so MkDocs (which
+    rebuilds on any event) would rebuild for ever."""
+
+    def schedule(self, event_handler: Any, path: Any, *, recursive: bool = False, event_filter: Any = None,
+                 follow_symlink: bool = False) -> Any:
+        return super().schedule(event_handler, path, recursive=recursive, follow_symlink=follow_symlink,
+                                event_filter=event_filter or list(CHANGES))
+
+
+CHANGES = (FileCreatedEvent, FileModifiedEvent, FileDeletedEvent, FileMovedEvent, FileClosedEvent)
+
+
 def _observer(polling: Any) -> Any:
     """The platform's file-change notifications (inotify, FSEvents, ...), or MkDocs's polling observer where
-    they cannot be had (too many watches, say)."""
+    they cannot be had."""
     try:
-        observer = watchdog.observers.Observer()
+        return _ChangesOnly()
     except OSError as error:  # pragma: no cover - a platform without notifications
         log.info("briefings: watching files by polling (%s)", error)
         return polling
-    return observer
 
 
 def _error_page(site_dir: Path, code: int) -> bytes | None:

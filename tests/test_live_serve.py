@@ -23,6 +23,7 @@ import urllib.request
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from types import SimpleNamespace
+from typing import ClassVar
 
 import pytest
 
@@ -201,11 +202,14 @@ FULL = "every page is built again"  # what the hook logs when a build renders ev
 class Run:
     """One `briefings serve` process on `port`, its messages in a file."""
 
+    started: ClassVar[list[subprocess.Popen[bytes]]] = []  # by the test running: killed when it ends, however it ends
+
     def __init__(self, project: MiniProject, port: int, log: Path) -> None:
         self.log = log
         with log.open("w", encoding="utf-8") as out:
             self.process = subprocess.Popen([sys.executable, "-m", "build_tools", "serve", "--port", str(port)],
                                             cwd=project.root, env=environment(project), stdout=out, stderr=out)
+        Run.started.append(self.process)
 
     def stop(self, signal_number: int = signal.SIGINT) -> None:
         """Ctrl-C, as a user stops it (or another signal)."""
@@ -214,6 +218,16 @@ class Run:
 
     def said(self) -> str:
         return self.log.read_text(encoding="utf-8")
+
+
+@pytest.fixture(autouse=True)
+def no_server_left() -> Iterator[None]:
+    yield
+    while Run.started:
+        process = Run.started.pop()
+        if process.poll() is None:
+            process.kill()
+            process.wait(timeout=60)
 
 
 def restart(project: MiniProject, base: str, tmp_path: Path, page: str, wanted: str, number: int) -> Run:
@@ -327,3 +341,17 @@ def test_an_environment_variable_the_configuration_names_is_part_of_the_shape(tm
     assert _environment(named) == before  # type: ignore[arg-type]
     monkeypatch.setenv("OFFLINE", "true")
     assert _environment(named) != before  # type: ignore[arg-type]
+
+
+def test_an_idle_server_does_not_build_again(project: MiniProject, tmp_path: Path) -> None:
+    """A build reads every watched file, and the operating system's notifications report a file opened or
+    closed unwritten too: only a change may start a build, or the server builds for ever."""
+    site_config(project)
+    base = f"http://127.0.0.1:{free_port()}/"
+    run = restart(project, base, tmp_path, "briefings/bridge/", "The minister said", 0)
+    assert_serves_the_clean_build(project, base, tmp_path)  # reads pages, and builds a copy of the project
+    time.sleep(3)  # a build a stray event started has begun by now
+    builds = run.said().count("Building documentation")
+    time.sleep(3)
+    assert run.said().count("Building documentation") == builds, run.said()[-3000:]
+    run.stop()

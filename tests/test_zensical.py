@@ -29,6 +29,7 @@ from tests.conftest import (
     require,
     require_seeds,
 )
+from tests.site_links import broken_links
 
 ZENSICAL = Path(sys.executable).parent / "zensical"
 
@@ -123,6 +124,10 @@ def test_every_fact_reads_the_same_with_the_same_footnotes(mkdocs_site: Path, ze
             for href, _ in refs:
                 note = theirs.find(id=href.lstrip("#"))
                 assert note is not None and note.get_text(" ") == ours.find(id=href.lstrip("#")).get_text(" ")
+
+
+def test_every_link_of_the_zensical_site_leads_to_a_page_and_anchor(zensical_site: Path) -> None:
+    assert broken_links(zensical_site) == []
 
 
 def test_raw_html_links_work_under_both_publishers(mkdocs_site: Path, zensical_site: Path) -> None:

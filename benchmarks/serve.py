@@ -121,3 +121,43 @@ def _stop(process: subprocess.Popen[bytes]) -> tuple[float, float]:
         if time.monotonic() > deadline:
             process.kill()
         time.sleep(0.05)
+
+
+def rebuilds(root: Path, edits: int) -> dict[str, object]:
+    """Inside one process, what the server's builder does: a dirty MkDocs build over a site folder, then after
+    each edit another (our part and MkDocs's, without the watcher and HTTP); wall and CPU seconds of each."""
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+
+    url = "http://127.0.0.1:8000/"
+    with tempfile.TemporaryDirectory(prefix="rebuilds-") as site:
+        def dirty_build() -> tuple[float, float]:
+            config = load_config(config_file=str(root / "mkdocs.yml"), site_dir=site, strict=False)
+            config.site_url = url
+            started, cpu = time.perf_counter(), time.process_time()
+            build(config, serve_url=url, dirty=True)
+            return time.perf_counter() - started, time.process_time() - cpu
+
+        first = load_config(config_file=str(root / "mkdocs.yml"), site_dir=site, strict=False)
+        first.plugins.on_startup(command="serve", dirty=True)
+        try:
+            dirty_build()  # the first: every page
+            timed = []
+            for number in range(edits):
+                edit_fact_text(root, time.time_ns() % 10**9 + number)
+                timed.append(dirty_build())
+        finally:
+            first.plugins.on_shutdown()
+    return {"rebuilds_s": [round(wall, 3) for wall, _ in timed], "rebuilds_cpu_s": [round(cpu, 3) for _, cpu in timed],
+            "rebuild_s": round(statistics.median(w for w, _ in timed), 3),
+            "rebuild_cpu_s": round(statistics.median(c for _, c in timed), 3)}
+
+
+if __name__ == "__main__":  # python -m benchmarks.serve rebuilds PROJECT EDITS
+    import json
+    import sys
+
+    if len(sys.argv) != 4 or sys.argv[1] != "rebuilds":
+        raise SystemExit("usage: python -m benchmarks.serve rebuilds PROJECT EDITS")
+    os.chdir(sys.argv[2])
+    print(json.dumps(rebuilds(Path(sys.argv[2]).resolve(), int(sys.argv[3]))))

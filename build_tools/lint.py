@@ -41,15 +41,16 @@ class LintResult:
         return sum(p.severity is Severity.WARNING for p in self.problems)
 
 
-# The rules whose problems in a file depend only on that file, the sources, the snapshot store and the rule's
-# options (never on another briefing): the quote rules, the checks of a fact against the sources it cites, of a
-# briefing's short answer against its own facts, and the rules on sources alone.
+# The rules whose problems in a file depend only on that file, the sources, the snapshot store's snapshots and the
+# rule's options (never on another briefing): the quote rules, the checks of a fact against the sources it cites,
+# of a briefing's short answer against its own facts, and the rules on sources alone. Not capture-mismatch: it
+# reads the store's `captures/` folder, which the snapshots' index does not cover.
 PER_FILE = frozenset({
     "quote-too-short", "quote-too-long", "quote-without-words", "quote-not-unique", "quote-not-in-snapshot",
     "ellipsis-gap-too-long", "fact-beyond-quotes", "fact-after-sources", "state-without-as-of", "unknown-source",
     "cites-only-derived", "bad-short-answer", "missing-url", "mixed-script-hostname", "unarchived-dead-link",
     "snapshot-hash-mismatch", "snapshot-missing", "duplicate-snapshot", "undeclared-near-duplicate",
-    "capture-mismatch", "bad-relation",
+    "bad-relation",
 })
 
 
@@ -60,6 +61,7 @@ class _Previous:
     config: Config
     project: Project
     snapshots: dict[str, Path]  # the store as scanned: each snapshot's hash → its file
+    store_exists: bool  # an empty store and none at all are told apart (snapshot-missing)
     problems: dict[str, tuple[Problem, ...]]  # of each rule in PER_FILE, in every file
 
 
@@ -110,7 +112,7 @@ def lint_project(config: Config, only: Iterable[str] = (), memory: LintMemory | 
     if not overlays:  # an editor's unsaved buffers (a keystroke each) do not rewrite the placements file
         store.save(prune=local is None and project.briefings_complete)
     if focus is None and not overlays:
-        memory.previous = _Previous(config, project, dict(store.index()),
+        memory.previous = _Previous(config, project, dict(store.index()), store.exists,
                                     {name: found[name] for name in PER_FILE if name in found})
         memory.rechecked = again
     if wanted:
@@ -127,7 +129,8 @@ def _changed_briefings(previous: _Previous | None, config: Config, project: Proj
     (each file's hash and name); else None (check everything)."""
     if previous is None or previous.config != config:
         return None
-    if store.index() != previous.snapshots or project.broken_sources != previous.project.broken_sources:
+    if store.index() != previous.snapshots or store.exists != previous.store_exists \
+            or project.broken_sources != previous.project.broken_sources:
         return None
     before = previous.project.sources
     if before.keys() != project.sources.keys() or any(project.sources[k] is not v for k, v in before.items()):

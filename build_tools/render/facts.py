@@ -12,7 +12,7 @@ from __future__ import annotations
 from build_tools.model import Fact, Source
 from build_tools.provenance import independent_count
 from build_tools.render.links import short_label
-from build_tools.render.markdown import attribute, fact_anchor, plural, text
+from build_tools.render.markdown import attribute, attribute_text, fact_anchor, plural, text
 from build_tools.render.shared import Site
 
 STATUS_LABELS = {"current": "Current", "superseded": "Superseded", "disputed": "Disputed"}
@@ -37,7 +37,7 @@ def html_link(label: str, href: str, classes: str = "", title: str = "") -> str:
     """An inline HTML link, as Python-Markdown would write the Markdown link (attributes in lexical order): these
     links are in raw HTML blocks, or in Markdown where Markdown has nothing to add."""
     css = f' class="{classes}"' if classes else ""
-    tip = f' title="{attribute(title)}"' if title else ""
+    tip = f' title="{attribute_text(title)}"' if title else ""
     return f'<a{css} href="{attribute(href)}"{tip}>{text(label)}</a>'
 
 

@@ -72,6 +72,18 @@ def attribute(value: str) -> str:
     return value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
 
 
+# Python-Markdown makes code spans, backslash escapes and links (`[x](y)`) before it stashes inline HTML, so in
+# Markdown that holds a tag (a table section's cells) they would be made inside its attribute values too, and the
+# quotes of a link's href would end the attribute: an attribute holding text escapes their characters as well.
+_BEFORE_INLINE_HTML = str.maketrans({ch: f"&#{ord(ch)};" for ch in "`\\[]"})
+
+
+def attribute_text(value: str) -> str:
+    """Text (a label, a title) as an attribute value of a tag that Markdown may read: `attribute`, with the
+    characters of the inline patterns Python-Markdown applies before it stashes the tag as references."""
+    return attribute(value).translate(_BEFORE_INLINE_HTML)
+
+
 _DATA_NAME = re.compile(r"data-[a-z]+")
 
 

@@ -35,7 +35,7 @@ from build_tools.render.facts import (
 from build_tools.render.fragments import with_text_fragment
 from build_tools.render.links import short_label, source_links, status_note, version_date
 from build_tools.render.markdown import (
-    attribute,
+    attribute_text,
     external_link,
     fact_anchor,
     front_matter,
@@ -181,7 +181,7 @@ class _Footnotes:
             self.uses.append(0)
         number = self.numbers[key]
         self.uses[number - 1] += 1
-        label = attribute(f"Source {number}: {_cited_as(self.project.sources[citation.source])}")
+        label = attribute_text(f"Source {number}: {_cited_as(self.project.sources[citation.source])}")
         return (f'<sup id="{_ref_id(number, self.uses[number - 1])}"><a aria-label="{label}" class="footnote-ref" '
                 f'href="#fn:{number}">{number}</a></sup>')
 

@@ -13,7 +13,7 @@ from build_tools.ledger import History, no_history
 from build_tools.model import Briefing, Citation, Fact, Project
 from build_tools.provenance import independence_groups, reverse_relations
 from build_tools.render import corrections
-from build_tools.render.markdown import html_text, quote_anchor
+from build_tools.render.markdown import quote_anchor, text
 
 
 class Links(enum.Enum):
@@ -84,7 +84,7 @@ class Site:
         Markdown link would not be (from a page in a folder to the page named like the folder, such as
         sources/x.md to sources.md, MkDocs and Zensical write different, equally valid, relative URLs)."""
         href = self.page_url(page, from_depth) + (f"#{anchor}" if anchor else "")
-        return f'<a href="{href}">{html_text(label)}</a>'
+        return f'<a href="{href}">{text(label)}</a>'  # `text`: it stands in Markdown too (a list of sources)
 
     @cached_property
     def titles(self) -> dict[str, str]:

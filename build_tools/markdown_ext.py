@@ -142,8 +142,9 @@ class RawHtmlBlocks(Preprocessor):
 class FootnoteLabelsExtension(Extension):
     def extendMarkdown(self, md: Markdown) -> None:
         # Before MkDocs's anchor finder (21) and Python-Markdown's HTML block parser (20), after the whitespace
-        # normaliser (30).
-        md.preprocessors.register(RawHtmlBlocks(md), "briefings_raw_html", 25)
+        # normaliser (30) and the fenced code blocks (25): a fence in a hand-written page that shows the marker
+        # stays code.
+        md.preprocessors.register(RawHtmlBlocks(md), "briefings_raw_html", 24)
         md.treeprocessors.register(FootnoteLabels(md), "briefings_footnote_labels", 5)
         md.treeprocessors.register(TableLabels(md), "briefings_table_labels", 4)
 

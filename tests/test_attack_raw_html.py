@@ -8,25 +8,31 @@ from __future__ import annotations
 import hashlib
 import html.parser
 import json
+import shutil
+import sys
 from pathlib import Path
 
 import pytest
 
 from build_tools.config import load_config
+from build_tools.render.markdown import RAW_HTML
 from build_tools.session import Session
-from tests.conftest import SOURCE_YAML, MiniProject, mkdocs_build
-from tests.test_live_serve import site_config
+from tests.conftest import ROOT, SOURCE_YAML, MiniProject, mkdocs_build
 from tests.site_links import broken_links
+from tests.test_live_serve import site_config
 from tests.test_raw_html import _both_ways, _convert
+from tests.test_zensical import require_zensical, run
 
 # HTML, Markdown, the raw-block marker, character references typed as text, quotes of both kinds, a line break,
 # characters outside Latin-1 (curly quotes, a dash, other scripts, one beyond the BMP).
 HOSTILE = ('</p></div></li></ol><script>alert(1)</script><a href="javascript:alert(1)">x</a> '
-           '<!-- briefings: html --> [^1] {: onclick="alert(1)" } [y](onmouseover=alert(1)//) [z](javascript:alert(1)) &amp; &#60;b&#62; &lt;i&gt; '
+           '<!-- briefings: html --> [^1] {: onclick="alert(1)" } [y](onmouseover=alert(1)//) [z](javascript:alert(1)) '
+           '&amp; &#60;b&#62; &lt;i&gt; '
            "*a* `b` | c \u201cq\u201d \u2014 \u017bi\u017cek \u6f22\u5b57 \U0001f600 it's")
 SNAPSHOT = (f"Before the bridge. He wrote {HOSTILE} on Monday, the minister said.\n"
             "The second paragraph says the crossing would close for a week.\n")
 QUOTE = "He wrote " + HOSTILE[:70]
+LINE = json.dumps(HOSTILE, ensure_ascii=False)  # a YAML (and TOML) string
 TAGS = {"a", "abbr", "blockquote", "br", "code", "details", "div", "em", "figcaption", "figure", "h1", "h2", "h3",
         "h4", "li", "ol", "p", "path", "rect", "script", "section", "span", "strong", "sup", "summary", "svg", "table",
         "tbody", "td", "text", "th", "thead", "title", "tr", "ul", "g", "line", "defs", "pattern", "hr", "small",
@@ -40,13 +46,13 @@ def hostile_project(project: MiniProject) -> None:
     sha = hashlib.sha256(SNAPSHOT.encode()).hexdigest()
     source = (SOURCE_YAML.replace(SOURCE_YAML.split("sha256: ")[1].split("\n")[0], sha)
               .replace("file: bridge.txt", "file: hostile.txt")
-              .replace("title: Bridge to reopen in May", f"title: {json.dumps(HOSTILE, ensure_ascii=False)}")
-              .replace("outlet: City Herald", f"outlet: {json.dumps(HOSTILE, ensure_ascii=False)}\nauthor: {json.dumps(HOSTILE, ensure_ascii=False)}")
+              .replace("title: Bridge to reopen in May", f"title: {LINE}")
+              .replace("outlet: City Herald", f"outlet: {LINE}\nauthor: {LINE}")
               .replace("url: https://example.org/bridge",
                        "url: \"https://example.org/caf\u00e9/\u201cq\u201d?a='1'&b=\\\"2\\\"#x\"\n"
                        "url_status: dead\narchive_url: \"https://web.archive.org/web/2024/https://example.org/\u00e9\""))
     project.write("sources/hostile-2024.yaml", source)
-    line = json.dumps(HOSTILE, ensure_ascii=False)
+    line = LINE
     briefing = f"""\
 title: {line}
 summary: {line}
@@ -81,7 +87,8 @@ sections:
             changed: {line}
 """
     project.write("briefings/hostile.yaml", briefing)
-    project.write("briefings.toml", f'[project]\ntitle = {json.dumps(HOSTILE[:190], ensure_ascii=False)}\ndescription = {line}\n'
+    title = json.dumps(HOSTILE[:190], ensure_ascii=False)  # at most 200 characters
+    project.write("briefings.toml", f'[project]\ntitle = {title}\ndescription = {line}\n'
                   '[lint]\ndisable = ["fact-beyond-quotes", "change-without-correction"]\n')
 
 
@@ -143,3 +150,30 @@ def test_a_hostile_site_has_no_broken_link(project: MiniProject, tmp_path: Path)
         parser = _Elements()
         parser.feed(page.read_text(encoding="utf-8"))
         assert parser.dangerous == [], page
+
+
+def test_a_fence_that_shows_the_marker_in_a_hand_written_page_stays_code() -> None:
+    """The extension reads every page, hand-written ones too: a fenced example of a raw block is code, not HTML."""
+    page = f"# Doc\n\n```html\n{RAW_HTML}\n<p>an <em>example</em></p>\n```\n\nDone.\n"
+    converted = _convert(page)
+    assert "<em>example</em>" not in converted and "&lt;!-- briefings: html --&gt;" in converted
+    assert "<p>Done.</p>" in converted
+
+
+def test_a_hostile_zensical_site_has_no_broken_link_and_runs_nothing(project: MiniProject, tmp_path: Path) -> None:
+    require_zensical()
+    shutil.copy(ROOT / "mkdocs.yml", project.root / "mkdocs.yml")
+    for folder in ("docs", "overrides"):
+        shutil.copytree(ROOT / folder, project.root / folder)
+    hostile_project(project)
+    out = tmp_path / "site-zensical"
+    result = run([sys.executable, "-m", "build_tools", "site", "--publisher", "zensical", "--out", str(out)],
+                 project.root, BRIEFINGS_SNAPSHOTS=str(project.snapshots), PYTHONPATH=str(ROOT))
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert broken_links(out) == []
+    for page in sorted(out.rglob("*.html")):
+        parser = _Elements()
+        parser.feed(page.read_text(encoding="utf-8"))
+        assert parser.dangerous == [], page
+        if page.parent.name == "hostile":
+            assert parser.labels == {f"Source {n}: {' '.join(HOSTILE.split())}, 4 March 2024" for n in (1, 2)}

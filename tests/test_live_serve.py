@@ -355,3 +355,17 @@ def test_an_idle_server_does_not_build_again(project: MiniProject, tmp_path: Pat
     time.sleep(3)
     assert run.said().count("Building documentation") == builds, run.said()[-3000:]
     run.stop()
+
+
+def test_a_second_server_builds_in_a_folder_of_its_own(project: MiniProject, tmp_path: Path) -> None:
+    """Two servers of one project (on two ports) do not share the kept site: the second builds everything in a
+    temporary folder, as `mkdocs serve` does, and leaves the kept one to the first."""
+    site_config(project)
+    first = restart(project, f"http://127.0.0.1:{free_port()}/", tmp_path, "briefings/bridge/", "The minister said", 0)
+    base = f"http://127.0.0.1:{free_port()}/"
+    second = restart(project, base, tmp_path, "briefings/bridge/", "The minister said", 1)
+    assert "another `briefings serve` uses build/serve/site" in second.said()
+    assert_serves_the_clean_build(project, base, tmp_path)
+    second.stop()
+    first.stop()
+    assert (project.root / "build/serve/state.json").is_file()  # the first one's, saved when it stopped

@@ -95,7 +95,9 @@ def lint_project(config: Config, only: Iterable[str] = (), memory: LintMemory | 
     local = again if again is not None else focus
     store.prepare(project.quotes(local))  # placed in one pass, one snapshot at a time
     passages = place_passages(project, store, local)
-    everywhere = place_passages(project, store, focus) if local != focus else passages
+    # Only per-file rules read the quoted passages (a test checks): in an incremental lint the others are given
+    # none, rather than every quote of the project placed again.
+    everywhere = passages if again is None else ()
     found: dict[str, tuple[Problem, ...]] = {}
     for rule in _enabled_rules(config):
         options = config.rule_options.get(rule.code.name, {})

@@ -12,11 +12,13 @@ import pytest
 from build_tools.config import load_config
 from build_tools.lint import PER_FILE, LintResult, lint_project
 from build_tools.render import pages, timeline
-from build_tools.rules import RULES
+from build_tools.rules import ALL_CODES, RULES
+from build_tools.rules.context import Context, place_passages
 from build_tools.session import Session
 from build_tools.site import generate, write_files
 from tests.conftest import BRIEFING_YAML, MiniProject
 
+ALL = {code.code: code for code in ALL_CODES}
 OTHER = BRIEFING_YAML.replace("bridge-reopens", "bridge-tolls").replace("title: The bridge", "title: Tolls")
 
 
@@ -251,3 +253,22 @@ def test_a_session_lints_only_the_changed_briefings_and_finds_what_a_whole_lint_
 def test_the_per_file_rules_are_rules() -> None:
     unknown = PER_FILE - {rule.code.name for rule in RULES}
     assert not unknown, unknown
+
+
+def test_only_per_file_rules_read_the_quoted_passages(project: MiniProject) -> None:
+    """An incremental lint gives the other rules no passages: each gives the same problems without them, on a
+    project whose quotes break several rules."""
+    project.write("briefings/tolls.yaml", OTHER.replace("reopen in May\"", "reopen in June\"").replace(
+        "id: bridge-tolls", "id: bridge-reopens"))
+    config = load_config(project.root, str(project.snapshots), environ={})
+    whole = lint_project(config)
+    assert whole.problems  # the quote is not in its snapshot, the id is taken twice
+    store, project_model = whole.store, whole.project
+    passages = place_passages(project_model, store)
+    assert passages
+    for rule in RULES:
+        if rule.code.name in PER_FILE:
+            continue
+        with_them = Context(project_model, store, passages=passages, codes=ALL, history=whole.history)
+        without = Context(project_model, store, passages=(), codes=ALL, history=whole.history)
+        assert [p.line() for p in rule.check(with_them)] == [p.line() for p in rule.check(without)], rule.code.name

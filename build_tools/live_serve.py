@@ -26,7 +26,8 @@ saved beside it (`build/serve/state.json`) when the server stops, and the next r
 over that site: only the pages whose Markdown changed meanwhile are rendered. What a restart can no longer see
 (another MkDocs, Material, extension or Python, our own code, the serving address, an environment variable the
 configuration names) is part of the shape, so a change of any forces a full build; a page whose source is not
-the one remembered (by size and mtime) is rendered again. The state is removed as the next run starts and saved
+the one remembered (by size and mtime) is rendered again, and a file of the site changed by hand meanwhile is written
+again. The state is removed as the next run starts and saved
 only after a complete build, so a server killed or crashed mid-build leaves none, and its restart builds all.
 
 `tests/test_live_serve.py` checks, after each kind of edit, that the served site is byte for byte the site a
@@ -64,7 +65,7 @@ DIRTY_WARNING = "A 'dirty' build is being performed"
 KEPT = Path("build/serve")  # under the project: what `briefings serve` keeps between runs
 KEPT_SITE = KEPT / "site"
 KEPT_STATE = KEPT / "state.json"
-STATE_VERSION = 1
+STATE_VERSION = 2  # 2: the output files' stamps
 
 
 class QuietDirtyWarning(logging.Filter):
@@ -102,6 +103,8 @@ class LiveSite:
         self.pages: dict[str, tuple[str | None, dict[str, Any]]] = {}  # src_uri → title and meta when last read
         self.sources: dict[str, list[int] | None] = {}  # src_uri → its source's size and mtime when last read
         self.search: dict[str, list[dict[str, Any]]] = {}  # page url → its search entries when last rendered
+        self.outputs: dict[str, list[int] | None] = {}  # dest_uri → its output's size and mtime (a kept site)
+        self.destinations: dict[str, str] = {}  # dest_uri → its output's path, of every file of the last build
         self.read_now: set[str] = set()  # pages read by this build
         self.order: list[str] = []  # page urls, in the order a build indexes them
         self.templates = CompiledTemplates()
@@ -126,6 +129,7 @@ class LiveSite:
             self.pages = {uri: (title, meta) for uri, (title, meta, _) in saved["pages"].items()}
             self.sources = {uri: source for uri, (_, _, source) in saved["pages"].items()}
             self.search = saved["search"]
+            self.outputs = saved["outputs"]
             self.resumed = True
 
     def save(self) -> None:
@@ -134,8 +138,9 @@ class LiveSite:
             return
         pages = {uri: [title, meta, self.sources.get(uri)] for uri, (title, meta) in self.pages.items()
                  if _round_trips(meta)}  # a page left out is rendered again by the next run
+        outputs = {uri: _stamp(path) for uri, path in self.destinations.items()}  # as this build left them
         write_json(self.state, {"version": STATE_VERSION, "shape": self.shape, "pages": pages,
-                                "search": self.search})
+                                "search": self.search, "outputs": outputs})
 
     def built(self) -> None:
         self.complete = True
@@ -153,6 +158,7 @@ class LiveSite:
         dirty build builds everything. `changed`: the generated files rewritten by this build, with their
         content; `notice`: what this build puts above every page (the problems, while there are any)."""
         self.complete = False
+        self.destinations = {file.dest_uri: file.abs_dest_path for file in files}
         known, self.front_matter = self.front_matter, {}
         for file in files:
             if file.generated_by == generator and file.is_documentation_page():
@@ -174,7 +180,11 @@ class LiveSite:
 
     def _render_unknown(self, files: Files) -> None:
         """After a restart, have MkDocs render again each page whose source is not the one remembered, or
-        which nothing is remembered of (its output removed: a dirty build then renders it)."""
+        which nothing is remembered of, and write again each file whose output is not the one the last run left
+        (changed by hand in the site folder): their outputs are removed, so that a dirty build writes them."""
+        for file in files:
+            if self.outputs.get(file.dest_uri) != _stamp(file.abs_dest_path):
+                Path(file.abs_dest_path).unlink(missing_ok=True)
         for file in files.documentation_pages():
             if file.abs_src_path is None:
                 continue
@@ -189,21 +199,20 @@ class LiveSite:
         (`_environment`)."""
         digest = hashlib.sha256(notice.encode())
         digest.update(f"\0{config.site_url}\0{self._environment_of(config)}\0".encode())
-        if config.config_file_path:
-            with open(config.config_file_path, "rb") as handle:
-                digest.update(handle.read())
+        for path in _configuration_files(config):
+            digest.update(_content(str(path)))
         for file in sorted(files, key=lambda f: f.src_uri):
             digest.update(f"\0{file.src_uri}\0".encode())
             if file.generated_by == generator:
                 meta = self.front_matter.get(file.src_uri, {})
                 digest.update(repr([(key, meta.get(key)) for key in NAV_META]).encode())
             elif file.is_documentation_page() and file.abs_src_path:
-                digest.update(repr(_stamp(file.abs_src_path)).encode())
+                digest.update(_content(file.abs_src_path))
         custom = config.theme.custom_dir
         if custom and os.path.isdir(custom):
             for folder, _, names in sorted(os.walk(custom)):
                 for name in sorted(names):
-                    digest.update(f"\0{folder}/{name}{_stamp(os.path.join(folder, name))}".encode())
+                    digest.update(f"\0{folder}/{name}\0".encode() + _content(os.path.join(folder, name)))
         return digest.hexdigest()
 
     def _environment_of(self, config: MkDocsConfig) -> str:
@@ -263,6 +272,30 @@ def _stamp(path: str) -> list[int] | None:
     return [stat.st_size, stat.st_mtime_ns]
 
 
+_INHERIT = re.compile(r"""^INHERIT:[ \t]*(['"]?)(.+?)\1[ \t]*(?:#.*)?$""", re.M)
+
+
+def _configuration_files(config: MkDocsConfig) -> list[Path]:
+    """mkdocs.yml and the files it takes its settings from (`INHERIT:`, as MkDocs follows it), that exist."""
+    found: list[Path] = []
+    path = Path(config.config_file_path) if config.config_file_path else None
+    while path is not None and path.is_file() and path not in found:
+        found.append(path)
+        parent = _INHERIT.search(path.read_text(encoding="utf-8", errors="replace"))
+        path = (path.parent / parent.group(2)).resolve() if parent else None
+    return found
+
+
+def _content(path: str) -> bytes:
+    """A hand-written page's or theme file's digest, by content: an edit that keeps the size and the time (a copy
+    or a checkout that restores times) changes it too; they are few and small."""
+    try:
+        with open(path, "rb") as handle:
+            return hashlib.sha256(handle.read()).digest()
+    except OSError:
+        return b"-"
+
+
 def _empty(site: Path) -> None:
     """Remove everything in the site folder but the marker that says it is ours (`sitebuild.MARKER`), so that a
     run killed during the full build that follows still finds the folder ours."""
@@ -291,9 +324,8 @@ def _environment(config: MkDocsConfig) -> str:
             digest.update(f"\0{path.relative_to(code).as_posix()}\0".encode())
             digest.update(path.read_bytes())
     named: set[str] = {"SOURCE_DATE_EPOCH"}
-    if config.config_file_path and os.path.isfile(config.config_file_path):
-        with open(config.config_file_path, encoding="utf-8", errors="replace") as handle:
-            named |= set(re.findall(r"[A-Za-z_][A-Za-z0-9_]*", handle.read()))
+    for path in _configuration_files(config):
+        named |= set(re.findall(r"[A-Za-z_][A-Za-z0-9_]*", path.read_text(encoding="utf-8", errors="replace")))
     digest.update(repr(sorted((name, value) for name, value in os.environ.items() if name in named)).encode())
     return digest.hexdigest()
 
@@ -301,13 +333,17 @@ def _environment(config: MkDocsConfig) -> str:
 def _is_state(saved: Any) -> bool:
     """Whether `saved` has the shape `LiveSite.save` writes (anything else is no state)."""
     if not (isinstance(saved, dict) and saved.get("version") == STATE_VERSION and isinstance(saved.get("shape"), str)
-            and isinstance(saved.get("pages"), dict) and isinstance(saved.get("search"), dict)):
+            and isinstance(saved.get("pages"), dict) and isinstance(saved.get("search"), dict)
+            and isinstance(saved.get("outputs"), dict)):
         return False
     pages_ok = all(isinstance(entry, list) and len(entry) == 3 and isinstance(entry[1], dict)
                    and (entry[0] is None or isinstance(entry[0], str)) for entry in saved["pages"].values())
     search_ok = all(isinstance(entries, list) and all(isinstance(e, dict) for e in entries)
                     for entries in saved["search"].values())
-    return pages_ok and search_ok
+    outputs_ok = all(stamp is None or (isinstance(stamp, list) and len(stamp) == 2 and all(isinstance(n, int)
+                                                                                          for n in stamp))
+                     for stamp in saved["outputs"].values())
+    return pages_ok and search_ok and outputs_ok
 
 
 def _round_trips(meta: dict[str, Any]) -> bool:

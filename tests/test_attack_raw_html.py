@@ -21,7 +21,7 @@ from tests.conftest import ROOT, SOURCE_YAML, MiniProject, mkdocs_build
 from tests.site_links import broken_links
 from tests.test_live_serve import site_config
 from tests.test_raw_html import _both_ways, _convert
-from tests.test_zensical import require_zensical, run
+from tests.test_zensical import article, require_zensical, run
 
 # HTML, Markdown, the raw-block marker, character references typed as text, quotes of both kinds, a line break,
 # characters outside Latin-1 (curly quotes, a dash, other scripts, one beyond the BMP).
@@ -160,20 +160,30 @@ def test_a_fence_that_shows_the_marker_in_a_hand_written_page_stays_code() -> No
     assert "<p>Done.</p>" in converted
 
 
-def test_a_hostile_zensical_site_has_no_broken_link_and_runs_nothing(project: MiniProject, tmp_path: Path) -> None:
+def test_a_hostile_zensical_site_is_the_mkdocs_site_and_has_no_broken_link(project: MiniProject,
+                                                                           tmp_path: Path) -> None:
     require_zensical()
     shutil.copy(ROOT / "mkdocs.yml", project.root / "mkdocs.yml")
     for folder in ("docs", "overrides"):
         shutil.copytree(ROOT / folder, project.root / folder)
     hostile_project(project)
-    out = tmp_path / "site-zensical"
+    out, reference = tmp_path / "site-zensical", tmp_path / "site"
     result = run([sys.executable, "-m", "build_tools", "site", "--publisher", "zensical", "--out", str(out)],
                  project.root, BRIEFINGS_SNAPSHOTS=str(project.snapshots), PYTHONPATH=str(ROOT))
     assert result.returncode == 0, result.stdout + result.stderr
+    site_config(project)  # the same configuration, its hook named from this checkout, for MkDocs
+    hostile_project(project)
+    built = mkdocs_build(project.root, reference, project.snapshots)
+    assert built.returncode == 0, built.stderr
     assert broken_links(out) == []
-    for page in sorted(out.rglob("*.html")):
+    pages = sorted(p.relative_to(reference).as_posix() for p in reference.rglob("index.html"))
+    assert "briefings/hostile/index.html" in pages
+    for rel in pages:
+        page = (out / rel).read_text(encoding="utf-8")
         parser = _Elements()
-        parser.feed(page.read_text(encoding="utf-8"))
-        assert parser.dangerous == [], page
-        if page.parent.name == "hostile":
+        parser.feed(page)
+        assert parser.dangerous == [], rel
+        if rel.startswith("briefings/hostile/"):
             assert parser.labels == {f"Source {n}: {' '.join(HOSTILE.split())}, 4 March 2024" for n in (1, 2)}
+        ours, theirs = article(reference, rel), article(out, rel)
+        assert " ".join(str(ours).split()) == " ".join(str(theirs).split()), rel

@@ -185,3 +185,73 @@ def test_a_snapshot_folder_removed_when_already_empty_is_seen_by_the_session(pro
     fresh = lint_project(config)
     assert "does not exist" in fresh.problems[0].message
     assert seen(session.lint(config)) == seen(fresh)
+
+
+# --- the pages of a served session: generated with the session's memo, they are those of a generation from scratch
+
+VALID = {"city-herald-2024": ('"the bridge would reopen in May"', '"1,204 vehicles"'),
+         "ferry-2024": ('"the ferry would close"', '"would close for a week"')}
+
+
+@st.composite
+def valid_briefings(draw: st.DrawFn, name: str) -> str:
+    facts = []
+    for index in range(draw(st.integers(1, 3))):
+        source = draw(st.sampled_from(sorted(VALID)))
+        lines = [f"      - id: {name}-{index}\n",
+                 f"        text: {draw(st.sampled_from(['The minister said so.', 'The operator said so.']))}\n",
+                 f"        date: {draw(st.sampled_from(['2024-03-04', '2024-02', '2023-05-02', '2024']))}\n"]
+        if draw(st.booleans()):
+            lines.append("        kind: state\n        as_of: 2024-03-04\n")
+        other = draw(st.sampled_from(["", *(f"{n}-{i}" for n in NAMES for i in range(3))]))
+        if other and other != f"{name}-{index}":
+            lines.append(f"        status: {{value: superseded, by: [{other}], reason: Later.}}\n")
+        lines.append(f"        citations:\n          - source: {source}\n"
+                     f"            quote: {draw(st.sampled_from(VALID[source]))}\n")
+        facts.append("".join(lines))
+    title = draw(st.sampled_from(["The bridge", "Tolls", "Ferry"]))
+    return (f"title: {title}\nsummary: What the city said.\nupdated: 2024-03\n"
+            f"sections:\n  - title: Reopening\n    facts:\n{''.join(facts)}")
+
+
+VALID_EDITS = st.one_of(
+    st.sampled_from(NAMES).flatmap(lambda name: st.tuples(st.just("write"), st.just(name), valid_briefings(name))),
+    st.tuples(st.just("remove"), st.sampled_from(NAMES), st.just("")),
+    st.tuples(st.just("source"), st.sampled_from(["City Herald", "City Courier"]), st.just("")),
+)
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(edits=st.lists(VALID_EDITS, min_size=1, max_size=6))
+def test_after_any_edits_the_session_generates_what_a_generation_from_scratch_does(
+        edits: list[tuple[str, str, str]]) -> None:
+    from build_tools.site import generate
+
+    folder = Path(tempfile.mkdtemp(prefix="attack-pages-"))
+    try:
+        root, snapshots = folder / "proj", folder / "snaps"
+        (root / "briefings").mkdir(parents=True)
+        (root / "sources").mkdir()
+        snapshots.mkdir()
+        (snapshots / "bridge.txt").write_text(SNAPSHOT_TEXT, encoding="utf-8")
+        (snapshots / "ferry.txt").write_text(FERRY_TEXT, encoding="utf-8")
+        (root / "sources/city-herald-2024.yaml").write_text(source_yaml(SNAPSHOT_TEXT, "bridge.txt"), encoding="utf-8")
+        (root / "sources/ferry-2024.yaml").write_text(
+            source_yaml(FERRY_TEXT, "ferry.txt", "Ferry News").replace("example.org/bridge", "example.org/ferry"),
+            encoding="utf-8")
+        (root / "briefings.toml").write_text(CONFIGS[0], encoding="utf-8")
+        (root / "briefings/one.yaml").write_text(
+            "title: One\nsummary: S.\nupdated: 2024-03\nsections:\n  - title: A\n    facts:\n"
+            "      - id: one-0\n        text: The minister said so.\n        date: 2024-03-04\n"
+            "        citations:\n          - source: city-herald-2024\n"
+            "            quote: \"the bridge would reopen in May\"\n", encoding="utf-8")
+        session = Session()
+        for number, edit in enumerate([("none", "", ""), *edits]):
+            apply(root, snapshots, edit)
+            result = session.lint(load_config(root, str(snapshots), environ={}))
+            if result.errors:
+                continue
+            assert generate(result.project, result.store, memo=session.memo) == generate(
+                result.project, result.store), (number, edit)
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)

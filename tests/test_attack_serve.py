@@ -126,3 +126,14 @@ def test_a_server_killed_during_its_first_build_or_a_rebuild_leaves_a_restart_a_
     run = restart(project, base, tmp_path, "briefings/bridge/", "Bridge tolls", 2)
     assert_serves_the_clean_build(project, base, tmp_path)
     run.stop()
+
+
+def test_a_build_folder_that_is_a_file_is_one_line_and_exit_2(project: MiniProject) -> None:
+    site_config(project)
+    (project.root / "build").mkdir()
+    (project.root / "build/serve").write_text("not a folder", encoding="utf-8")
+    done = subprocess.run([sys.executable, "-m", "build_tools", "serve", "--port", str(free_port())],
+                          cwd=project.root, env=environment(project), capture_output=True, text=True, timeout=300)
+    assert done.returncode == 2, done.stderr[-3000:]
+    assert "Traceback" not in done.stderr and "build/serve" in done.stderr.splitlines()[-1], done.stderr[-3000:]
+    assert (project.root / "build/serve").read_text(encoding="utf-8") == "not a folder"

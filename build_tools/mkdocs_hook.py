@@ -50,8 +50,8 @@ class _Process:
     what makes a dirty build serve what a clean one would."""
 
     def __init__(self, command: str | None, dirty: bool) -> None:
-        self.session = Session()
         self.serving = command == "serve"  # not `mkdocs build`, nor `mkdocs serve --clean`
+        self.session = Session(keep=self.serving)  # a build makes one generation: it need not keep its pieces
         self.notice = ""  # this build's notice above every page ("" when the project is clean)
         self.live = LiveSite() if self.serving and dirty else None
         self.builds = 0  # builds started by this process
@@ -103,7 +103,7 @@ def on_files(files: Files, config: MkDocsConfig, **_: Any) -> Files:
     if not process.serving:
         # A build makes one generation: what the session keeps for the next one (the model, the pages, the
         # memo) would only hold memory while MkDocs holds every page's Markdown and HTML.
-        process.session = Session()
+        process.session = Session(keep=False)
     if process.live is not None and process.live.needs_full_build(files, config, changed, GENERATOR, process.notice):
         log.info("briefings: the navigation, a shared file or the problems shown changed; every page is built "
                  "again")

@@ -65,12 +65,13 @@ def paused_gc() -> Iterator[None]:
 
 
 class Session:
-    def __init__(self, staging: Path | None = None) -> None:
+    def __init__(self, staging: Path | None = None, keep: bool = True) -> None:
         """`staging`: where new output files are written before being renamed into place (same file system),
         when not beside them; for a folder another program watches (Zensical's docs), so that it sees only
-        finished files."""
+        finished files. `keep=False`: for one generation only (`mkdocs build`), whose pieces (a fact's
+        encoding, a page) are then let go as soon as they are used instead of kept for the next one."""
         self.memory = LintMemory()
-        self.memo = Memo()
+        self.memo = Memo(keep=keep)
         self.written: Written = {}
         self.staging = staging
 

@@ -113,6 +113,7 @@ def write_files(files: Mapping[str, str], out_dir: Path, written: Written | None
                 yield rel, data
             elif written is not None:
                 written[str(target)] = (content, *_stamp(target))
+            del data  # one file's bytes at a time: two large exports side by side are 0.4 GB at 100,000 facts
 
     changed = _swap_in(out_dir, changes(), staging)
     if written is not None:
@@ -161,6 +162,7 @@ def _swap_in(out_dir: Path, changed: Iterable[tuple[str, bytes]], staging: Path 
             if staging is not None:
                 staging.mkdir(parents=True, exist_ok=True)
             staged.append((temporary_file(staging or target.parent, data, target.suffix), target))
+            del data  # (see `changes` in write_files)
     except BaseException:
         for tmp_path, _ in staged:
             tmp_path.unlink(missing_ok=True)

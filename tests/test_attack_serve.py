@@ -5,6 +5,7 @@ build serves; what it cannot use, it says in one line."""
 from __future__ import annotations
 
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -48,6 +49,18 @@ def older_state(project: MiniProject) -> None:
     (project.root / KEPT / "index.html").write_text("changed by hand", encoding="utf-8")
 
 
+def remove(*paths: Path) -> None:
+    for path in paths:
+        if path.is_dir():
+            shutil.rmtree(path)
+        else:
+            path.unlink()
+
+
+def empty_but_marker(kept: Path) -> None:
+    remove(*(entry for entry in kept.iterdir() if entry.name != ".briefings-site"))
+
+
 def test_changes_to_the_kept_site_or_unseen_by_time_serve_a_clean_build_after_restart(project: MiniProject,
                                                                                        tmp_path: Path) -> None:
     site_config(project)
@@ -66,6 +79,9 @@ def test_changes_to_the_kept_site_or_unseen_by_time_serve_a_clean_build_after_re
         ("a hand-written page edited, its size and time kept",
          lambda: same_size_and_time(project.root / "docs/method.md", "# Method", "# Mathod")),
         ("the state saved by an older version", lambda: older_state(project)),
+        ("the theme's assets of the kept site removed", lambda: shutil.rmtree(kept / "assets")),
+        ("the search index and the sitemap removed", lambda: remove(kept / "search", kept / "sitemap.xml")),
+        ("every file of the kept site but its marker removed, the state kept", lambda: empty_but_marker(kept)),
     ]
     broken: list[str] = []
     for number, (what, change) in enumerate(changes, start=1):

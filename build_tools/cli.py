@@ -449,6 +449,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
              f"make serve PORT={args.port + 1 if args.port < 65535 else 8001}")
         return EXIT_USAGE
     from mkdocs.exceptions import Abort as MkDocsAbort
+    from mkdocs.exceptions import ConfigurationError as MkDocsConfigurationError
 
     from build_tools.serve import serve
 
@@ -460,6 +461,9 @@ def cmd_serve(args: argparse.Namespace) -> int:
         serve(root / "mkdocs.yml", args.host, args.port)
     except MkDocsAbort as error:  # a bad mkdocs.yml: MkDocs has printed what is wrong
         _err(f"briefings serve: {error.message}")
+        return EXIT_USAGE
+    except MkDocsConfigurationError as error:  # mkdocs.yml is not YAML: the parser's message, on one line
+        _err(f"briefings serve: {' '.join(str(error).split())}")
         return EXIT_USAGE
     except OSError as error:
         if error.errno != errno.EADDRINUSE:

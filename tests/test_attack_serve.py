@@ -153,3 +153,14 @@ def test_a_build_folder_that_is_a_file_is_one_line_and_exit_2(project: MiniProje
     assert done.returncode == 2, done.stderr[-3000:]
     assert "Traceback" not in done.stderr and "build/serve" in done.stderr.splitlines()[-1], done.stderr[-3000:]
     assert (project.root / "build/serve").read_text(encoding="utf-8") == "not a folder"
+
+
+def test_a_configuration_that_is_not_yaml_is_one_line_and_exit_2(project: MiniProject) -> None:
+    site_config(project)
+    (project.root / "mkdocs.yml").write_text("site_name: [unclosed\n", encoding="utf-8")
+    done = subprocess.run([sys.executable, "-m", "build_tools", "serve", "--port", str(free_port())],
+                          cwd=project.root, env=environment(project), capture_output=True, text=True, timeout=300)
+    assert done.returncode == 2, done.stderr[-3000:]
+    assert "Traceback" not in done.stderr and "internal error" not in done.stderr, done.stderr[-3000:]
+    assert done.stderr.splitlines()[-1].startswith("briefings serve: MkDocs encountered an error parsing the "
+                                                   "configuration file: while parsing a flow sequence in "), done.stderr

@@ -82,6 +82,8 @@ EDITS = st.one_of(
     st.tuples(st.just("source"), st.sampled_from(["City Herald", "City Courier", "nourl"]), st.just("")),
     st.tuples(st.just("snapshot"), st.sampled_from(["remove", "restore", "change", "extra"]), st.just("")),
     st.tuples(st.just("config"), st.sampled_from(CONFIGS), st.just("")),
+    st.tuples(st.just("focus"), st.sampled_from(NAMES), st.just("")),  # a lint of one file (an editor's)
+    st.tuples(st.just("overlay"), st.sampled_from(NAMES), briefings()),  # an editor's unsaved buffer
 )
 
 
@@ -145,6 +147,14 @@ def test_after_any_edits_the_session_lints_as_a_fresh_process(first: list[str], 
         for number, edit in enumerate(edits):
             apply(root, snapshots, edit)
             config = load_config(root, str(snapshots), environ={})
+            kind, name, content = edit
+            rel = f"briefings/{name}.yaml"
+            if kind == "focus":
+                assert seen(session.lint(config, [rel])) == seen(lint_project(config, [rel])), (number, edit)
+            elif kind == "overlay":
+                buffers = {rel: content.encode("utf-8")}
+                assert seen(session.lint(config, overlays=buffers)) == seen(lint_project(config, overlays=buffers)), (
+                    number, edit)
             assert seen(session.lint(config)) == seen(lint_project(config)), (number, edit)
     finally:
         shutil.rmtree(folder, ignore_errors=True)

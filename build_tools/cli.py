@@ -392,7 +392,7 @@ def cmd_build(args: argparse.Namespace) -> int:
     config = _config(args)
     out = args.out or config.output
     check_output(out, config.root, config.snapshots, MANIFEST, "--out" if args.out else "[project] output")
-    build = Session().build(config, out)
+    build = Session(keep=False).build(config, out)
     if build.report is None:
         _out(format_problems(build.lint, "text"))
         _err("briefings build: not written; the previous output is unchanged")

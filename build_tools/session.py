@@ -47,7 +47,7 @@ class Build:
     """One "lint, stop on errors, generate, write"."""
 
     lint: LintResult
-    files: dict[str, str]  # empty when the lint found errors
+    files: dict[str, str | None]  # path → content (None: let go once written, `keep=False`); empty on errors
     report: WriteReport | None  # None when the lint found errors: nothing was written
     seconds: dict[str, float] = field(default_factory=dict)  # lint, pages, exports, write
 
@@ -70,6 +70,7 @@ class Session:
         when not beside them; for a folder another program watches (Zensical's docs), so that it sees only
         finished files. `keep=False`: for one generation only (`mkdocs build`), whose pieces (a fact's
         encoding, a page) are then let go as soon as they are used instead of kept for the next one."""
+        self.keep = keep
         self.memory = LintMemory()
         self.memo = Memo(keep=keep)
         self.written: Written = {}
@@ -88,7 +89,7 @@ class Session:
         configured output). The one place this sequence is written: `briefings build`, `briefings site`
         (through the hook), the MkDocs hook and the Zensical preparation all come here. `site_url`: the
         site's address, for the feeds' absolute links."""
-        from build_tools.site import generate, write_files
+        from build_tools.site import generate, generate_parts, write_files, write_parts
 
         out = out or config.output
         check_place(out, config.root, config.snapshots, "[project] output")
@@ -98,8 +99,15 @@ class Session:
             seconds = {"lint": time.perf_counter() - started}
             if result.errors:
                 return Build(result, {}, None, seconds)
+            if not self.keep:  # one generation: each group of files written, then let go (memory at 100k facts)
+                writing = time.perf_counter()
+                parts = generate_parts(result.project, result.store, links, self.memo, seconds, result.history,
+                                       site_url)
+                report = write_parts(parts, out, None, self.staging)
+                seconds["write"] = time.perf_counter() - writing - seconds["pages"] - seconds["exports"]
+                return Build(result, dict.fromkeys(report.paths), report, seconds)
             files = generate(result.project, result.store, links, self.memo, seconds, result.history, site_url)
         writing = time.perf_counter()
         report = write_files(files, out, self.written, self.staging)
         seconds["write"] = time.perf_counter() - writing
-        return Build(result, files, report, seconds)
+        return Build(result, dict(files), report, seconds)

@@ -22,11 +22,13 @@ from build_tools import load as load_module
 from build_tools import site as site_module
 from build_tools.characters import describe
 from build_tools.cli import main
+from build_tools.config import load_config
 from build_tools.render.markdown import front_matter, yaml_string
 from build_tools.render.pages import render_pages
 from build_tools.report import FORMATS, format_problems
 from build_tools.schema import BRIEFING, SOURCE, Checker, Field, ListOf, Record, check_file
-from build_tools.site import write_files
+from build_tools.session import Session
+from build_tools.site import MANIFEST, OutputCollision, write_files, write_parts
 from build_tools.sitebuild import build_site
 from build_tools.yaml_nodes import parse_yaml
 from tests.conftest import BRIEFING_YAML, ROOT, SOURCE_YAML, MiniProject, fact_text, mkdocs_build, require_seeds
@@ -242,6 +244,42 @@ def test_failed_write_leaves_previous_pages_untouched(tmp_path: Path, monkeypatc
         write_files({"a.md": "new a\n", "b.md": "new b\n", "c.md": "new c\n"}, out)
     assert (out / "a.md").read_text() == "old a\n" and (out / "b.md").read_text() == "old b\n"
     assert sorted(p.name for p in out.iterdir()) == [".briefings-generated", "a.md", "b.md"]
+
+
+def test_a_part_that_fails_midway_leaves_previous_pages_untouched(tmp_path: Path) -> None:
+    """A build that writes its output group by group (`write_parts`, for memory) changes nothing when a later
+    group fails to be made: what the earlier groups staged is removed, not renamed into place."""
+    out = tmp_path / "pages"
+    write_files({"a.md": "old a\n", "data/b.json": "old b\n"}, out)
+
+    def parts() -> Iterator[dict[str, str]]:
+        yield {"a.md": "new a\n", "c.md": "new c\n"}
+        raise RuntimeError("an export failed")
+
+    with pytest.raises(RuntimeError, match="an export failed"):
+        write_parts(parts(), out)
+    assert _digest(out) == _digest_of({"a.md": "old a\n", "data/b.json": "old b\n"}, out)
+    assert sorted(p.name for p in out.rglob("*")) == [".briefings-generated", "a.md", "b.json", "data"]
+    with pytest.raises(OutputCollision):
+        write_parts([{"a.md": "x\n"}, {"a.md": "y\n"}], out)
+    assert (out / "a.md").read_text() == "old a\n"
+
+
+def test_a_build_that_keeps_nothing_writes_what_a_kept_one_does(project: MiniProject, tmp_path: Path) -> None:
+    config = load_config(project.root, str(project.snapshots), environ={})
+    kept = Session().build(config, tmp_path / "kept")
+    streamed = Session(keep=False).build(config, tmp_path / "streamed")
+    assert kept.report is not None and streamed.report is not None
+    assert _digest(tmp_path / "kept") == _digest(tmp_path / "streamed")
+    assert set(streamed.files) == set(kept.files) and set(streamed.files.values()) == {None}
+    assert sorted(streamed.report.written) == sorted(kept.report.written) == sorted(streamed.report.paths)
+    again = Session(keep=False).build(config, tmp_path / "streamed")
+    assert again.report is not None and again.report.written == () and again.report.unchanged == len(kept.files)
+
+
+def _digest_of(files: dict[str, str], out: Path) -> dict[str, str]:
+    manifest = "".join(f"{rel}\n" for rel in sorted(files))
+    return {rel: hashlib.sha256(text.encode()).hexdigest() for rel, text in {**files, MANIFEST: manifest}.items()}
 
 
 def test_failed_site_build_leaves_the_previous_site(project: MiniProject, tmp_path: Path) -> None:

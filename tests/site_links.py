@@ -71,3 +71,28 @@ def _problem(site: Path, url: str) -> str | None:
     if not fragment or fragment.startswith(":~:") or target.suffix != ".html":
         return None
     return None if fragment in _read(target).ids else f"no anchor '{fragment}' in {target.relative_to(site)}"
+
+
+class _Ids(html.parser.HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.ids: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        value = dict(attrs).get("id")
+        if value:
+            self.ids.append(value)
+
+
+def duplicate_ids(site: Path) -> list[str]:
+    """'page: id' for each id that two elements of a page share (a link to it lands on the first only)."""
+    found = []
+    for path in sorted(site.rglob("*.html")):
+        page = _Ids()
+        page.feed(path.read_text(encoding="utf-8"))
+        seen: set[str] = set()
+        for value in page.ids:
+            if value in seen:
+                found.append(f"{path.relative_to(site).as_posix()}: {value}")
+            seen.add(value)
+    return found

@@ -29,7 +29,7 @@ from tests.conftest import (
     require,
     require_seeds,
 )
-from tests.site_links import broken_links
+from tests.site_links import broken_links, duplicate_ids
 
 ZENSICAL = Path(sys.executable).parent / "zensical"
 
@@ -127,7 +127,7 @@ def test_every_fact_reads_the_same_with_the_same_footnotes(mkdocs_site: Path, ze
 
 
 def test_every_link_of_the_zensical_site_leads_to_a_page_and_anchor(zensical_site: Path) -> None:
-    assert broken_links(zensical_site) == []
+    assert broken_links(zensical_site) == [] and duplicate_ids(zensical_site) == []
 
 
 def test_raw_html_links_work_under_both_publishers(mkdocs_site: Path, zensical_site: Path) -> None:

@@ -8,9 +8,13 @@ its status.
 
 from __future__ import annotations
 
+import itertools
+import re
 import string
 from collections.abc import Iterable
 from functools import partial
+
+from markdown.extensions.toc import slugify
 
 from build_tools.export import BRIEFING_DATA
 from build_tools.feeds import SITE_FEED, briefing_feed
@@ -230,8 +234,10 @@ def render_briefing(site: Site, briefing: Briefing) -> str:
         _strip(site, briefing),
         _outlet_mix(site, briefing, sources),
     ]
+    headings: list[tuple[int, str]] = []  # where each section's heading goes, and its title
     for section in briefing.sections:
-        parts.append(f"## {text(section.title)}")
+        headings.append((len(parts), section.title))
+        parts.append("")
         if section.display == "table":
             parts.append(_fact_table(site, section, notes, former))
         else:
@@ -242,7 +248,27 @@ def render_briefing(site: Site, briefing: Briefing) -> str:
     parts.append("## Notes { data-search-exclude }")
     parts.append(_footnotes(site, notes))
     parts.append(structured_data(site, briefing))
+    taken = set(_RAW_ID.findall("\n".join(parts)))
+    for index, title in headings:
+        parts[index] = _section_heading(title, taken)
     return latin1("\n\n".join(p for p in parts if p) + "\n")
+
+
+_RAW_ID = re.compile(r'\sid="([^"]+)"')
+
+
+def _section_heading(title: str, taken: set[str]) -> str:
+    """A section's heading. Markdown gives it an id made from its title, unique among the headings it makes but
+    blind to the ids in the page's raw HTML (a fact's anchor, a chart): a section titled "Fact bridge reopens"
+    would share `fact-bridge-reopens` with that fact, and a link to the fact would land on the section. So a
+    heading whose id would be taken gets one of its own."""
+    heading = f"## {text(title)}"
+    slug = slugify(title, "-")
+    if slug not in taken:
+        return heading
+    own = next(name for n in itertools.count(1) if (name := f"{slug}-section{'' if n == 1 else n}") not in taken)
+    taken.add(own)
+    return f"{heading} {{ #{own} }}"
 
 
 def structured_data(site: Site, briefing: Briefing) -> str:

@@ -207,6 +207,8 @@ def table(rows: list[dict[str, Any]]) -> str:
 
 def run(sizes: list[int], sources: int | None, briefings_count: int, repeats: int, edits: int,
         parts: tuple[str, ...], keep: Path | None, progress: Progress = print) -> dict[str, Any]:
+    if "lsp" in parts:
+        _require_language_server()  # before anything is measured: a failure at the last part loses every figure
     rows = []
     for facts in sizes:
         shape = Shape.of(facts, sources, briefings_count)
@@ -222,3 +224,12 @@ def run(sizes: list[int], sources: int | None, briefings_count: int, repeats: in
         keys = ("floor_process_s", "lint_process_s", "mkdocs_s", "generate_s", "rebuild_s", "serve_edit_s")
         report["scaling_exponent"] = {key: scaling_exponent(rows, key) for key in keys}
     return report
+
+
+def _require_language_server() -> None:
+    try:
+        import build_tools.lsp.server  # noqa: F401
+    except ImportError as error:
+        raise BenchError(f"the lsp part needs the language server libraries ({error.name} is missing): "
+                         "pip install 'sourced-briefings[lsp]' (make test-tools installs it), or choose the "
+                         "parts with --only") from None

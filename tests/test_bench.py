@@ -9,6 +9,7 @@ rewrites only the few files that depend on that fact, and --keep leaves a normal
 from __future__ import annotations
 
 import json
+import sys
 from pathlib import Path
 
 import pytest
@@ -103,3 +104,12 @@ def test_compare_gives_each_checkout_a_copy_that_names_its_own_hook(tmp_path: Pa
     assert f"{other}/build_tools/mkdocs_hook.py" in config and str(REPOSITORY) + "/" not in config
     edited = "briefings/briefing-0000.yaml"
     assert (copy / edited).read_bytes() == (project / edited).read_bytes()
+
+
+def test_a_missing_language_server_stops_the_harness_before_it_measures_anything(
+        monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.setitem(sys.modules, "build_tools.lsp.server", None)  # as if the [lsp] extra were not installed
+    said: list[str] = []
+    with pytest.raises(bench.BenchError, match=r"the lsp part needs the language server libraries .*--only"):
+        bench.run([1000], None, 10, 1, 1, ("processes", "lsp"), tmp_path / "kept", said.append)
+    assert said == [] and not (tmp_path / "kept").exists()

@@ -199,6 +199,10 @@ def _syntax_problem(path: str, text: str, error: yaml.YAMLError) -> Problem:
         if error.context == "expected a single document in the stream":
             return Problem.of(NOT_ONE_DOCUMENT, where_, "file holds more than one YAML document; "
                               "remove the '---' line and keep one document per file")
+        # libyaml 0.2.6 (in PyYAML 6.0.4) refuses 1,000 levels itself, its scanner reading ahead of our check.
+        if error.problem == "exceeded maximum nesting depth":
+            return Problem.of(NESTING_TOO_DEEP, where_, f"nesting deeper than {MAX_DEPTH} levels; "
+                              "no briefing or source file needs this")
         context_mark = error.context_mark
         advice = hint(text, error.problem, (mark.line, mark.column), error.context,
                       (context_mark.line, context_mark.column) if context_mark is not None else None)

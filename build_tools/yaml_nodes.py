@@ -139,8 +139,7 @@ def _depth_problem(path: str, root: Node) -> Problem | None:
     while stack:
         node, depth = stack.pop()
         if depth > MAX_DEPTH:
-            return Problem.of(NESTING_TOO_DEEP, where(path, node), f"nesting deeper than {MAX_DEPTH} "
-                              "levels; no briefing or source file needs this")
+            return _too_deep(where(path, node))
         if isinstance(node, SequenceNode):
             stack.extend((child, depth + 1) for child in node.value)
         elif isinstance(node, MappingNode):
@@ -176,9 +175,13 @@ def _event_problem(path: str, event: yaml.Event, depth: int) -> Problem | None:
         return Problem.of(ANCHOR_OR_ALIAS, here, f"anchor '&{anchor}' is not allowed; "
                           "remove it and write values out in full")
     if depth >= MAX_DEPTH and isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
-        return Problem.of(NESTING_TOO_DEEP, here, f"nesting deeper than {MAX_DEPTH} levels; "
-                          "no briefing or source file needs this")
+        return _too_deep(here)
     return None
+
+
+def _too_deep(here: Location) -> Problem:
+    return Problem.of(NESTING_TOO_DEEP, here, f"nesting deeper than {MAX_DEPTH} levels; "
+                      "no briefing or source file needs this")
 
 
 def _compose(path: str, text: str) -> tuple[Node | None, Problem | None]:
@@ -201,8 +204,7 @@ def _syntax_problem(path: str, text: str, error: yaml.YAMLError) -> Problem:
                               "remove the '---' line and keep one document per file")
         # libyaml 0.2.6 (in PyYAML 6.0.4) refuses 1,000 levels itself, its scanner reading ahead of our check.
         if error.problem == "exceeded maximum nesting depth":
-            return Problem.of(NESTING_TOO_DEEP, where_, f"nesting deeper than {MAX_DEPTH} levels; "
-                              "no briefing or source file needs this")
+            return _too_deep(where_)
         context_mark = error.context_mark
         advice = hint(text, error.problem, (mark.line, mark.column), error.context,
                       (context_mark.line, context_mark.column) if context_mark is not None else None)

@@ -146,9 +146,8 @@ def write_parts(parts: Iterable[Mapping[str, str]], out_dir: Path, written: Writ
 
     paths: set[str] = set()
     changed: list[str] = []
-    staged: list[tuple[Path, Path]] = []
     kept: dict[str, str] = {}  # the changed files' content, for `written`
-    try:
+    with _all_or_nothing() as staged:
         for files in parts:
             clash = paths & files.keys()
             if clash:
@@ -159,12 +158,6 @@ def write_parts(parts: Iterable[Mapping[str, str]], out_dir: Path, written: Writ
             if written is not None:
                 kept.update((rel, files[rel]) for rel in done)
             del files  # the part is on disk now
-    except BaseException:
-        for tmp_path, _ in staged:
-            tmp_path.unlink(missing_ok=True)
-        raise
-    for tmp_path, target in staged:
-        os.replace(tmp_path, target)
     if written is not None:
         for rel in changed:
             written[str(out_dir / rel)] = (kept[rel], *_stamp(out_dir / rel))
@@ -194,18 +187,24 @@ def _read(path: Path) -> str:
 
 
 def _swap_in(out_dir: Path, changed: Iterable[tuple[str, bytes]], staging: Path | None = None) -> list[str]:
-    """Stage every changed file first, then rename them all into place: a failure while staging
-    (a full disk, say) leaves the previous output exactly as it was."""
+    """Stage every changed file first, then rename them all into place."""
+    with _all_or_nothing() as staged:
+        return _stage(out_dir, changed, staging, staged)
+
+
+@contextlib.contextmanager
+def _all_or_nothing() -> Iterator[list[tuple[Path, Path]]]:
+    """The (temporary, target) pairs staged inside the block: all renamed into place when it ends, all removed
+    when it fails (a full disk, a bug), so that the previous output stays exactly as it was."""
     staged: list[tuple[Path, Path]] = []
     try:
-        done = _stage(out_dir, changed, staging, staged)
+        yield staged
     except BaseException:
         for tmp_path, _ in staged:
             tmp_path.unlink(missing_ok=True)
         raise
     for tmp_path, target in staged:
         os.replace(tmp_path, target)
-    return done
 
 
 def _stage(out_dir: Path, changed: Iterable[tuple[str, bytes]], staging: Path | None,

@@ -87,6 +87,22 @@ EDITS = st.one_of(
 )
 
 
+def two_source_project(folder: Path) -> tuple[Path, Path]:
+    """A project with its two sources (the bridge and the ferry) and no briefing yet, and its snapshot store."""
+    root, snapshots = folder / "proj", folder / "snaps"
+    (root / "briefings").mkdir(parents=True)
+    (root / "sources").mkdir()
+    snapshots.mkdir()
+    (snapshots / "bridge.txt").write_text(SNAPSHOT_TEXT, encoding="utf-8")
+    (snapshots / "ferry.txt").write_text(FERRY_TEXT, encoding="utf-8")
+    (root / "sources/city-herald-2024.yaml").write_text(source_yaml(SNAPSHOT_TEXT, "bridge.txt"), encoding="utf-8")
+    (root / "sources/ferry-2024.yaml").write_text(
+        source_yaml(FERRY_TEXT, "ferry.txt", "Ferry News").replace("example.org/bridge", "example.org/ferry"),
+        encoding="utf-8")
+    (root / "briefings.toml").write_text(CONFIGS[0], encoding="utf-8")
+    return root, snapshots
+
+
 def apply(root: Path, snapshots: Path, edit: tuple[str, str, str]) -> None:
     kind, what, content = edit
     if kind in ("write", "twice"):
@@ -129,17 +145,7 @@ def test_after_any_edits_the_session_lints_as_a_fresh_process(first: list[str], 
                                                               ) -> None:
     folder = Path(tempfile.mkdtemp(prefix="attack-lint-"))
     try:
-        root, snapshots = folder / "proj", folder / "snaps"
-        (root / "briefings").mkdir(parents=True)
-        (root / "sources").mkdir()
-        snapshots.mkdir()
-        (snapshots / "bridge.txt").write_text(SNAPSHOT_TEXT, encoding="utf-8")
-        (snapshots / "ferry.txt").write_text(FERRY_TEXT, encoding="utf-8")
-        (root / "sources/city-herald-2024.yaml").write_text(source_yaml(SNAPSHOT_TEXT, "bridge.txt"), encoding="utf-8")
-        (root / "sources/ferry-2024.yaml").write_text(
-            source_yaml(FERRY_TEXT, "ferry.txt", "Ferry News").replace("example.org/bridge", "example.org/ferry"),
-            encoding="utf-8")
-        (root / "briefings.toml").write_text(CONFIGS[0], encoding="utf-8")
+        root, snapshots = two_source_project(folder)
         for name, text in zip(NAMES, first, strict=False):
             (root / "briefings" / f"{name}.yaml").write_text(text, encoding="utf-8")
         session = Session()
@@ -239,17 +245,7 @@ def test_after_any_edits_the_session_generates_what_a_generation_from_scratch_do
 
     folder = Path(tempfile.mkdtemp(prefix="attack-pages-"))
     try:
-        root, snapshots = folder / "proj", folder / "snaps"
-        (root / "briefings").mkdir(parents=True)
-        (root / "sources").mkdir()
-        snapshots.mkdir()
-        (snapshots / "bridge.txt").write_text(SNAPSHOT_TEXT, encoding="utf-8")
-        (snapshots / "ferry.txt").write_text(FERRY_TEXT, encoding="utf-8")
-        (root / "sources/city-herald-2024.yaml").write_text(source_yaml(SNAPSHOT_TEXT, "bridge.txt"), encoding="utf-8")
-        (root / "sources/ferry-2024.yaml").write_text(
-            source_yaml(FERRY_TEXT, "ferry.txt", "Ferry News").replace("example.org/bridge", "example.org/ferry"),
-            encoding="utf-8")
-        (root / "briefings.toml").write_text(CONFIGS[0], encoding="utf-8")
+        root, snapshots = two_source_project(folder)
         (root / "briefings/one.yaml").write_text(
             "title: One\nsummary: S.\nupdated: 2024-03\nsections:\n  - title: A\n    facts:\n"
             "      - id: one-0\n        text: The minister said so.\n        date: 2024-03-04\n"

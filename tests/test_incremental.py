@@ -122,13 +122,16 @@ def test_a_snapshot_leaving_the_store_changes_the_pages_and_exports(project: Min
     assert again["data/annotations.jsonld"] != files["data/annotations.jsonld"]
 
 
+# A fact of the bridge briefing whose status names a fact of the tolls briefing (OTHER).
+DISPUTED = ("      - id: bridge-delayed\n        text: The council said the bridge would open later.\n"
+            "        date: 2024-03-04\n"
+            "        status: {value: disputed, by: [bridge-tolls], reason: Sources differ.}\n"
+            "        citations:\n          - source: city-herald-2024\n            quote: \"reopen in May\"\n")
+
+
 def test_a_page_is_rendered_again_when_a_fact_it_links_to_changes(project: MiniProject, counted: list[str],
                                                                    tmp_path: Path) -> None:
-    disputed = ("      - id: bridge-delayed\n        text: The council said the bridge would open later.\n"
-                "        date: 2024-03-04\n"
-                "        status: {value: disputed, by: [bridge-tolls], reason: Sources differ.}\n"
-                "        citations:\n          - source: city-herald-2024\n            quote: \"reopen in May\"\n")
-    project.write("briefings/bridge.yaml", BRIEFING_YAML + disputed)
+    project.write("briefings/bridge.yaml", BRIEFING_YAML + DISPUTED)
     project.write("briefings/tolls.yaml", OTHER)
     session, out = Session(), tmp_path / "pages"
     rebuild(project, session, out)
@@ -215,11 +218,7 @@ def _lines(result: LintResult) -> tuple[list[str], list[str]]:
 def test_a_session_lints_only_the_changed_briefings_and_finds_what_a_whole_lint_finds(project: MiniProject) -> None:
     """After each kind of edit, the session's lint (the per-file rules on the changed briefings only, when only
     briefings changed) reports exactly what a whole lint of the project reports, in the same order."""
-    disputed = ("      - id: bridge-delayed\n        text: The council said the bridge would open later.\n"
-                "        date: 2024-03-04\n"
-                "        status: {value: disputed, by: [bridge-tolls], reason: Sources differ.}\n"
-                "        citations:\n          - source: city-herald-2024\n            quote: \"reopen in May\"\n")
-    project.write("briefings/bridge.yaml", BRIEFING_YAML + disputed)
+    project.write("briefings/bridge.yaml", BRIEFING_YAML + DISPUTED)
     project.write("briefings/tolls.yaml", OTHER)
     config = load_config(project.root, str(project.snapshots), environ={})
     session = Session()

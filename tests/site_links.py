@@ -17,11 +17,14 @@ LINKING = {"a": "href", "link": "href", "area": "href", "img": "src", "script": 
 class _Page(html.parser.HTMLParser):
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
-        self.ids: set[str] = set()
+        self.ids: set[str] = set()  # what a link's fragment may name: ids, and the names of <a> elements
+        self.element_ids: list[str] = []  # each element's id, in page order
         self.links: list[str] = []
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         values = dict(attrs)
+        if values.get("id"):
+            self.element_ids.append(str(values["id"]))
         for name in ("id", "name") if tag == "a" else ("id",):
             if values.get(name):
                 self.ids.add(str(values[name]))
@@ -73,25 +76,12 @@ def _problem(site: Path, url: str) -> str | None:
     return None if fragment in _read(target).ids else f"no anchor '{fragment}' in {target.relative_to(site)}"
 
 
-class _Ids(html.parser.HTMLParser):
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.ids: list[str] = []
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        value = dict(attrs).get("id")
-        if value:
-            self.ids.append(value)
-
-
 def duplicate_ids(site: Path) -> list[str]:
     """'page: id' for each id that two elements of a page share (a link to it lands on the first only)."""
     found = []
     for path in sorted(site.rglob("*.html")):
-        page = _Ids()
-        page.feed(path.read_text(encoding="utf-8"))
         seen: set[str] = set()
-        for value in page.ids:
+        for value in _read(path).element_ids:
             if value in seen:
                 found.append(f"{path.relative_to(site).as_posix()}: {value}")
             seen.add(value)

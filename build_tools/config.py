@@ -241,9 +241,8 @@ class _Reader:
                 self.report(("lint",), DISABLE.name, f"[lint] disable: {code.code} ({code.name}) is found while "
                             "reading files and cannot be disabled; fix the file instead")
             elif not code.waivable:
-                self.report(("lint",), DISABLE.name, f"[lint] disable: {code.code} ({code.name}) is an evidence "
-                            "check, what proves that a quote is in its snapshot, and cannot be disabled; fix the "
-                            "citations instead")
+                self.report(("lint",), DISABLE.name, f"[lint] disable: {code.code} ({code.name}) cannot be "
+                            f"disabled: {code.firm}")
         return frozenset(names)
 
     def _rule_table(self, name: str, value: object) -> Code | None:

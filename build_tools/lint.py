@@ -164,7 +164,7 @@ def _apply_suppressions(project: Project, problems: list[Problem]) -> tuple[list
             by_subject[f"source:{source.id}"] = source.suppression
     for fact in project.facts:
         if fact.suppression:
-            by_subject[f"fact:{fact.id}"] = fact.suppression
+            by_subject[fact.subject] = fact.suppression
     kept: list[Problem] = []
     suppressed: list[Problem] = []
     for problem in problems:

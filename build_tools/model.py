@@ -117,6 +117,12 @@ class Fact:
     def where(self, name: str) -> Location:
         return self.field_at.get(name, self.at)
 
+    @property
+    def subject(self) -> str:
+        """What this fact's `lint: ignore` accepts problems for: this fact, not another one with the same id
+        (two facts can share an id, which is itself an error)."""
+        return f"fact:{self.id}@{self.at.path}:{self.at.line}:{self.at.column}"
+
 
 @record("section", "A titled group of facts.")
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -132,6 +132,9 @@ def _shown(value: object) -> str:
     return text if len(text) <= 60 else text[:59] + "…"
 
 
+EVIDENCE = "it means the quote is not proven by its snapshot, so it stays an error; fix the citation"
+
+
 @dataclass(frozen=True, slots=True)
 class Code:
     """A stable diagnostic code, e.g. ``CIT003`` named ``quote-not-in-snapshot``, and its options."""
@@ -141,8 +144,14 @@ class Code:
     severity: Severity
     doc: str
     options: tuple[Option[Any], ...] = ()
-    # False for the evidence errors (a quote not proven by its snapshot): `lint: ignore` cannot accept them.
-    waivable: bool = True
+    # Why `lint: ignore` cannot accept the problem nor briefings.toml disable its rule, for the errors that
+    # would leave the evidence or the published site wrong (EVIDENCE: a quote not proven by its snapshot);
+    # "" for the others, which can be accepted with a reason.
+    firm: str = ""
+
+    @property
+    def waivable(self) -> bool:
+        return not self.firm
 
     @property
     def summary(self) -> str:
@@ -164,7 +173,7 @@ class Problem:
     name: str
     severity: Severity
     message: str
-    subject: str = ""  # "fact:<id>" or "source:<id>": what an inline suppression can accept
+    subject: str = ""  # `Fact.subject` or "source:<id>": what an inline suppression can accept
     excerpt: str = ""  # the line at fault with a caret under the place, for a syntax error (shown under the line)
 
     def __post_init__(self) -> None:

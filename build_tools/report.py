@@ -235,7 +235,7 @@ def _sarif_result(problem: Problem, index: dict[str, int], repository: Repositor
 def _suppression_reasons(project: Project) -> dict[str, str]:
     """The reason given with each `lint: ignore`, by the subject it accepts problems for."""
     reasons = {f"source:{s.id}": s.suppression.reason for s in project.sources.values() if s.suppression}
-    reasons.update((f"fact:{f.id}", f.suppression.reason) for f in project.facts if f.suppression)
+    reasons.update((f.subject, f.suppression.reason) for f in project.facts if f.suppression)
     return reasons
 
 

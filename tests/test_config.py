@@ -77,7 +77,7 @@ def test_disable_by_code_or_name(project: MiniProject) -> None:
     assert project.codes() == []
     project.write("briefings.toml", '[lint]\ndisable = ["CIT003"]\n')  # an evidence check cannot be disabled
     with pytest.raises(ConfigError, match=r"^briefings.toml:2: \[lint\] disable: CIT003 \(quote-not-in-snapshot\) "
-                       "is an evidence check"):
+                       "cannot be disabled: it means the quote is not proven"):
         project.codes()
 
 

@@ -374,13 +374,52 @@ def test_no_evidence_code_can_be_accepted_on_a_source_or_a_fact(project: MiniPro
                                (BRIEFING, 14, 28, "CIT011")]
 
 
+def test_a_waiver_accepts_the_problems_of_its_own_fact_only_when_another_fact_has_its_id(
+        project: MiniProject) -> None:
+    """Waivers were matched to problems by fact id: a second fact with the same id, in another briefing or in
+    the same one, had its problems accepted by the first one's `lint: ignore`."""
+    waived = with_quote('"the city"') + ACCEPT.format(codes="CIT009")
+    project.write(BRIEFING, waived)
+    assert [p.code for p in project.lint().suppressed] == ["CIT009"]  # its own problem is accepted
+    project.write("briefings/other.yaml", with_quote('"the city"').replace("The bridge", "Other"))
+    result = project.lint()
+    assert [(p.where.path, p.where.line, p.code) for p in result.problems] == [
+        ("briefings/other.yaml", 7, "FCT001"), ("briefings/other.yaml", 12, "CIT009")]
+    assert [(p.where.path, p.code) for p in result.suppressed] == [(BRIEFING, "CIT009")]
+    twice = waived + with_quote('"the city"').split("    facts:\n", 1)[1]  # both in one section
+    project.write(BRIEFING, twice)
+    (project.root / "briefings/other.yaml").unlink()
+    result = project.lint()
+    assert [(p.where.line, p.code) for p in result.problems] == [(16, "FCT001"), (21, "CIT009")]
+    assert [(p.where.line, p.code) for p in result.suppressed] == [(12, "CIT009")]
+
+
+def test_two_facts_with_one_id_cannot_be_accepted(project: MiniProject) -> None:
+    """Accepted, they would publish two facts under one anchor and one key in the exports."""
+    project.write("briefings/other.yaml", BRIEFING_YAML.replace("The bridge", "Other") + ACCEPT.format(
+        codes="FCT001"))
+    result = project.lint()
+    assert [(p.where.path, p.where.line, p.where.column, p.code) for p in result.problems] == [
+        ("briefings/other.yaml", 7, 13, "FCT001"), ("briefings/other.yaml", 14, 20, "CIT011")]
+    assert result.suppressed == ()
+    assert result.problems[1].message == (
+        "'lint: ignore' cannot accept FCT001 (duplicate-fact-id): two facts with one id share one anchor on the "
+        "site and one key in the exports, so it stays an error; give one of them another id and remove FCT001 "
+        "from the list")
+
+
 def test_evidence_rules_cannot_be_disabled(project: MiniProject) -> None:
     import pytest
 
     from build_tools.config import ConfigError
 
     project.write("briefings.toml", '[lint]\ndisable = ["quote-not-in-snapshot"]\n')
-    with pytest.raises(ConfigError, match=r"CIT003 \(quote-not-in-snapshot\) is an evidence check"):
+    with pytest.raises(ConfigError, match=r"CIT003 \(quote-not-in-snapshot\) cannot be disabled: it means the "
+                       "quote is not proven by its snapshot"):
+        project.lint()
+    project.write("briefings.toml", '[lint]\ndisable = ["duplicate-fact-id"]\n')
+    with pytest.raises(ConfigError, match=r"FCT001 \(duplicate-fact-id\) cannot be disabled: two facts with one "
+                       "id share one anchor"):
         project.lint()
     project.write("briefings.toml", '[lint]\ndisable = ["SRC002", "FCT008"]\n')  # the clean case
     assert project.codes() == []

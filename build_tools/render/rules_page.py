@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from build_tools.problems import Code
+from build_tools.problems import EVIDENCE, Code
 from build_tools.render.markdown import front_matter, table
 
 INTRO = (
@@ -30,7 +30,9 @@ def render_rules(codes: Sequence[Code]) -> str:
 
 
 def _severity(code: Code) -> str:
-    return code.severity.value if code.waivable else f"{code.severity.value} (evidence)"
+    if code.waivable:
+        return code.severity.value
+    return f"{code.severity.value} ({'evidence' if code.firm == EVIDENCE else 'cannot be accepted'})"
 
 
 def _rule_section(code: Code) -> str:

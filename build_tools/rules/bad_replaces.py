@@ -57,7 +57,7 @@ def check(ctx: Context) -> Iterator[Problem]:
                        "renamed, or remove 'replaces'")
         else:
             continue
-        yield Problem.of(CODE, fact.where("replaces"), message, f"fact:{fact.id}")
+        yield Problem.of(CODE, fact.where("replaces"), message, fact.subject)
 
 
 def _published_ids(ctx: Context) -> set[str] | None:

@@ -36,9 +36,9 @@ def check(ctx: Context) -> Iterator[Problem]:
         where = fact.where("status")
         if not status.by:
             yield Problem.of(CODE, where, f"a {status.value} fact must name the fact(s) that make it so: "
-                             "add 'by: [<fact-id>]'", f"fact:{fact.id}")
+                             "add 'by: [<fact-id>]'", fact.subject)
         for other in status.by:
             if other == fact.id:
-                yield Problem.of(CODE, where, f"fact '{fact.id}' cannot be {status.value} by itself", f"fact:{fact.id}")
+                yield Problem.of(CODE, where, f"fact '{fact.id}' cannot be {status.value} by itself", fact.subject)
             elif other not in facts:
-                yield Problem.of(CODE, where, f"status names unknown fact '{other}'", f"fact:{fact.id}")
+                yield Problem.of(CODE, where, f"status names unknown fact '{other}'", fact.subject)

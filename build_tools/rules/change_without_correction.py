@@ -69,7 +69,7 @@ def check(ctx: Context) -> Iterator[Problem]:
         if uncorrected:
             latest = uncorrected[-1]
             yield Problem.of(CODE, fact.where(_FIELD.get(latest.kind, "text")), _message(life, uncorrected),
-                             f"fact:{fact.id}")
+                             fact.subject)
 
 
 def uncorrected_changes(life: Life) -> list[Change]:

@@ -44,4 +44,4 @@ def check(ctx: Context) -> Iterator[Problem]:
         if copies_only and originals and not originals & cited:
             names = ", ".join(sorted(originals))
             yield Problem.of(CODE, fact.where("citations"), f"fact cites only copies or rewrites; cite the "
-                             f"original too: {names}", f"fact:{fact.id}")
+                             f"original too: {names}", fact.subject)

@@ -5,7 +5,8 @@ Fact ids are unique across all briefings.
 
 ## Why it matters
 The id is the fact's permanent anchor (`#fact-<id>`) and its key in the JSON
-export; two facts with one id make links and data ambiguous.
+export; two facts with one id make links and data ambiguous. So
+`lint: ignore` cannot accept it, nor `briefings.toml` disable it.
 
 ## Example
 ```yaml
@@ -26,7 +27,9 @@ from build_tools.model import Fact
 from build_tools.problems import Code, Problem, Severity
 from build_tools.rules.context import Context
 
-CODE = Code("FCT001", "duplicate-fact-id", Severity.ERROR, __doc__ or "")
+CODE = Code("FCT001", "duplicate-fact-id", Severity.ERROR, __doc__ or "",
+            firm="two facts with one id share one anchor on the site and one key in the exports, so it stays an "
+                 "error; give one of them another id")
 
 
 def check(ctx: Context) -> Iterator[Problem]:
@@ -36,4 +39,4 @@ def check(ctx: Context) -> Iterator[Problem]:
         if earlier is not fact:
             at = earlier.where("id")
             yield Problem.of(CODE, fact.where("id"), f"fact id '{fact.id}' is already used at "
-                             f"{at.path}:{at.line}; give this fact another id", f"fact:{fact.id}")
+                             f"{at.path}:{at.line}; give this fact another id", fact.subject)

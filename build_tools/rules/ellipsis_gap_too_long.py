@@ -56,5 +56,5 @@ def check(ctx: Context) -> Iterator[Problem]:
                 paragraphs = " and crosses a paragraph break" if crosses else ""
                 yield Problem.of(CODE, passage.at, f"{where} skips {gap.words} words of the snapshot"
                                  f"{paragraphs}; an omission may skip at most {limit} words within one paragraph: "
-                                 "quote the passages in separate citations", f"fact:{passage.fact.id}")
+                                 "quote the passages in separate citations", passage.fact.subject)
                 break

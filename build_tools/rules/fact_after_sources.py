@@ -60,4 +60,4 @@ def check(ctx: Context) -> Iterator[Problem]:
                                                               f"{earliest.isoformat()})")
             yield Problem.of(CODE, fact.where("date"), f"fact is dated {shown} but its sources were "
                              f"published by {latest.isoformat()}; correct the date or mark it 'kind: plan'",
-                             f"fact:{fact.id}")
+                             fact.subject)

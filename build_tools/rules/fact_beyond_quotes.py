@@ -97,7 +97,7 @@ def _check_fact(ctx: Context, fact: Fact, passages: list[Passage], aliases: Mapp
                 tokens: list[str]) -> Iterator[Problem]:
     astray = [p for p in passages if p.is_context and not _beside_its_quote(ctx, p, passages)]
     quotes = [p.text for p in passages if p not in astray] if astray else [p.text for p in passages]
-    subject = f"fact:{fact.id}"
+    subject = fact.subject
     where = fact.where("text")
     digits = _DIGIT.search(fact.text) is not None
     words = not _NUMBER_WORDS.isdisjoint(tokens)

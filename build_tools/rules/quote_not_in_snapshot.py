@@ -42,11 +42,11 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from build_tools.problems import Code, Problem, Severity
+from build_tools.problems import EVIDENCE, Code, Problem, Severity
 from build_tools.rules.context import Context, quoted_passages
 from build_tools.snapshots import explain_missing
 
-CODE = Code("CIT003", "quote-not-in-snapshot", Severity.ERROR, __doc__ or "", waivable=False)
+CODE = Code("CIT003", "quote-not-in-snapshot", Severity.ERROR, __doc__ or "", firm=EVIDENCE)
 _ASCII_WORD = re.compile(r"[A-JL-Za-z0-9]+")
 
 
@@ -69,7 +69,7 @@ def check(ctx: Context) -> Iterator[Problem]:
         detail = f"; it is verbatim in the snapshot of '{elsewhere}': cite that source" if elsewhere else \
             explain_missing(snapshot, passage.text)
         yield Problem.of(CODE, passage.at, f"{passage.kind} not found in snapshot of '{passage.source}'{detail}",
-                         f"fact:{passage.fact.id}")
+                         passage.fact.subject)
 
 
 def _verbatim_in(ctx: Context, cited: str, sha256: str, quote: str) -> str | None:

@@ -37,4 +37,4 @@ def check(ctx: Context) -> Iterator[Problem]:
         times = passage.placement.occurrences if passage.placement else 0
         if times > 1:
             yield Problem.of(CODE, passage.at, f"quote occurs {times} times in snapshot of '{passage.source}'; "
-                             "add words around it so it points at one place", f"fact:{passage.fact.id}")
+                             "add words around it so it points at one place", passage.fact.subject)

@@ -41,4 +41,4 @@ def check(ctx: Context) -> Iterator[Problem]:
         words = words_over(passage.text, limit)
         if words is not None:
             yield Problem.of(CODE, passage.at, f"{passage.kind} has {words} words, over the limit of "
-                             f"{limit}; shorten it and mark omissions with '...'", f"fact:{passage.fact.id}")
+                             f"{limit}; shorten it and mark omissions with '...'", passage.fact.subject)

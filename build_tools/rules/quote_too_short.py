@@ -43,4 +43,4 @@ def check(ctx: Context) -> Iterator[Problem]:
             counted = "1 word" if words == 1 else f"{words} words"
             yield Problem.of(CODE, passage.at, f"quote has {counted}, under the minimum of {minimum}; a short "
                              "quote can match by accident and says little: quote the words around it",
-                             f"fact:{passage.fact.id}")
+                             passage.fact.subject)

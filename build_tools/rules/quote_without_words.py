@@ -30,11 +30,11 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from build_tools.problems import Code, Problem, Severity
+from build_tools.problems import EVIDENCE, Code, Problem, Severity
 from build_tools.rules.context import Context, quoted_passages
 from build_tools.snapshots import has_word, quote_pieces
 
-CODE = Code("CIT008", "quote-without-words", Severity.ERROR, __doc__ or "", waivable=False)
+CODE = Code("CIT008", "quote-without-words", Severity.ERROR, __doc__ or "", firm=EVIDENCE)
 
 
 def check(ctx: Context) -> Iterator[Problem]:
@@ -48,4 +48,4 @@ def check(ctx: Context) -> Iterator[Problem]:
             empty = next(piece for piece in pieces if not has_word(piece))
             message = (f"piece \"{empty}\" of the {passage.kind} holds no word; every piece between '...' marks "
                        "must quote at least one word")
-        yield Problem.of(CODE, passage.at, message, f"fact:{passage.fact.id}")
+        yield Problem.of(CODE, passage.at, message, passage.fact.subject)

@@ -25,10 +25,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from build_tools.problems import Code, Problem, Severity
+from build_tools.problems import EVIDENCE, Code, Problem, Severity
 from build_tools.rules.context import Context
 
-CODE = Code("CIT002", "snapshot-missing", Severity.ERROR, __doc__ or "", waivable=False)
+CODE = Code("CIT002", "snapshot-missing", Severity.ERROR, __doc__ or "", firm=EVIDENCE)
 
 
 def check(ctx: Context) -> Iterator[Problem]:

@@ -44,4 +44,4 @@ def check(ctx: Context) -> Iterator[Problem]:
         if fact.kind == "state" and fact.as_of is None and "as_of" not in fact.field_at:
             date = f" (probably its date, {fact.date})" if fact.date is not None else ""
             yield Problem.of(CODE, fact.where("kind"), f"fact '{fact.id}' is a state but says when it was "
-                             f"true nowhere: add 'as_of:' with the date it was true as of{date}", f"fact:{fact.id}")
+                             f"true nowhere: add 'as_of:' with the date it was true as of{date}", fact.subject)

@@ -25,10 +25,10 @@ from __future__ import annotations
 import difflib
 from collections.abc import Iterator
 
-from build_tools.problems import Code, Problem, Severity
+from build_tools.problems import EVIDENCE, Code, Problem, Severity
 from build_tools.rules.context import Context
 
-CODE = Code("CIT001", "unknown-source", Severity.ERROR, __doc__ or "", waivable=False)
+CODE = Code("CIT001", "unknown-source", Severity.ERROR, __doc__ or "", firm=EVIDENCE)
 
 
 def check(ctx: Context) -> Iterator[Problem]:
@@ -40,4 +40,4 @@ def check(ctx: Context) -> Iterator[Problem]:
                 continue
             guess = difflib.get_close_matches(citation.source, known, n=1)
             hint = f"; did you mean '{guess[0]}'?" if guess else f"; add sources/{citation.source}.yaml"
-            yield Problem.of(CODE, citation.at, f"unknown source '{citation.source}'{hint}", f"fact:{fact.id}")
+            yield Problem.of(CODE, citation.at, f"unknown source '{citation.source}'{hint}", fact.subject)

@@ -1,4 +1,5 @@
-"""Which sources are independent: sources linked by derivation or republication count once."""
+"""Which sources are independent: sources linked by derivation or republication, or that record one snapshot,
+count once."""
 
 from __future__ import annotations
 
@@ -8,8 +9,10 @@ from build_tools.model import Source
 
 
 def independence_groups(sources: Mapping[str, Source]) -> dict[str, str]:
-    """Map each source id to a representative of its group of related sources."""
+    """Map each source id to a representative of its group of related sources. Sources that record the same
+    snapshot are one article (duplicate-snapshot warns of them; accepted, they still count once)."""
     parent = {sid: sid for sid in sources}
+    first: dict[str, str] = {}  # each snapshot's first source
 
     def find(sid: str) -> str:
         while parent[sid] != sid:
@@ -18,7 +21,8 @@ def independence_groups(sources: Mapping[str, Source]) -> dict[str, str]:
         return sid
 
     for source in sources.values():
-        for other in source.relations:
+        same = first.setdefault(source.snapshot.sha256, source.id)
+        for other in (*source.relations, same):
             if other in parent:
                 parent[find(source.id)] = find(other)
     return {sid: find(sid) for sid in sources}

@@ -53,7 +53,8 @@ def status_explanation(site: Site, fact: Fact, depth: int, page_briefing: str) -
     status = fact.status
     if status is None or status.value == "current":
         return ""
-    others = [site.facts[other] for other in status.by if other in site.facts]
+    # Not the fact itself, nor one fact twice (bad-status reports both; accepted, they would point at nothing new).
+    others = [site.facts[other] for other in dict.fromkeys(status.by) if other in site.facts and other != fact.id]
     reason = text(status.reason.strip().rstrip("."))
     see = ""
     if len(others) == 1:

@@ -13,8 +13,9 @@ INTRO = (
     "warnings are shown and exit 0 unless `--strict`. `briefings explain CODE` prints the same "
     "documentation in the terminal. Codes starting `YML` and `SCH` are found while reading files; "
     "the others by rules that look at the whole project. A problem on a fact or a source can be accepted "
-    "with `lint: {ignore: [CODE], reason: …}`, except an *evidence* error, which means a quote is not "
-    "proven by its archived snapshot: those must be fixed. See the Method page for exactly what "
+    "with `lint: {ignore: [CODE], reason: …}`, or a rule disabled in `briefings.toml`, except an *evidence* "
+    "error, which means a quote is not proven by its archived snapshot, and the few errors marked *cannot be "
+    "accepted*, which would publish a wrong page: those must be fixed. See the Method page for exactly what "
     "\"verbatim\" means."
 )
 

@@ -9,7 +9,10 @@ and (when the git history is available and complete) one that was published.
 ## Why it matters
 A wrong `replaces` silently breaks the fact's history: the ledger then shows an
 old fact removed and a new one added, the corrections rule stops comparing the
-fact with what readers saw, and old links lead nowhere.
+fact with what readers saw, and old links lead nowhere. Published anyway, two
+facts that claim one old id would share its anchor on one page, and the
+exports would record a rename that never happened. So `lint: ignore` cannot
+accept it, nor `briefings.toml` disable it.
 
 ## Example
 ```yaml
@@ -34,7 +37,10 @@ from collections.abc import Iterator
 from build_tools.problems import Code, Problem, Severity
 from build_tools.rules.context import Context
 
-CODE = Code("FCT007", "bad-replaces", Severity.ERROR, __doc__ or "")
+CODE = Code("FCT007", "bad-replaces", Severity.ERROR, __doc__ or "",
+            firm="a wrong 'replaces:' gives a fact an id it never had: two facts could share one old anchor, and the "
+                 "exports would record a rename that never happened, so it stays an error; correct 'replaces:' or "
+                 "remove it")
 
 
 def check(ctx: Context) -> Iterator[Problem]:

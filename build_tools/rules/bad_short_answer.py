@@ -7,7 +7,9 @@ once, and none of them is `superseded`.
 ## Why it matters
 The short answer is what most readers read and nothing else: it opens the page
 and the home page. A superseded fact there would give them the old answer as if
-it were current, with the correction further down where they may never look.
+it were current, with the correction further down where they may never look;
+another page's fact would answer this page's question; a fact named twice
+would be shown twice. So `briefings.toml` cannot disable this rule.
 
 ## Example
 ```yaml
@@ -31,7 +33,10 @@ from build_tools.model import Briefing
 from build_tools.problems import Code, Problem, Severity
 from build_tools.rules.context import Context
 
-CODE = Code("FCT009", "bad-short-answer", Severity.ERROR, __doc__ or "")
+CODE = Code("FCT009", "bad-short-answer", Severity.ERROR, __doc__ or "",
+            firm="the short answer is what readers see first, and it would show a superseded fact as the answer "
+                 "now, another page's fact, or one fact twice, so it stays an error; name this briefing's current "
+                 "facts, each once")
 
 
 def check(ctx: Context) -> Iterator[Problem]:

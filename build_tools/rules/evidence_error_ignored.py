@@ -1,12 +1,16 @@
-"""`lint: ignore` names an evidence error, or another error that cannot be accepted.
+"""`lint: ignore` names an evidence error, another error that cannot be accepted, or no rule's code.
 
 ## What it checks
 No `lint: ignore` list on a fact or a source names a code that means "this
 quote is not proven by its snapshot": CIT001 (unknown source), CIT002
 (snapshot missing), CIT003 (quote not in snapshot, including a quote that
 cuts a word), CIT004 (snapshot changed) or CIT008 (quote without words), nor
-this code itself; nor FCT001 (two facts with one id). The problems stay
-reported whatever the list says.
+this code itself; nor another error that would publish a wrong site: FCT001
+(two facts with one id), FCT007 (a wrong `replaces:`) or FCT009 (a wrong short
+answer). The problems stay reported whatever the list says. Nor does the list
+name a code found while reading files (`YML…`, `SCH…`, FCT005), which only
+fixing the file removes, or a code that no rule has (a typo would accept
+nothing, and leave the list looking as if it did).
 
 This is an evidence error: `lint: ignore` cannot accept it.
 
@@ -15,7 +19,8 @@ Every other problem can be accepted with a reason, because the reader still
 gets a proven quote on a page that works. An evidence error accepted would
 publish a quote that the archived article does not hold, with no mark at
 all; two facts with one id would publish two facts under one anchor, and
-one key in the exports for both.
+one key in the exports for both. A code that no rule reports (`CIT090` for
+`CIT009`) would look like an accepted problem while the problem stays.
 
 ## Example
 ```yaml
@@ -42,8 +47,10 @@ from collections.abc import Iterator
 from build_tools.model import Suppression
 from build_tools.problems import EVIDENCE, Code, Problem, Severity
 from build_tools.rules.context import Context
+from build_tools.syntax_codes import CODES as SYNTAX_CODES
 
 CODE = Code("CIT011", "evidence-error-ignored", Severity.ERROR, __doc__ or "", firm=EVIDENCE)
+_READING = frozenset(code.code for code in SYNTAX_CODES)  # found while reading a file, before any rule runs
 
 
 def check(ctx: Context) -> Iterator[Problem]:
@@ -53,8 +60,20 @@ def check(ctx: Context) -> Iterator[Problem]:
     accepted += [(fact.subject, fact.suppression) for fact in project.facts if fact.suppression]
     for subject, suppression in accepted:
         for code in sorted(suppression.codes):
-            known = ctx.codes.get(code)
-            if known is not None and not known.waivable:
-                yield Problem.of(CODE, suppression.code_at.get(code, suppression.at),
-                                 f"'lint: ignore' cannot accept {code} ({known.name}): {known.firm} and remove "
-                                 f"{code} from the list", subject)
+            message = _refusal(ctx, code)
+            if message:
+                yield Problem.of(CODE, suppression.code_at.get(code, suppression.at), message, subject)
+
+
+def _refusal(ctx: Context, code: str) -> str | None:
+    """Why `lint: ignore` cannot accept `code`, or None when it can."""
+    known = ctx.codes.get(code)
+    if known is None:
+        return (f"'lint: ignore' names {code}, which is no rule's code (`briefings rules` lists them); correct it or "
+                "remove it from the list")
+    if code in _READING:
+        return (f"'lint: ignore' cannot accept {code} ({known.name}): it is found while reading the file, so only "
+                f"fixing the file removes it; fix it and remove {code} from the list")
+    if not known.waivable:
+        return f"'lint: ignore' cannot accept {code} ({known.name}): {known.firm} and remove {code} from the list"
+    return None

@@ -458,3 +458,25 @@ def test_a_firm_problem_is_never_in_the_suppressed_list(project: MiniProject) ->
     assert [(r["ruleId"], "suppressions" in r) for r in sarif] == [("CIT003", False), ("CIT011", False)]
     assert json.loads(format_json(result))["suppressed"] == []
 
+
+
+def test_a_former_id_that_the_history_gives_another_fact_cannot_be_replaced(project: MiniProject) -> None:
+    """No waiver at all: 'old' was renamed to 'x' (`replaces: old`, committed, then the line dropped), and a new
+    fact 'y' declared `replaces: old`. bad-replaces counted only the `replaces:` written now (one), so both facts
+    carried the anchor `fact-old` on one page."""
+    head = BRIEFING_YAML.split("      - id:")[0]
+    project.write(BRIEFING, head + fact_yaml("old", MAY))
+    git(project.root, "init", "-q")
+    git(project.root, "add", ".")
+    git(project.root, "commit", "-q", "-m", "Publish")
+    project.write(BRIEFING, head + fact_yaml("x", MAY, "        replaces: old\n"))
+    git(project.root, "commit", "-qam", "Rename old to x", date="2024-03-02T00:00:00Z")
+    project.write(BRIEFING, head + fact_yaml("x", MAY))
+    git(project.root, "commit", "-qam", "Tidy", date="2024-03-03T00:00:00Z")
+    project.write(BRIEFING, head + fact_yaml("x", MAY) + fact_yaml("y", MAY, "        replaces: old\n"))
+    result = project.lint()
+    assert [p.line() for p in result.problems] == [
+        "briefings/bridge.yaml:16:19: error FCT007 'old' is already a former id of fact 'x' (git history: it was "
+        "renamed); only the fact that was renamed may replace it: remove 'replaces' (bad-replaces)"]
+    project.write(BRIEFING, head + fact_yaml("x", MAY, "        replaces: old\n"))  # the renamed fact itself may
+    assert project.codes() == []

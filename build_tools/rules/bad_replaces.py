@@ -3,8 +3,9 @@
 ## What it checks
 `replaces: old-id` declares that a fact was renamed: its history, its
 corrections and links to `#fact-old-id` carry over to the new id. The old id
-must be a different fact's id that no longer exists, claimed by one fact only,
-and (when the git history is available and complete) one that was published.
+must be a different fact's id that no longer exists, claimed by one fact only
+(nor already a former id of another fact in the git history), and (when the
+git history is available and complete) one that was published.
 
 ## Why it matters
 A wrong `replaces` silently breaks the fact's history: the ledger then shows an
@@ -47,6 +48,7 @@ def check(ctx: Context) -> Iterator[Problem]:
     facts = {fact.id for fact in ctx.project.facts}
     claims = Counter(fact.replaces for fact in ctx.project.facts if fact.replaces)
     known = _published_ids(ctx)
+    renamed = ctx.history.renamed if ctx.history is not None else {}  # a former id → the fact that had it
     for fact in ctx.facts():
         old = fact.replaces
         if not old:
@@ -58,6 +60,9 @@ def check(ctx: Context) -> Iterator[Problem]:
                        "'replaces'")
         elif claims[old] > 1:
             message = f"{claims[old]} facts declare 'replaces: {old}'; only the fact that was renamed may"
+        elif renamed.get(old, fact.id) != fact.id:
+            message = (f"'{old}' is already a former id of fact '{renamed[old]}' (git history: it was renamed); "
+                       "only the fact that was renamed may replace it: remove 'replaces'")
         elif known is not None and old not in known:
             message = (f"no fact '{old}' was ever published (git history); write the id the fact had before it was "
                        "renamed, or remove 'replaces'")

@@ -348,6 +348,29 @@ CASES: tuple[Case, ...] = (
           "briefings/bridge.yaml:14:20: error CIT011 'lint: ignore' cannot accept CIT003 (quote-not-in-snapshot): "
           "it means the quote is not proven by its snapshot, so it stays an error; fix the citation and remove "
           "CIT003 from the list (evidence-error-ignored)",)),
+    Case("waiver-naming-no-rule", "Evidence", B,
+         briefing(QUOTE, '"the city"\n        lint:\n          ignore: [CIT090]\n          reason: A typo of CIT009.'),
+         ("briefings/bridge.yaml:12:20: warning CIT009 quote has 2 words, under the minimum of 4; a short quote can "
+          "match by accident and says little: quote the words around it (quote-too-short)",
+          "briefings/bridge.yaml:14:20: error CIT011 'lint: ignore' names CIT090, which is no rule's code (`briefings "
+          "rules` lists them); correct it or remove it from the list (evidence-error-ignored)",)),
+    Case("waiver-naming-a-reading-error", "Evidence", B,
+         briefing("date: 2024-03-04", "date: 2024-02-30\n        lint:\n          ignore: [SCH005]\n"
+                  "          reason: Leap years."),
+         ("briefings/bridge.yaml:9:15: error SCH005 '2024-02-30' does not exist: February 2024 has 29 days "
+          "(invalid-date)",
+          "briefings/bridge.yaml:11:20: error CIT011 'lint: ignore' cannot accept SCH005 (invalid-date): it is found "
+          "while reading the file, so only fixing the file removes it; fix it and remove SCH005 from the list "
+          "(evidence-error-ignored)",)),
+    Case("waived-wrong-replaces", "Evidence", B,
+         briefing("date: 2024-03-04", "date: 2024-03-04\n        replaces: bridge-reopens\n        lint:\n"
+                  "          ignore: [FCT007]\n          reason: Renamed."),
+         ("briefings/bridge.yaml:10:19: error FCT007 fact 'bridge-reopens' cannot replace itself; name the id it had "
+          "before, or remove 'replaces' (bad-replaces)",
+          "briefings/bridge.yaml:12:20: error CIT011 'lint: ignore' cannot accept FCT007 (bad-replaces): a wrong "
+          "'replaces:' gives a fact an id it never had: two facts could share one old anchor, and the exports would "
+          "record a rename that never happened, so it stays an error; correct 'replaces:' or remove it and remove "
+          "FCT007 from the list (evidence-error-ignored)",)),
     Case("one-word-quote", "Evidence", B, briefing(QUOTE, '"May"'),
          ("briefings/bridge.yaml:12:20: warning CIT009 quote has 1 word, under the minimum of 4; a short quote can "
           "match by accident and says little: quote the words around it (quote-too-short)",)),
@@ -423,6 +446,11 @@ COMMAND_CASES: tuple[CommandCase, ...] = (
     CommandCase("reading-code-in-disable", "Configuration", ("lint",),
                 ("briefings.toml:2: [lint] disable: SCH001 (unknown-key) is found while reading files and cannot "
                  "be disabled; fix the file instead",), 2, toml('[lint]\ndisable = ["SCH001"]\n')),
+    CommandCase("firm-rule-in-disable", "Configuration", ("lint",),
+                ("briefings.toml:2: [lint] disable: FCT009 (bad-short-answer) cannot be disabled: the short answer is "
+                 "what readers see first, and it would show a superseded fact as the answer now, another page's "
+                 "fact, or one fact twice, so it stays an error; name this briefing's current facts, each once",),
+                2, toml('[lint]\ndisable = ["bad-short-answer"]\n')),
     CommandCase("disable-not-a-list", "Configuration", ("lint",),
                 ("briefings.toml:2: [lint] 'disable' must be a list of strings, found \"SRC002\"; e.g. disable = []",),
                 2, toml('[lint]\ndisable = "SRC002"\n')),

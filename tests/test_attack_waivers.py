@@ -480,3 +480,19 @@ def test_a_former_id_that_the_history_gives_another_fact_cannot_be_replaced(proj
         "renamed); only the fact that was renamed may replace it: remove 'replaces' (bad-replaces)"]
     project.write(BRIEFING, head + fact_yaml("x", MAY, "        replaces: old\n"))  # the renamed fact itself may
     assert project.codes() == []
+
+
+@pytest.mark.parametrize(("where", "line"), [
+    ("updated: 2024-03\n", 4),  # on the briefing
+    ("  - title: Reopening\n", 6),  # on a section
+    ('            quote: "the city"\n', 13),  # on a citation
+])
+def test_a_waiver_anywhere_but_on_a_fact_or_a_source_is_an_unknown_key(project: MiniProject, where: str,
+                                                                      line: int) -> None:
+    indent = " " * (len(where) - len(where.lstrip()) + (2 if where.lstrip().startswith("-") else 0))
+    text = BRIEFING_YAML.replace(MAY, '"the city"')
+    project.write(BRIEFING, text.replace(where, where + f"{indent}lint: {{ignore: [CIT009], reason: Here.}}\n"))
+    result = project.lint()
+    assert result.suppressed == ()
+    assert ("SCH001", line) in [(p.code, p.where.line) for p in result.problems]
+    assert "CIT009" in [p.code for p in result.problems]

@@ -6,7 +6,9 @@ project, and following these relations never leads back to where it started.
 
 ## Why it matters
 Relations decide which sources count as independent corroboration; a
-dangling or circular relation makes that count wrong.
+dangling or circular relation makes that count wrong, and the source pages
+would tell readers that an article rewrites itself, or two articles each
+other. So `lint: ignore` cannot accept it, nor `briefings.toml` disable it.
 
 ## Example
 ```yaml
@@ -29,7 +31,10 @@ from build_tools.model import Source
 from build_tools.problems import Code, Problem, Severity
 from build_tools.rules.context import Context
 
-CODE = Code("SRC003", "bad-relation", Severity.ERROR, __doc__ or "")
+CODE = Code("SRC003", "bad-relation", Severity.ERROR, __doc__ or "",
+            firm="the source pages would show a rewrite or republication that cannot be (of an unknown source, of "
+                 "itself, or in a circle), and count independent sources by it, so it stays an error; correct the "
+                 "relation or remove it")
 
 
 def check(ctx: Context) -> Iterator[Problem]:

@@ -7,10 +7,11 @@ quote is not proven by its snapshot": CIT001 (unknown source), CIT002
 cuts a word), CIT004 (snapshot changed) or CIT008 (quote without words), nor
 this code itself; nor another error that would publish a wrong site: FCT001
 (two facts with one id), FCT007 (a wrong `replaces:`), FCT009 (a wrong short
-answer) or SRC003 (a relation to no source, to itself or in a circle). The problems stay reported whatever the list says. Nor does the list
-name a code found while reading files (`YML…`, `SCH…`, FCT005), which only
-fixing the file removes, or a code that no rule has (a typo would accept
-nothing, and leave the list looking as if it did).
+answer) or SRC003 (a relation to no source, to itself or in a circle). The
+problems stay reported whatever the list says. Nor does the list name a code
+found while reading files (`YML…`, `SCH…`, FCT005), which only fixing the
+file removes, or a code that no rule has (a typo would accept nothing, and
+leave the list looking as if it did).
 
 This is an evidence error: `lint: ignore` cannot accept it.
 

@@ -21,6 +21,7 @@ from pathlib import Path
 SERVE = ("import json, sys; from pathlib import Path; from benchmarks.serve import measure_serve; "
          "f = measure_serve(Path(sys.argv[1]), int(sys.argv[2])); "
          "print(json.dumps({'ready_s': f.ready_s, 'edit_s': f.edit_s, 'edits_s': f.edits_s, 'peak_mb': f.peak_mb, "
+         "'settled_s': getattr(f, 'settled_s', None), "
          "'restart_s': getattr(f, 'restart_s', None), 'restart_cpu_s': getattr(f, 'restart_cpu_s', None)}))")
 
 

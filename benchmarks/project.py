@@ -24,6 +24,7 @@ FIRST_YEAR, YEARS = 2000, 25  # facts are dated over 2000-2024, as a long-runnin
 MARKER = ".briefings-bench"  # `--keep DIR` rewrites DIR only when it is new, empty or holds this
 EDITED = "briefings/briefing-0000.yaml"  # the file the edits change
 EDITED_PAGE = "briefings/briefing-0000/"  # and the served page that shows it
+EDITED_DATA = "data/briefings/briefing-0000.json"  # and its data file in the site
 
 
 @dataclass(frozen=True)

@@ -139,7 +139,8 @@ def measure_serving(root: Path, edits: int, progress: Progress) -> dict[str, Any
     progress(f"  make serve: cold start, then {edits} edits, then stopped, edited and started again")
     figures = measure_serve(root, edits)
     return {"serve_ready_s": round(figures.ready_s, 3), "serve_edit_s": round(figures.edit_s, 3),
-            "serve_edits_s": [round(s, 3) for s in figures.edits_s], "serve_peak_mb": round(figures.peak_mb, 1),
+            "serve_edits_s": [round(s, 3) for s in figures.edits_s], "serve_settle_s": round(figures.settle_s, 3),
+            "serve_settled_s": [round(s, 3) for s in figures.settled_s], "serve_peak_mb": round(figures.peak_mb, 1),
             "serve_restart_s": round(figures.restart_s, 3), "serve_restart_cpu_s": round(figures.restart_cpu_s, 3)}
 
 
@@ -193,7 +194,8 @@ COLUMNS = ("facts", "yaml_mb", "load_1min", "floor_process_s", "lint_process_s",
            "rebuild_rewritten", "mkdocs_s", "mkdocs_cpu_s", "mkdocs_every_page_s", "mkdocs_every_page_cpu_s",
            "mkdocs_every_page_peak_mb", "mkdocs_ours_s", "mkdocs_ours_share", "mkdocs_ours_cpu_s",
            "mkdocs_ours_cpu_share", "mkdocs_peak_mb", "serve_ready_s", "serve_edit_s", "serve_edits_s",
-           "serve_peak_mb", "serve_restart_s", "serve_restart_cpu_s", "lint_peak_mb", "build_peak_mb",
+           "serve_settle_s", "serve_settled_s", "serve_peak_mb", "serve_restart_s", "serve_restart_cpu_s",
+           "lint_peak_mb", "build_peak_mb",
            "lsp_file_facts", "lsp_open_s", "lsp_keystroke_s", "lsp_keystroke_max_s", "lsp_text_s", "lsp_quote_wrong_s",
            "lsp_quote_right_s", "lsp_burst_s", "lsp_cpu_s", "lsp_peak_mb")
 

@@ -1,9 +1,12 @@
-"""`make serve` as a user meets it: the command it runs (`briefings serve --port N`), started cold in the
-project, polled over HTTP until it serves the edited briefing; then, edit after edit, the time from saving the
-YAML file to the served page containing the new text (polled every 50 ms, as a browser's reload would find it).
-Then the restart: the server stopped with Ctrl-C, one more edit saved while it is stopped, and the command started
-again (a new process), timed until the served page shows that edit; this process's CPU seconds too (it is
-stopped as soon as it serves the page, so they are those of its start and of its stop).
+"""`make serve` as a user meets it: the command it runs (`briefings serve --port N`), started cold in the project,
+polled over HTTP until it serves the edited briefing; then, edit after edit, the time from saving the YAML file to
+the served page containing the new text (polled every 50 ms, as a browser's reload would find it), and to the site
+settled: the server writes the exports and the search index after it serves the changed pages, so each edit is also
+timed until the edited briefing's data file and the search index (the last file written) hold the new text, read
+from the site folder the server serves (`build/serve/site`). Then the restart: the server stopped with Ctrl-C, one
+more edit saved while it is stopped, and the command started again (a new process), timed until the served page
+shows that edit; this process's CPU seconds too (it is stopped as soon as it serves the page, so they are those of
+its start and of its stop).
 """
 
 from __future__ import annotations
@@ -21,7 +24,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from benchmarks.processes import BenchError, briefings, environment
-from benchmarks.project import EDITED_PAGE, edit_fact_text
+from benchmarks.project import EDITED_DATA, EDITED_PAGE, edit_fact_text
+from build_tools.live_serve import KEPT_SITE
 
 POLL_S = 0.05
 SETTLE_S = 1.5  # between edits: the server's watcher has seen nothing new for a while
@@ -33,6 +37,7 @@ EDIT_DEADLINE_S = 1800.0
 class ServeFigures:
     ready_s: float  # from starting the command to the first page served
     edits_s: tuple[float, ...]  # from each saved edit to the page showing it
+    settled_s: tuple[float, ...]  # from each saved edit to the site settled (its exports and search index too)
     peak_mb: float  # of the serving process, over its whole life
     restart_s: float = float("nan")  # stopped, edited, started again: until the page shows the edit
     restart_cpu_s: float = float("nan")  # that second process, from its start to its stop
@@ -40,6 +45,10 @@ class ServeFigures:
     @property
     def edit_s(self) -> float:
         return statistics.median(self.edits_s)
+
+    @property
+    def settle_s(self) -> float:
+        return statistics.median(self.settled_s)
 
 
 def free_port() -> int:
@@ -81,7 +90,8 @@ def measure_serve(root: Path, edits: int, restart: bool = True) -> ServeFigures:
         return first
     text = edit_fact_text(root, time.time_ns() % 10**9 + edits)
     again = _session(root, port, 0, restart=True, wanted=text)  # `make serve` again: the same port
-    return ServeFigures(first.ready_s, first.edits_s, first.peak_mb, again.ready_s, again.restart_cpu_s)
+    return ServeFigures(first.ready_s, first.edits_s, first.settled_s, first.peak_mb, again.ready_s,
+                        again.restart_cpu_s)
 
 
 def _session(root: Path, port: int, edits: int, restart: bool, wanted: str | None = None) -> ServeFigures:
@@ -93,17 +103,48 @@ def _session(root: Path, port: int, edits: int, restart: bool, wanted: str | Non
             started = time.perf_counter()
             _wait_for(url, wanted, READY_DEADLINE_S, process)
             ready = time.perf_counter() - started
-            latencies = []
+            latencies, settled = [], []
             for number in range(edits):
                 time.sleep(SETTLE_S)
                 text = edit_fact_text(root, time.time_ns() % 10**9 + number)
+                started = time.perf_counter()
                 latencies.append(_wait_for(url, text, EDIT_DEADLINE_S, process))
+                settled.append(_wait_settled(root / KEPT_SITE, text, started, process))
         except BenchError as error:
             log.seek(0)
             raise BenchError(f"{error}; the server said:\n{log.read().decode('utf-8', 'replace')[-3000:]}") from None
         finally:
             peak, cpu = _stop(process)
-    return ServeFigures(ready, tuple(latencies), peak, restart_cpu_s=cpu if restart else float("nan"))
+    return ServeFigures(ready, tuple(latencies), tuple(settled), peak, restart_cpu_s=cpu if restart else float("nan"))
+
+
+def _wait_settled(site: Path, wanted: str, started: float, process: subprocess.Popen[bytes]) -> float:
+    """Seconds from `started` until the edited briefing's data file and the search index in `site` hold `wanted`
+    (each read again only when its size or mtime changed: the index is about 90 MB at 100,000 facts)."""
+    files = [site / EDITED_DATA, site / "search/search_index.json"]
+    seen: dict[Path, tuple[int, int]] = {}
+    done: set[Path] = set()
+    while time.perf_counter() - started < EDIT_DEADLINE_S:
+        for path in files:
+            stamp = _stamp(path)
+            if path not in done and stamp != seen.get(path):
+                seen[path] = stamp
+                if wanted.encode() in path.read_bytes():
+                    done.add(path)
+        if len(done) == len(files):
+            return time.perf_counter() - started
+        if process.poll() is not None:
+            raise BenchError(f"the server exited ({process.returncode}) before writing {files}")
+        time.sleep(POLL_S)
+    raise BenchError(f"{files} did not show {wanted!r} within {EDIT_DEADLINE_S:.0f} s")
+
+
+def _stamp(path: Path) -> tuple[int, int]:
+    try:
+        stat = path.stat()
+    except OSError:
+        return (-1, -1)
+    return (stat.st_size, stat.st_mtime_ns)
 
 
 def _stop(process: subprocess.Popen[bytes]) -> tuple[float, float]:

@@ -167,6 +167,12 @@ def _source(source: Source, reverse: dict[str, list[str]]) -> dict[str, Any]:
             "republished_by": reverse["republished_by"]}
 
 
+def export_files_paths(project: Project) -> tuple[str, ...]:
+    """The paths `export_files` writes, known before it runs."""
+    return (EXPORT_PATH, *(BRIEFING_DATA.format(id=briefing.id, ext=ext) for briefing in project.briefings
+                           for ext in ("json", "csv")))
+
+
 def export_files(project: Project, anchors: Anchors, memo: Memo | None = None) -> dict[str, str]:
     """The full export `data/briefings.json`, and per-briefing data for readers: `data/briefings/<id>.json`
     (facts) and `.csv` (one row per citation), cut from it. Each fact is encoded once, and taken from `memo`

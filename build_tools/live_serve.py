@@ -18,6 +18,12 @@ Three things a dirty build gets wrong, each put right here (and one it does slow
   each page are remembered when it is rendered and the index is given back in page order, before the plugin
   writes it (`complete_search_index`, in `on_post_build`).
 
+- What the open page does not show is done after it is served (`Later`): the live reload fires once the changed
+  pages are written, and the exports (hundreds of megabytes at 100,000 facts) and the search index are written
+  right after, in a thread of their own; the next build stops that work (at its next step) and waits for it
+  before it begins, and does it again itself, so the site always settles to what a clean build writes. Each
+  file is replaced whole (written aside, then renamed), so a request never reads half of one; the exports are
+  put into the site as hard links to the generated files, not copied.
 - MkDocs makes a new Jinja environment for every rebuild, so the theme's templates were compiled again each
   time (half a second with Material): they are compiled once per process (`CompiledTemplates`).
 
@@ -44,7 +50,10 @@ import os
 import re
 import shutil
 import sys
-from collections.abc import Mapping
+import threading
+import time
+from collections.abc import Callable, Mapping
+from functools import partial
 from pathlib import Path
 from types import CodeType
 from typing import Any
@@ -57,7 +66,10 @@ from mkdocs.structure.pages import Page
 from mkdocs.utils.meta import get_data
 
 from build_tools.cache_files import read_json, write_json
+from build_tools.safe_files import temporary_file
 from build_tools.sitebuild import MARKER
+
+log = logging.getLogger("mkdocs.hooks.briefings")
 
 # Front-matter keys the navigation shows for other pages (Material: the title, an icon, a subtitle, a status).
 NAV_META = ("title", "icon", "subtitle", "status")
@@ -93,6 +105,108 @@ class CompiledTemplates(jinja2.BytecodeCache):
             self.compiled[bucket.key] = (bucket.checksum, bucket.code)
 
 
+class Stopped(BaseException):
+    """Work left for later was stopped: a new build begins (or the server stops)."""
+
+
+Step = Callable[[Callable[[], None]], None]  # work left for later, given a check to call between its parts
+
+
+class Later:
+    """What a served build leaves for after its pages are served (the exports, the search index): run in a thread
+    of its own once the build ends, stopped at its next check when the next build begins."""
+
+    def __init__(self) -> None:
+        self.steps: list[Step] = []  # left by the build under way
+        self._thread: threading.Thread | None = None
+        self._stop = threading.Event()
+        self.settled = 0  # builds whose work left for later was done to the end (for tests)
+
+    def add(self, step: Step) -> None:
+        self.steps.append(step)
+
+    def start(self) -> None:
+        """Run the steps left by the build that just ended, in order, in a thread."""
+        steps, self.steps = self.steps, []
+        self._stop.clear()
+        self._thread = threading.Thread(target=self._run, args=(steps, time.perf_counter()), daemon=True,
+                                        name="briefings-later")
+        self._thread.start()
+
+    def stop(self) -> None:
+        """Stop the work left for later at its next check and wait for it; forget the steps not started."""
+        self.steps.clear()
+        thread, self._thread = self._thread, None
+        if thread is not None:
+            self._stop.set()
+            thread.join()
+
+    def stop_when_done(self) -> None:
+        """Wait for the work left for later to end by itself."""
+        thread, self._thread = self._thread, None
+        if thread is not None:
+            thread.join()
+
+    def check(self) -> None:
+        if self._stop.is_set():
+            raise Stopped
+
+    def _run(self, steps: list[Step], started: float) -> None:
+        try:
+            for step in steps:
+                self.check()
+                step(self.check)
+        except Stopped:
+            log.info("briefings: a new build began before the exports and the search index were written; it "
+                     "writes them")
+            return
+        except Exception as error:  # a bug, a full disk: the previous files stay; the next build tries again
+            log.error("briefings: writing the exports or the search index failed: %s: %s", type(error).__name__,
+                      error)
+            return
+        self.settled += 1
+        log.info("briefings: exports and search index written, %.2f s after the pages were served",
+                 time.perf_counter() - started)
+
+
+def put_in_site(source: Path, target: Path) -> None:
+    """Give `target` (in the site) the content of `source` (a generated file, replaced whole when it changes,
+    never written in place): as a hard link, or a copy where the two cannot share the file (another file
+    system). Replaced whole, so a request never reads half of it."""
+    if _same_file(source, target):
+        return
+    target.parent.mkdir(parents=True, exist_ok=True)
+    linked = target.with_name(f".link-{os.getpid()}-{threading.get_ident()}{target.suffix}")
+    linked.unlink(missing_ok=True)
+    try:
+        os.link(source, linked)
+    except OSError:
+        linked = temporary_file(target.parent, source.read_bytes(), target.suffix)
+    try:
+        os.replace(linked, target)
+    except BaseException:
+        linked.unlink(missing_ok=True)
+        raise
+
+
+def _same_file(one: Path, other: Path) -> bool:
+    try:
+        return os.path.samefile(one, other)
+    except OSError:
+        return False
+
+
+def replace_file(target: Path, data: bytes) -> None:
+    """Write `target` whole, aside first, then renamed into place."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    staged = temporary_file(target.parent, data, target.suffix)
+    try:
+        os.replace(staged, target)
+    except BaseException:
+        staged.unlink(missing_ok=True)
+        raise
+
+
 class LiveSite:
     """What one `make serve` remembers of the site it serves, between dirty builds (and between runs, when
     the site is kept: `resume`, `save`)."""
@@ -108,6 +222,7 @@ class LiveSite:
         self.read_now: set[str] = set()  # pages read by this build
         self.order: list[str] = []  # page urls, in the order a build indexes them
         self.templates = CompiledTemplates()
+        self.later = Later()
         self.state: Path | None = None  # where this site's state is saved between runs (a kept site only)
         self.resumed = False  # the next build is the first over a site kept from an earlier run
         self.complete = False  # the site folder holds a whole build, which all of the above describes
@@ -241,6 +356,26 @@ class LiveSite:
                 self.sources[file.src_uri] = _stamp(file.abs_src_path) if file.abs_src_path else None
             elif file.src_uri in self.pages:
                 _give_back(page, *self.pages[file.src_uri])
+
+    # on_config: the search plugin's index written after the pages are served -----------------------------
+
+    def write_search_index_later(self, config: MkDocsConfig) -> None:
+        """Have Material's search plugin leave its index to `later` (in this build's plugin collection): at
+        100,000 facts it is 90 MB of JSON, which the open page does not need to be served."""
+        plugin = config.plugins.get("material/search")
+        events = config.plugins.events["post_build"]
+        for number, method in enumerate(events):
+            if plugin is not None and getattr(method, "__self__", None) is plugin:
+                events[number] = partial(self._search_index_later, plugin)
+
+    def _search_index_later(self, plugin: Any, *, config: MkDocsConfig) -> None:
+        """What the plugin's `on_post_build` writes (its index has every entry, `complete_search_index`), left
+        for later."""
+        if not plugin.config.enabled:
+            return
+        index = plugin.search_index
+        target = Path(config.site_dir) / "search" / "search_index.json"
+        self.later.add(lambda check: replace_file(target, index.generate_search_index(None).encode("utf-8")))
 
     # on_post_build, before the search plugin writes its index -------------------------------------------
 

@@ -18,7 +18,8 @@ from __future__ import annotations
 import html as html_module
 import logging
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -31,12 +32,12 @@ from mkdocs.structure.pages import Page
 
 from build_tools import preview
 from build_tools.config import Config, ConfigError, load_config
-from build_tools.live_serve import LiveSite, QuietDirtyWarning
+from build_tools.live_serve import LiveSite, QuietDirtyWarning, put_in_site
 from build_tools.render.navigation import expand_nav
 from build_tools.render.shared import Links
 from build_tools.report import summary
 from build_tools.safe_files import UnsafePath
-from build_tools.session import Session
+from build_tools.session import Check, Session
 from build_tools.site import last_output
 from build_tools.sitebuild import write_marker
 
@@ -62,6 +63,7 @@ class _Process:
     def close(self) -> None:
         logging.getLogger("mkdocs.commands.build").removeFilter(self.quiet)
         if self.live is not None:
+            self.live.later.stop()  # what is not written yet, the next run's first build writes
             self.live.save()
 
 
@@ -78,6 +80,16 @@ def on_shutdown(**_: Any) -> None:
     if _process is not None:
         _process.close()
     _process = None
+
+
+@event_priority(100)  # first: nothing of this build may start while the last one's work left for later runs
+def on_config(config: MkDocsConfig, **_: Any) -> MkDocsConfig:
+    """Under `mkdocs serve --dirty`: stop what the last build left for later (it is done again by this one), and
+    leave the search index for later too."""
+    if _process is not None and _process.live is not None:
+        _process.live.later.stop()
+        _process.live.write_search_index_later(config)
+    return config
 
 
 def on_serve(server: LiveReloadServer, config: MkDocsConfig, **_: Any) -> LiveReloadServer:
@@ -117,7 +129,7 @@ def _generated_files(process: _Process, files: Files, config: MkDocsConfig) -> t
     try:
         settings = load_config(root)
         build = process.session.build(settings, links=Links.for_mkdocs(config.use_directory_urls),
-                                      site_url=config.site_url or None)
+                                      site_url=config.site_url or None, later=process.live is not None)
     except (ConfigError, UnsafePath) as error:
         if not process.serving:
             raise PluginError(f"briefings: {error}") from None
@@ -141,8 +153,21 @@ def _generated_files(process: _Process, files: Files, config: MkDocsConfig) -> t
     timings = ", ".join(f"{name} {seconds:.2f} s" for name, seconds in build.seconds.items())
     log.info("%s; %d generated files changed (%s)", summary(result), len(build.report.written), timings)
     process.notice = ""
+    if build.later is not None and process.live is not None:
+        process.live.later.add(partial(_exports_later, build.later, build.files, settings.output, config))
     changed: dict[str, str | None] = {rel: build.files[rel] for rel in build.report.written}
     return _add_generated(files, config, settings.output, build.files, _first(settings)), changed
+
+
+def _exports_later(write: Callable[[Check], tuple[str, ...]], files: Mapping[str, str | None], output: Path,
+                   config: MkDocsConfig, check: Check) -> None:
+    """The exports left for later, written, then put into the site (each one whose site file is not it)."""
+    write(check)
+    site = Path(config.site_dir)
+    for rel, content in files.items():
+        if content is None:  # an export (MkDocs publishes a file that is not a page at its own path)
+            check()
+            put_in_site(output / rel, site / rel)
 
 
 def _first(settings: Config) -> list[str]:
@@ -162,8 +187,10 @@ def _add_last_good(files: Files, config: MkDocsConfig, output: Path, first: Sequ
 def _add_generated(files: Files, config: MkDocsConfig, output: Path, paths: Iterable[str],
                    first: Sequence[str] = ()) -> Files:
     published = {file.dest_uri: file for file in files}
+    linked = _process is not None and _process.live is not None
     for rel in sorted(paths):
-        generated = File(rel, str(output), config.site_dir, config.use_directory_urls)
+        kind = _Linked if linked and not rel.endswith(".md") else File
+        generated = kind(rel, str(output), config.site_dir, config.use_directory_urls)
         generated.generated_by = GENERATOR
         clash = files.get_file_from_path(rel) or published.get(generated.dest_uri)
         if clash is not None:  # the same source path, or one that MkDocs publishes at the same place
@@ -172,6 +199,17 @@ def _add_generated(files: Files, config: MkDocsConfig, output: Path, paths: Iter
         files.append(generated)
     config.nav = expand_nav(config.nav, [file.src_uri for file in files.documentation_pages()], first)
     return files
+
+
+class _Linked(File):
+    """A generated file that is not a page (an export, a feed, a schema), put into a served site as a hard link to
+    the generated one rather than a copy (the exports are hundreds of megabytes at 100,000 facts)."""
+
+    def copy_file(self, dirty: bool = False) -> None:
+        if dirty and not self.is_modified():
+            return
+        assert self.abs_src_path is not None
+        put_in_site(Path(self.abs_src_path), Path(self.abs_dest_path))
 
 
 def on_env(env: Any, config: MkDocsConfig, files: Files, **_: Any) -> Any:
@@ -226,6 +264,7 @@ def _site_complete(config: MkDocsConfig, **_: Any) -> None:
     """The site folder now holds a whole build (what a server stopped now may keep for its next run)."""
     if _process is not None and _process.live is not None:
         _process.live.built()
+        _process.live.later.start()  # the pages are written: the exports and the search index now
 
 
 # MkDocs types CombinedEvent for a plugin's methods; a hook's functions are called the same way (by keyword).
@@ -235,4 +274,5 @@ on_post_build = CombinedEvent(_complete_site, _site_complete)  # type: ignore[ar
 def on_build_error(**_: Any) -> None:
     """A build stopped part way (pages written, others not): the next one builds everything."""
     if _process is not None and _process.live is not None:
+        _process.live.later.steps.clear()  # what this build left for later: it stopped before the pages were done
         _process.live.failed()

@@ -527,11 +527,14 @@ for _kind, _limit in MAX_LENGTH.items():
 
 
 def schema_files() -> dict[str, str]:
-    """The published JSON Schemas, by file name: what editors point `$schema` at."""
+    """The published JSON Schemas, by file name (`SCHEMAS`): what editors point `$schema` at."""
     return {
         f"{name}.schema.json": json.dumps(json_schema(record, f"Sourced Briefings {name} file"), indent=2) + "\n"
         for name, record in (("source", SOURCE), ("briefing", BRIEFING))
     }
+
+
+SCHEMAS = ("source.schema.json", "briefing.schema.json")  # the names `schema_files` gives
 
 
 def json_schema(record: Record, title: str) -> dict[str, Any]:

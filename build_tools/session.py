@@ -26,20 +26,25 @@ from __future__ import annotations
 
 import gc
 import time
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from build_tools.config import Config
 from build_tools.lint import LintMemory, LintResult, lint_project
 from build_tools.memo import Memo
+from build_tools.model import Project
 from build_tools.render.shared import Links
 from build_tools.safe_files import check_place
 
 if TYPE_CHECKING:  # the site's modules are imported when a build is made, not for a lint
+    from build_tools.export import Anchors
     from build_tools.site import WriteReport, Written
+
+Check = Callable[[], None]  # raises when work left for later must stop (a new build starts)
 
 
 @dataclass(frozen=True)
@@ -50,6 +55,9 @@ class Build:
     files: dict[str, str | None]  # path → content (None: let go once written, `keep=False`); empty on errors
     report: WriteReport | None  # None when the lint found errors: nothing was written
     seconds: dict[str, float] = field(default_factory=dict)  # lint, pages, exports, write
+    # `build(later=True)`: makes and writes the exports left for later (calling `check` between their parts), all
+    # or nothing, and gives the paths it rewrote; the exports' paths are in `files` (content None) meanwhile
+    later: Callable[[Check], tuple[str, ...]] | None = None
 
 
 @contextmanager
@@ -73,6 +81,7 @@ class Session:
         self.keep = keep
         self.memory = LintMemory()
         self.memo = Memo(keep=keep)
+        self.export_memo = Memo(keep=keep)  # the exports' generation, which a served build makes after its pages
         self.written: Written = {}
         self.staging = staging
 
@@ -84,11 +93,13 @@ class Session:
             return lint_project(config, only, self.memory, overlays)
 
     def build(self, config: Config, out: Path | None = None, links: Links = Links.DIRECTORY,
-              site_url: str | None = None) -> Build:
+              site_url: str | None = None, later: bool = False) -> Build:
         """Lint; unless there are errors, generate what changed and write it to `out` (default: the
         configured output). The one place this sequence is written: `briefings build`, `briefings site`
         (through the hook), the MkDocs hook and the Zensical preparation all come here. `site_url`: the
-        site's address, for the feeds' absolute links."""
+        site's address, for the feeds' absolute links. `later` (a server, which serves the pages first): the
+        exports are not made now when the output holds every one of their paths already; `Build.later` makes
+        and writes them."""
         from build_tools.site import generate, generate_parts, write_files, write_parts
 
         out = out or config.output
@@ -106,8 +117,61 @@ class Session:
                 report = write_parts(parts, out, None, self.staging)
                 seconds["write"] = time.perf_counter() - writing - seconds["pages"] - seconds["exports"]
                 return Build(result, dict.fromkeys(report.paths), report, seconds)
+            if later:
+                return self._pages_first(result, out, links, site_url, seconds)
             files = generate(result.project, result.store, links, self.memo, seconds, result.history, site_url)
         writing = time.perf_counter()
         report = write_files(files, out, self.written, self.staging)
         seconds["write"] = time.perf_counter() - writing
         return Build(result, dict(files), report, seconds)
+
+    def _pages_first(self, result: LintResult, out: Path, links: Links, site_url: str | None,
+                     seconds: dict[str, float]) -> Build:
+        """The pages and feeds made and written now; the exports too when a path of theirs is new, else left to
+        `Build.later`. Their generations are separate (`memo`, `export_memo`), so that either may be made
+        without the other."""
+        from build_tools.export import Anchors
+        from build_tools.site import export_parts, export_paths, page_parts, write_files
+
+        started = time.perf_counter()
+        project = result.project
+        anchors = Anchors(project, result.store)
+        seconds["pages"] = time.perf_counter() - started
+        files: dict[str, str] = {}
+        for part in page_parts(project, anchors, links, self.memo, seconds, result.history, site_url):
+            files.update(part)
+        self.memo.finish()
+        exports = export_paths(project)
+        now = not all((out / rel).is_file() for rel in exports)
+        if now:
+            for part in export_parts(project, anchors, self.export_memo, seconds):
+                files.update(part)
+            self.export_memo.finish()
+        writing = time.perf_counter()
+        report = write_files(files, out, self.written, self.staging, others=() if now else exports)
+        seconds["write"] = time.perf_counter() - writing
+        if now:
+            return Build(result, dict(files), report, seconds)
+        return Build(result, {**files, **dict.fromkeys(exports)}, report, seconds,
+                     partial(self._write_exports, project, anchors, out, tuple(files)))
+
+    def _write_exports(self, project: Project, anchors: Anchors, out: Path, others: tuple[str, ...],
+                       check: Check) -> tuple[str, ...]:
+        """`Build.later`: the exports made and written (all or nothing), `check` called before each part."""
+        from build_tools.site import export_parts, write_parts
+
+        with paused_gc():
+            parts = _checked(export_parts(project, anchors, self.export_memo, {}), check)
+            report = write_parts(parts, out, self.written, self.staging, others=others)
+        self.export_memo.finish()
+        return report.written
+
+
+def _checked(parts: Iterator[dict[str, str]], check: Check) -> Iterator[dict[str, str]]:
+    """`parts`, with `check()` called before each is made, and once more after the last."""
+    while True:
+        check()
+        part = next(parts, None)
+        if part is None:
+            return
+        yield part

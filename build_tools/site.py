@@ -17,6 +17,7 @@ from build_tools.export import (
     annotations_json,
     csl_json,
     export_files,
+    export_files_paths,
 )
 from build_tools.feeds import feed_files
 from build_tools.ledger import History, no_history
@@ -25,7 +26,7 @@ from build_tools.model import Project
 from build_tools.render.pages import render_pages
 from build_tools.render.shared import Links
 from build_tools.safe_files import check_inside, check_ours, temporary_file
-from build_tools.schema import schema_files
+from build_tools.schema import SCHEMAS, schema_files
 from build_tools.snapshots import SnapshotStore
 
 
@@ -58,30 +59,51 @@ def generate_parts(project: Project, store: SnapshotStore | None = None, links: 
     """`generate`, one group of files at a time (the pages, the feeds, each kind of export), each made when the
     one before has been taken: a writer that lets each group go once written holds one group at a time, not
     the whole output (at 100,000 facts the pages are 0.5 GB and the exports 1 GB)."""
-    history = history or no_history("none was read")
     memo = memo or Memo(keep=False)
-    spent = {"pages": 0.0, "exports": 0.0}  # in this function only, not in the writer between the parts
-
-    def made(kind: str, make: Callable[[], dict[str, str]]) -> dict[str, str]:
-        started = time.perf_counter()
-        part = make()
-        spent[kind] += time.perf_counter() - started
-        return part
-
+    spent: dict[str, float] = {}
     started = time.perf_counter()
     anchors = Anchors(project, store)
-    spent["pages"] += time.perf_counter() - started
-    yield made("pages", lambda: render_pages(project, links, memo, anchors, history))
-    yield made("pages", lambda: feed_files(project, history, links is not Links.FILE, site_url, memo))
-    yield made("exports", lambda: export_files(project, anchors, memo))
-    yield made("exports", lambda: {ANNOTATIONS_PATH: annotations_json(project, anchors, memo)})
-    yield made("exports", lambda: {CSL_PATH: memo.get("csl", (memo.token("sources", project.sources.values()),),
-                                                      partial(csl_json, project))})
-    yield made("exports", lambda: memo.get("schemas", (), lambda: {f"schemas/{name}": content
-                                                                   for name, content in schema_files().items()}))
+    spent["pages"] = time.perf_counter() - started
+    yield from page_parts(project, anchors, links, memo, spent, history, site_url)
+    yield from export_parts(project, anchors, memo, spent)
     if timings is not None:
         timings.update(spent)
     memo.finish()
+
+
+def page_parts(project: Project, anchors: Anchors, links: Links, memo: Memo, timings: dict[str, float],
+               history: History | None = None, site_url: str | None = None) -> Iterator[dict[str, str]]:
+    """The pages, then the feeds: what a reader's browser shows. Their seconds are added to `timings["pages"]`."""
+    history = history or no_history("none was read")
+    yield _made("pages", timings, lambda: render_pages(project, links, memo, anchors, history))
+    yield _made("pages", timings, lambda: feed_files(project, history, links is not Links.FILE, site_url, memo))
+
+
+def export_parts(project: Project, anchors: Anchors, memo: Memo, timings: dict[str, float]
+                 ) -> Iterator[dict[str, str]]:
+    """The data exports and the schemas (`export_paths`), each kind made when the one before has been taken.
+    Their seconds are added to `timings["exports"]`."""
+    yield _made("exports", timings, lambda: export_files(project, anchors, memo))
+    yield _made("exports", timings, lambda: {ANNOTATIONS_PATH: annotations_json(project, anchors, memo)})
+    yield _made("exports", timings, lambda: {CSL_PATH: memo.get(
+        "csl", (memo.token("sources", project.sources.values()),), partial(csl_json, project))})
+    yield _made("exports", timings, lambda: _schemas(memo))
+
+
+def export_paths(project: Project) -> tuple[str, ...]:
+    """The paths `export_parts` writes, known before they are made."""
+    return (*export_files_paths(project), ANNOTATIONS_PATH, CSL_PATH, *(f"schemas/{name}" for name in SCHEMAS))
+
+
+def _schemas(memo: Memo) -> dict[str, str]:
+    return memo.get("schemas", (), lambda: {f"schemas/{name}": content for name, content in schema_files().items()})
+
+
+def _made(kind: str, timings: dict[str, float], make: Callable[[], dict[str, str]]) -> dict[str, str]:
+    started = time.perf_counter()
+    part = make()
+    timings[kind] = timings.get(kind, 0.0) + time.perf_counter() - started
+    return part
 
 
 class OutputCollision(Exception):
@@ -104,7 +126,7 @@ Written = dict[str, tuple[str, int, int]]
 
 
 def write_files(files: Mapping[str, str], out_dir: Path, written: Written | None = None,
-                staging: Path | None = None) -> WriteReport:
+                staging: Path | None = None, others: Iterable[str] = ()) -> WriteReport:
     """Write `files` into `out_dir`; unchanged files keep their bytes and mtime.
 
     Files this function wrote before (listed in a manifest) and no longer generates
@@ -113,13 +135,14 @@ def write_files(files: Mapping[str, str], out_dir: Path, written: Written | None
     time is known unchanged without reading it back.
 
     `out_dir` must be new, empty, or a previous output (it holds the manifest): anything else is
-    refused (UnsafePath), never written into.
+    refused (UnsafePath), never written into. `others`: files of the output that this call leaves as they are
+    (another call writes them): they stay listed in the manifest, and are not removed.
     """
-    return write_parts([files], out_dir, written, staging)
+    return write_parts([files], out_dir, written, staging, others)
 
 
 def write_parts(parts: Iterable[Mapping[str, str]], out_dir: Path, written: Written | None = None,
-                staging: Path | None = None) -> WriteReport:
+                staging: Path | None = None, others: Iterable[str] = ()) -> WriteReport:
     """`write_files` of the union of `parts`, taken one at a time (see `generate_parts`): each part's changed
     files are staged on disk as it comes, and all are renamed into place at the end, so that a failure on
     the way (a full disk, a bug) still leaves the previous output exactly as it was. Without `written`, no
@@ -162,6 +185,7 @@ def write_parts(parts: Iterable[Mapping[str, str]], out_dir: Path, written: Writ
         for rel in changed:
             written[str(out_dir / rel)] = (kept[rel], *_stamp(out_dir / rel))
     unchanged = len(paths) - len(changed)
+    paths.update(others)
     removed = _remove_stale(out_dir, paths)
     manifest = "".join(f"{rel}\n" for rel in sorted(paths))
     if _read(out_dir / MANIFEST) != manifest:

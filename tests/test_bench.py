@@ -26,6 +26,7 @@ KEYS = {"floor_process_s", "lint_process_s", "lint_over_floor_process", "floor_s
         "python_start_s", "import_yaml_s", "briefings_start_s", "lint_cold_s", "lint_one_file_s", "pages_s",
         "exports_s", "write_s", "generate_s", "rebuild_s", "rebuild_rewritten", "mkdocs_s", "mkdocs_ours_s",
         "mkdocs_ours_share", "mkdocs_peak_mb", "serve_ready_s", "serve_edit_s", "serve_edits_s", "serve_peak_mb",
+        "serve_settle_s", "serve_settled_s",
         "serve_restart_s", "serve_restart_cpu_s", "floor_process_cpu_s", "lint_process_cpu_s",
         "lint_over_floor_process_cpu", "mkdocs_cpu_s",
         "mkdocs_every_page_s", "mkdocs_every_page_cpu_s", "mkdocs_every_page_peak_mb", "mkdocs_ours_cpu_s",
@@ -42,6 +43,7 @@ def test_bench_runs_at_1k_and_reports_every_figure(tmp_path: Path, capsys: pytes
     assert set(row) >= KEYS, KEYS - set(row)
     assert row["facts"] == 1000 and all(row[k] > 0 for k in ("floor_process_s", "lint_process_s", "mkdocs_s"))
     assert len(row["serve_edits_s"]) == 2 and all(seconds > 0 for seconds in row["serve_edits_s"])
+    assert all(settled >= served for settled, served in zip(row["serve_settled_s"], row["serve_edits_s"], strict=True))
     assert 0 < row["mkdocs_ours_s"] < row["mkdocs_s"] and row["mkdocs_cpu_s"] > 0
     assert row["mkdocs_every_page_s"] > 0  # the same site with every page in the sidebar (issue 16's comparison)
     assert 1 <= row["rebuild_rewritten"] <= 8  # the page, its data files and the exports, not all pages

@@ -21,6 +21,7 @@ from build_tools.model import Project, Suppression
 from build_tools.problems import Problem, Severity
 from build_tools.rules import ALL_CODES, RULES, Rule
 from build_tools.rules.context import Context, place_passages
+from build_tools.schema import is_placeholder
 from build_tools.snapshots import SnapshotMemory, SnapshotStore
 
 
@@ -157,13 +158,14 @@ def _enabled_rules(config: Config) -> list[Rule]:
 
 
 def _apply_suppressions(project: Project, problems: list[Problem]) -> tuple[list[Problem], list[Problem]]:
-    """Move the problems that `lint: ignore` accepts aside; an evidence error is never accepted."""
+    """Move the problems that `lint: ignore` accepts aside; an evidence error is never accepted, and a waiver whose
+    reason is still the placeholder `briefings new` writes (itself an error) accepts nothing, as one with none."""
     by_subject: dict[str, Suppression] = {}
     for source in project.sources.values():
-        if source.suppression:
+        if source.suppression and not is_placeholder(source.suppression.reason):
             by_subject[f"source:{source.id}"] = source.suppression
     for fact in project.facts:
-        if fact.suppression:
+        if fact.suppression and not is_placeholder(fact.suppression.reason):
             by_subject[fact.subject] = fact.suppression
     kept: list[Problem] = []
     suppressed: list[Problem] = []

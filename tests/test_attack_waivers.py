@@ -504,3 +504,13 @@ def test_a_waiver_anywhere_but_on_a_fact_or_a_source_is_an_unknown_key(project: 
     assert result.suppressed == ()
     assert ("SCH001", line) in [(p.code, p.where.line) for p in result.problems]
     assert "CIT009" in [p.code for p in result.problems]
+
+
+def test_a_waiver_whose_reason_is_still_the_placeholder_accepts_nothing(project: MiniProject) -> None:
+    """`reason: TODO` was an error (FCT005), yet the summary said '1 accepted': a waiver with no reason accepts
+    nothing, and neither does one whose reason is still to be written."""
+    project.write(BRIEFING, BRIEFING_YAML.replace(MAY, '"the city"') + waiver("CIT009", reason="TODO"))
+    result = project.lint()
+    assert [(p.where.line, p.code) for p in result.problems] == [(12, "CIT009"), (15, "FCT005")]
+    assert result.suppressed == ()
+    assert summary(result).startswith("1 error, 1 warning in ")

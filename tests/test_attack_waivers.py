@@ -514,3 +514,22 @@ def test_a_waiver_whose_reason_is_still_the_placeholder_accepts_nothing(project:
     assert [(p.where.line, p.code) for p in result.problems] == [(12, "CIT009"), (15, "FCT005")]
     assert result.suppressed == ()
     assert summary(result).startswith("1 error, 1 warning in ")
+
+
+def test_a_build_with_a_firm_error_accepted_stops_with_its_place_and_leaves_the_last_output(
+        project: MiniProject) -> None:
+    environment = {**os.environ, "BRIEFINGS_SNAPSHOTS": str(project.snapshots), "PYTHONPATH": str(ROOT)}
+
+    def build() -> subprocess.CompletedProcess[str]:
+        return subprocess.run([sys.executable, "-m", "build_tools", "build"], cwd=project.root, env=environment,
+                              capture_output=True, text=True)
+
+    assert build().returncode == 0
+    pages = project.root / "build/pages"
+    before = {path: path.read_bytes() for path in pages.rglob("*") if path.is_file()}
+    project.write(BRIEFING, REPLACES_TWICE)
+    failed = build()
+    assert failed.returncode == 1 and "Traceback" not in failed.stdout + failed.stderr
+    assert ("briefings/bridge.yaml:21:20: error CIT011 'lint: ignore' cannot accept FCT007 (bad-replaces)"
+            in failed.stdout + failed.stderr)
+    assert {path: path.read_bytes() for path in pages.rglob("*") if path.is_file()} == before

@@ -148,6 +148,9 @@ class Code:
     # would leave the evidence or the published site wrong (EVIDENCE: a quote not proven by its snapshot);
     # "" for the others, which can be accepted with a reason.
     firm: str = ""
+    # What its problems are about, so what `lint: ignore` on which object can accept them: "fact", "source" or
+    # "briefing" (which has no `lint: ignore`); "" for the codes found while reading a file, and for CIT011.
+    about: str = ""
 
     @property
     def waivable(self) -> bool:

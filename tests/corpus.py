@@ -362,6 +362,11 @@ CASES: tuple[Case, ...] = (
           "briefings/bridge.yaml:11:20: error CIT011 'lint: ignore' cannot accept SCH005 (invalid-date): it is found "
           "while reading the file, so only fixing the file removes it; fix it and remove SCH005 from the list "
           "(evidence-error-ignored)",)),
+    Case("waiver-on-the-wrong-object", "Evidence", S,
+         SOURCE_YAML.encode() + b"lint:\n  ignore: [CIT009]\n  reason: Its quotes are short.\n",
+         ("sources/city-herald-2024.yaml:9:12: error CIT011 'lint: ignore' on a source never accepts CIT009 "
+          "(quote-too-short), which is reported on a fact: accept it in that fact's 'lint: ignore'; remove CIT009 "
+          "from this list (evidence-error-ignored)",)),
     Case("waived-wrong-replaces", "Evidence", B,
          briefing("date: 2024-03-04", "date: 2024-03-04\n        replaces: bridge-reopens\n        lint:\n"
                   "          ignore: [FCT007]\n          reason: Renamed."),

@@ -201,7 +201,8 @@ def test_every_code_that_can_be_accepted_is_triggered_and_accepted_on_its_own_ob
     _, result, _ = built["accepted"]
     assert [p.line() for p in result.problems] == []
     assert sorted({p.code for p in result.suppressed}) == WAIVABLE  # a new waivable rule must be tried here too
-    assert all(p.subject for p in result.suppressed)
+    codes = {rule.code.code: rule.code for rule in RULES}
+    assert [p.line() for p in result.suppressed if not p.subject.startswith(f"{codes[p.code].about}:")] == []
 
 
 def test_the_same_codes_disabled_leave_nothing_and_accept_nothing(built: Built) -> None:
@@ -350,14 +351,27 @@ def test_a_source_waiver_accepts_the_sources_problems_not_those_of_the_facts_cit
     project.write(SOURCE, SOURCE_YAML.replace("url: https://example.org/bridge\n", "") + waiver("SRC002, CIT009", ""))
     project.write(BRIEFING, BRIEFING_YAML + SECOND)
     result = project.lint()
-    assert (accepted(result), reported(result)) == ([(SOURCE, 1, "SRC002")], [(BRIEFING, 18, "CIT009")])
+    assert (accepted(result), reported(result)) == ([(SOURCE, 1, "SRC002")], [(BRIEFING, 18, "CIT009"),
+                                                                            (SOURCE, 8, "CIT011")])
+    assert result.problems[1].message == (
+        "'lint: ignore' on a source never accepts CIT009 (quote-too-short), which is reported on a fact: accept it "
+        "in that fact's 'lint: ignore'; remove CIT009 from this list")
+
+
+def test_every_rule_says_what_its_problems_are_about() -> None:
+    """`Code.about` decides which waivers may name a code; a rule without it could be named by no waiver."""
+    assert {rule.code.code: rule.code.about for rule in RULES if rule.code.about not in ("fact", "source")} == {
+        "CIT011": "", "FCT009": "briefing"}
 
 
 def test_a_fact_waiver_does_not_accept_its_sources_problems(project: MiniProject) -> None:
     project.write(SOURCE, SOURCE_YAML.replace("url: https://example.org/bridge\n", ""))
     project.write(BRIEFING, BRIEFING_YAML + waiver("SRC002"))
     result = project.lint()
-    assert (accepted(result), reported(result)) == ([], [(SOURCE, 1, "SRC002")])
+    assert (accepted(result), reported(result)) == ([], [(BRIEFING, 14, "CIT011"), (SOURCE, 1, "SRC002")])
+    assert result.problems[0].message == (
+        "'lint: ignore' on a fact never accepts SRC002 (missing-url), which is reported on a source: accept it in "
+        "that source's 'lint: ignore'; remove SRC002 from this list")
 
 
 def test_a_problem_found_while_reading_is_never_accepted_and_naming_it_is_an_error(project: MiniProject) -> None:

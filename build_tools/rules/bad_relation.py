@@ -34,7 +34,7 @@ from build_tools.rules.context import Context
 CODE = Code("SRC003", "bad-relation", Severity.ERROR, __doc__ or "",
             firm="the source pages would show a rewrite or republication that cannot be (of an unknown source, of "
                  "itself, or in a circle), and count independent sources by it, so it stays an error; correct the "
-                 "relation or remove it")
+                 "relation or remove it", about="source")
 
 
 def check(ctx: Context) -> Iterator[Problem]:

@@ -41,7 +41,7 @@ from build_tools.rules.context import Context
 CODE = Code("FCT007", "bad-replaces", Severity.ERROR, __doc__ or "",
             firm="a wrong 'replaces:' gives a fact an id it never had: two facts could share one old anchor, and the "
                  "exports would record a rename that never happened, so it stays an error; correct 'replaces:' or "
-                 "remove it")
+                 "remove it", about="fact")
 
 
 def check(ctx: Context) -> Iterator[Problem]:

@@ -36,7 +36,7 @@ from build_tools.rules.context import Context
 CODE = Code("FCT009", "bad-short-answer", Severity.ERROR, __doc__ or "",
             firm="the short answer is what readers see first, and it would show a superseded fact as the answer "
                  "now, another page's fact, or one fact twice, so it stays an error; name this briefing's current "
-                 "facts, each once")
+                 "facts, each once", about="briefing")
 
 
 def check(ctx: Context) -> Iterator[Problem]:

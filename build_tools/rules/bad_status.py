@@ -24,7 +24,7 @@ from collections.abc import Iterator
 from build_tools.problems import Code, Problem, Severity
 from build_tools.rules.context import Context
 
-CODE = Code("FCT004", "bad-status", Severity.ERROR, __doc__ or "")
+CODE = Code("FCT004", "bad-status", Severity.ERROR, __doc__ or "", about="fact")
 
 
 def check(ctx: Context) -> Iterator[Problem]:

@@ -53,7 +53,7 @@ from build_tools.model import Source
 from build_tools.problems import Code, Problem, Severity
 from build_tools.rules.context import Context
 
-CODE = Code("CIT007", "capture-mismatch", Severity.ERROR, __doc__ or "")
+CODE = Code("CIT007", "capture-mismatch", Severity.ERROR, __doc__ or "", about="source")
 
 # Verdicts depend only on the capture's bytes (named by their hash), the record, the extractor and this code.
 _VERSION = hashlib.sha256(Path(__file__).read_bytes() + Path(captures.__file__ or "").read_bytes()).hexdigest()[:12]

@@ -51,7 +51,7 @@ from build_tools.substance import AS_OF, CITED, CORRECTED, QUOTE, REDATED, STATU
 if TYPE_CHECKING:
     from build_tools.ledger import Change, Life
 
-CODE = Code("FCT006", "change-without-correction", Severity.WARNING, __doc__ or "")
+CODE = Code("FCT006", "change-without-correction", Severity.WARNING, __doc__ or "", about="fact")
 
 _FIELD = {REDATED: "date", AS_OF: "as_of", QUOTE: "citations", UNCITED: "citations", CITED: "citations",
           STATUS: "status"}

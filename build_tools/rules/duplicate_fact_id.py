@@ -29,7 +29,7 @@ from build_tools.rules.context import Context
 
 CODE = Code("FCT001", "duplicate-fact-id", Severity.ERROR, __doc__ or "",
             firm="two facts with one id share one anchor on the site and one key in the exports, so it stays an "
-                 "error; give one of them another id")
+                 "error; give one of them another id", about="fact")
 
 
 def check(ctx: Context) -> Iterator[Problem]:

@@ -25,7 +25,7 @@ from build_tools.model import Source
 from build_tools.problems import Code, Problem, Severity
 from build_tools.rules.context import Context
 
-CODE = Code("SRC004", "duplicate-snapshot", Severity.WARNING, __doc__ or "")
+CODE = Code("SRC004", "duplicate-snapshot", Severity.WARNING, __doc__ or "", about="source")
 
 
 def check(ctx: Context) -> Iterator[Problem]:

@@ -38,7 +38,8 @@ from build_tools.snapshots import gaps
 
 MAX_WORDS = Option("max_words", 60, "The most words one omission may skip.", minimum=0)
 ACROSS_PARAGRAPHS = Option("across_paragraphs", False, "Whether an omission may skip a paragraph break.")
-CODE = Code("CIT010", "ellipsis-gap-too-long", Severity.ERROR, __doc__ or "", options=(MAX_WORDS, ACROSS_PARAGRAPHS))
+CODE = Code("CIT010", "ellipsis-gap-too-long", Severity.ERROR, __doc__ or "", options=(MAX_WORDS, ACROSS_PARAGRAPHS),
+            about="fact")
 
 
 def check(ctx: Context) -> Iterator[Problem]:

@@ -10,8 +10,9 @@ this code itself; nor another error that would publish a wrong site: FCT001
 answer) or SRC003 (a relation to no source, to itself or in a circle). The
 problems stay reported whatever the list says. Nor does the list name a code
 found while reading files (`YML…`, `SCH…`, FCT005), which only fixing the
-file removes, or a code that no rule has (a typo would accept nothing, and
-leave the list looking as if it did).
+file removes, a code that no rule has, or a code this kind of object never has
+(a source's code on a fact, say): each would accept nothing, and leave the
+list looking as if it did.
 
 This is an evidence error: `lint: ignore` cannot accept it.
 
@@ -60,14 +61,15 @@ def check(ctx: Context) -> Iterator[Problem]:
         (f"source:{source.id}", source.suppression) for source in project.sources.values() if source.suppression]
     accepted += [(fact.subject, fact.suppression) for fact in project.facts if fact.suppression]
     for subject, suppression in accepted:
+        on = subject.partition(":")[0]  # "fact" or "source"
         for code in sorted(suppression.codes):
-            message = _refusal(ctx, code)
+            message = _refusal(ctx, code, on)
             if message:
                 yield Problem.of(CODE, suppression.code_at.get(code, suppression.at), message, subject)
 
 
-def _refusal(ctx: Context, code: str) -> str | None:
-    """Why `lint: ignore` cannot accept `code`, or None when it can."""
+def _refusal(ctx: Context, code: str, on: str) -> str | None:
+    """Why `lint: ignore` on a fact or a source (`on`) cannot accept `code`, or None when it can."""
     known = ctx.codes.get(code)
     if known is None:
         return (f"'lint: ignore' names {code}, which is no rule's code (`briefings rules` lists them); correct it or "
@@ -77,4 +79,9 @@ def _refusal(ctx: Context, code: str) -> str | None:
                 f"fixing the file removes it; fix it and remove {code} from the list")
     if not known.waivable:
         return f"'lint: ignore' cannot accept {code} ({known.name}): {known.firm} and remove {code} from the list"
+    if known.about != on:
+        where = "on a briefing, which cannot accept it" if known.about == "briefing" else \
+            f"on a {known.about}: accept it in that {known.about}'s 'lint: ignore'"
+        return (f"'lint: ignore' on a {on} never accepts {code} ({known.name}), which is reported {where}; "
+                f"remove {code} from this list")
     return None

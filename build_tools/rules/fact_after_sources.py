@@ -35,7 +35,7 @@ from collections.abc import Iterator
 from build_tools.problems import Code, Problem, Severity
 from build_tools.rules.context import Context
 
-CODE = Code("FCT002", "fact-after-sources", Severity.ERROR, __doc__ or "")
+CODE = Code("FCT002", "fact-after-sources", Severity.ERROR, __doc__ or "", about="fact")
 
 
 def check(ctx: Context) -> Iterator[Problem]:

@@ -63,7 +63,7 @@ from build_tools.rules.context import Context, Passage
 ALIASES: Option[dict[str, tuple[str, ...]]] = Option(
     "aliases", {}, "Other names for a name as facts write it, found in quotes or source details instead: "
     'e.g. `Salvadoran = ["El Salvador"]`, `"White House" = ["the administration"]`.')
-CODE = Code("FCT008", "fact-beyond-quotes", Severity.ERROR, __doc__ or "", options=(ALIASES,))
+CODE = Code("FCT008", "fact-beyond-quotes", Severity.ERROR, __doc__ or "", options=(ALIASES,), about="fact")
 
 _CANDIDATE = re.compile(r"\d|[^\W\d_a-z]")  # a digit, or a letter that may be a capital
 _DIGIT = re.compile(r"\d")

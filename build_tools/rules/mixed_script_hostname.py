@@ -27,7 +27,7 @@ from urllib.parse import urlsplit
 from build_tools.problems import Code, Problem, Severity
 from build_tools.rules.context import Context
 
-CODE = Code("SRC006", "mixed-script-hostname", Severity.WARNING, __doc__ or "")
+CODE = Code("SRC006", "mixed-script-hostname", Severity.WARNING, __doc__ or "", about="source")
 
 
 def scripts(host: str) -> set[str]:

@@ -46,7 +46,7 @@ from build_tools.problems import EVIDENCE, Code, Problem, Severity
 from build_tools.rules.context import Context, quoted_passages
 from build_tools.snapshots import explain_missing
 
-CODE = Code("CIT003", "quote-not-in-snapshot", Severity.ERROR, __doc__ or "", firm=EVIDENCE)
+CODE = Code("CIT003", "quote-not-in-snapshot", Severity.ERROR, __doc__ or "", firm=EVIDENCE, about="fact")
 _ASCII_WORD = re.compile(r"[A-JL-Za-z0-9]+")
 
 

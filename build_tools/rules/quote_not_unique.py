@@ -29,7 +29,7 @@ from collections.abc import Iterator
 from build_tools.problems import Code, Problem, Severity
 from build_tools.rules.context import Context, quoted_passages
 
-CODE = Code("CIT006", "quote-not-unique", Severity.WARNING, __doc__ or "")
+CODE = Code("CIT006", "quote-not-unique", Severity.WARNING, __doc__ or "", about="fact")
 
 
 def check(ctx: Context) -> Iterator[Problem]:

@@ -32,7 +32,7 @@ from build_tools.snapshots import words_over
 
 MAX_WORDS = Option("max_words", 40, "The most words a quote may show, not counting the parts `...` leaves out.",
                    minimum=1)
-CODE = Code("CIT005", "quote-too-long", Severity.ERROR, __doc__ or "", options=(MAX_WORDS,))
+CODE = Code("CIT005", "quote-too-long", Severity.ERROR, __doc__ or "", options=(MAX_WORDS,), about="fact")
 
 
 def check(ctx: Context) -> Iterator[Problem]:

@@ -32,7 +32,7 @@ from build_tools.rules.context import Context, quoted_passages
 from build_tools.snapshots import words_under
 
 MIN_WORDS = Option("min_words", 4, "The fewest words a quote may show without a warning.", minimum=1)
-CODE = Code("CIT009", "quote-too-short", Severity.WARNING, __doc__ or "", options=(MIN_WORDS,))
+CODE = Code("CIT009", "quote-too-short", Severity.WARNING, __doc__ or "", options=(MIN_WORDS,), about="fact")
 
 
 def check(ctx: Context) -> Iterator[Problem]:

@@ -34,7 +34,7 @@ from build_tools.problems import EVIDENCE, Code, Problem, Severity
 from build_tools.rules.context import Context, quoted_passages
 from build_tools.snapshots import has_word, quote_pieces
 
-CODE = Code("CIT008", "quote-without-words", Severity.ERROR, __doc__ or "", firm=EVIDENCE)
+CODE = Code("CIT008", "quote-without-words", Severity.ERROR, __doc__ or "", firm=EVIDENCE, about="fact")
 
 
 def check(ctx: Context) -> Iterator[Problem]:

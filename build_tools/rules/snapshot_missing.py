@@ -28,7 +28,7 @@ from collections.abc import Iterator
 from build_tools.problems import EVIDENCE, Code, Problem, Severity
 from build_tools.rules.context import Context
 
-CODE = Code("CIT002", "snapshot-missing", Severity.ERROR, __doc__ or "", firm=EVIDENCE)
+CODE = Code("CIT002", "snapshot-missing", Severity.ERROR, __doc__ or "", firm=EVIDENCE, about="source")
 
 
 def check(ctx: Context) -> Iterator[Problem]:

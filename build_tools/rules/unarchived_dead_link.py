@@ -35,7 +35,7 @@ from collections.abc import Iterator
 from build_tools.problems import Code, Problem, Severity
 from build_tools.rules.context import Context
 
-CODE = Code("SRC007", "unarchived-dead-link", Severity.WARNING, __doc__ or "")
+CODE = Code("SRC007", "unarchived-dead-link", Severity.WARNING, __doc__ or "", about="source")
 
 LOST = {"dead": "is gone", "deviated": "has changed", "usurped": "now serves other content"}
 

@@ -29,7 +29,7 @@ from build_tools.problems import Code, Location, Problem, Severity
 from build_tools.rules.context import Context
 from build_tools.similarity import cached_suspicious_pairs
 
-CODE = Code("SRC005", "undeclared-near-duplicate", Severity.WARNING, __doc__ or "")
+CODE = Code("SRC005", "undeclared-near-duplicate", Severity.WARNING, __doc__ or "", about="source")
 
 
 def check(ctx: Context) -> Iterator[Problem]:

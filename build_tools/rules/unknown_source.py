@@ -28,7 +28,7 @@ from collections.abc import Iterator
 from build_tools.problems import EVIDENCE, Code, Problem, Severity
 from build_tools.rules.context import Context
 
-CODE = Code("CIT001", "unknown-source", Severity.ERROR, __doc__ or "", firm=EVIDENCE)
+CODE = Code("CIT001", "unknown-source", Severity.ERROR, __doc__ or "", firm=EVIDENCE, about="fact")
 
 
 def check(ctx: Context) -> Iterator[Problem]:

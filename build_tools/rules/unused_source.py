@@ -24,7 +24,7 @@ from collections.abc import Iterator
 from build_tools.problems import Code, Location, Problem, Severity
 from build_tools.rules.context import Context
 
-CODE = Code("SRC001", "unused-source", Severity.WARNING, __doc__ or "")
+CODE = Code("SRC001", "unused-source", Severity.WARNING, __doc__ or "", about="source")
 
 
 def check(ctx: Context) -> Iterator[Problem]:

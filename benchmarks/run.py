@@ -23,6 +23,7 @@ from benchmarks.lsp import measure_lsp, summary
 from benchmarks.processes import BenchError, Run, briefings, python, timed
 from benchmarks.project import EDITED, MARKER, Shape, mkdocs_config, write_project
 from benchmarks.serve import measure_serve
+from build_tools.background import OFF
 
 __all__ = ["MARKER", "PARTS", "BenchError", "adversarial", "adversarial_table", "run", "table"]
 
@@ -104,30 +105,38 @@ def measure_phases(root: Path, repeats: int, progress: Progress) -> dict[str, An
     return figures
 
 
-def _mkdocs_build(root: Path, config: Path) -> dict[str, Any]:
+def _mkdocs_build(root: Path, config: Path, env: dict[str, str] | None = None) -> dict[str, Any]:
     site = root / "build/bench-site"
     shutil.rmtree(site, ignore_errors=True)
-    run = timed(python("-m", "benchmarks.mkdocs_build", str(config), str(site)), root)
+    run = timed(python("-m", "benchmarks.mkdocs_build", str(config), str(site)), root, env=env)
     return {**_json(run), "process_s": run.seconds, "cpu_s": run.cpu_s}
 
 
 def measure_mkdocs(root: Path, repeats: int, progress: Progress, every_page: bool = False) -> dict[str, Any]:
-    """A full `mkdocs build` of the project (cache warm), and our share of it. `every_page`: interleaved with
-    it, a build of the same project with every page in the sidebar (no `nav:`), each source's included."""
-    progress(f"  mkdocs build x{repeats}" + (", and with every page in the sidebar, interleaved" if every_page else ""))
+    """A full `mkdocs build` of the project (cache warm), and our share of it; interleaved with it, the same
+    build with the generation in the build's own process (`background.OFF`: what a one-core machine does).
+    `every_page`: also interleaved, a build with every page in the sidebar (no `nav:`), each source's included."""
+    progress(f"  mkdocs build x{repeats}, and with the generation in its own process"
+             + (", and with every page in the sidebar, interleaved" if every_page else ""))
     if every_page:
         (root / EVERY_PAGE_CONFIG).write_text(mkdocs_config(every_page_in_sidebar=True), encoding="utf-8")
-    runs, every = [], []
+    runs, one, every = [], [], []
     for _ in range(repeats):
         runs.append(_mkdocs_build(root, root / "mkdocs.yml"))
+        one.append(_mkdocs_build(root, root / "mkdocs.yml", {OFF: "1"}))
         if every_page:
             every.append(_mkdocs_build(root, root / EVERY_PAGE_CONFIG))
     figures = {"mkdocs_s": _median([r["process_s"] for r in runs]), "mkdocs_cpu_s": _median([r["cpu_s"] for r in runs]),
                "mkdocs_ours_s": _median([r["ours_s"] for r in runs]),
                "mkdocs_ours_share": round(statistics.median(r["ours_s"] / r["process_s"] for r in runs), 3),
-               "mkdocs_ours_cpu_s": _median([r["ours_cpu_s"] for r in runs]),
-               "mkdocs_ours_cpu_share": round(statistics.median(r["ours_cpu_s"] / r["cpu_s"] for r in runs), 3),
-               "mkdocs_peak_mb": round(max(r["peak_mb"] for r in runs), 1)}
+               "mkdocs_ours_cpu_s": _median([r["ours_all_cpu_s"] for r in runs]),
+               "mkdocs_ours_cpu_share": round(statistics.median(r["ours_all_cpu_s"] / r["all_cpu_s"] for r in runs), 3),
+               "mkdocs_child_cpu_s": _median([r["child_cpu_s"] for r in runs]),
+               "mkdocs_child_peak_mb": round(max(r["child_peak_mb"] for r in runs), 1),
+               "mkdocs_peak_mb": round(max(r["peak_mb"] for r in runs), 1),
+               "mkdocs_one_process_s": _median([r["process_s"] for r in one]),
+               "mkdocs_one_process_cpu_s": _median([r["cpu_s"] for r in one]),
+               "mkdocs_one_process_ours_share": round(statistics.median(r["ours_s"] / r["process_s"] for r in one), 3)}
     if every_page:
         figures.update({"mkdocs_every_page_s": _median([r["process_s"] for r in every]),
                         "mkdocs_every_page_cpu_s": _median([r["cpu_s"] for r in every]),

@@ -17,8 +17,8 @@ from typing import Any, NamedTuple
 
 from build_tools.dates import EdtfDate, PartialDate, Point
 from build_tools.declare import Kind, ListOf, Record
-from build_tools.memo import Memo, Token
-from build_tools.model import Citation, Fact, Project, Source
+from build_tools.memo import Memo, Once, Token
+from build_tools.model import Briefing, Citation, Fact, Project, Source
 from build_tools.provenance import independence_groups, independent_count, reverse_relations
 from build_tools.schema import BRIEFING, FACT, SOURCE, STATUS
 from build_tools.snapshots import Anchor, SnapshotStore
@@ -167,33 +167,54 @@ def _source(source: Source, reverse: dict[str, list[str]]) -> dict[str, Any]:
             "republished_by": reverse["republished_by"]}
 
 
-def export_files_paths(project: Project) -> tuple[str, ...]:
-    """The paths `export_files` writes, known before it runs."""
-    return (EXPORT_PATH, *(BRIEFING_DATA.format(id=briefing.id, ext=ext) for briefing in project.briefings
-                           for ext in ("json", "csv")))
-
-
 def export_files(project: Project, anchors: Anchors, memo: Memo | None = None) -> dict[str, str]:
     """The full export `data/briefings.json`, and per-briefing data for readers: `data/briefings/<id>.json`
     (facts) and `.csv` (one row per citation), cut from it. Each fact is encoded once, and taken from `memo`
     when neither it nor any source changed."""
+    return {path: make() for path, make in export_plan(project, anchors, memo).items()}
+
+
+def export_plan(project: Project, anchors: Anchors, memo: Memo | None = None) -> dict[str, Callable[[], str]]:
+    """`export_files`, each file with how to make it, made only when asked (a writer can take one file at a time:
+    at 100,000 facts they are 0.5 GB together). The facts are encoded when the first file is made, once."""
     memo = memo or Memo(keep=False)
+    entries = Once(partial(_entries, project, anchors, memo))
+    plan: dict[str, Callable[[], str]] = {EXPORT_PATH: lambda: _briefings_json(project, *entries()[:2])}
+    for briefing in project.briefings:
+        plan[BRIEFING_DATA.format(id=briefing.id, ext="json")] = partial(_briefing_json, briefing, entries)
+        plan[BRIEFING_DATA.format(id=briefing.id, ext="csv")] = partial(_briefing_csv, briefing, entries, memo)
+    return plan
+
+
+class _Entries(NamedTuple):
+    facts: list[Entry]
+    sources: list[Entry]
+    by_briefing: dict[str, list[Entry]]
+    by_id: dict[str, dict[str, Any]]  # source id → its data
+    token: Token  # the sources'
+
+
+def _entries(project: Project, anchors: Anchors, memo: Memo) -> _Entries:
     sources = memo.token("sources", project.sources.values())
     facts = list(project.facts)
     entries = _fact_entries(project, facts, anchors, memo, sources)
     source_entries = _source_entries(project, memo, sources)
-    files = {EXPORT_PATH: _briefings_json(project, entries, source_entries)}
-    by_id = {entry.data["id"]: entry.data for entry in source_entries}
     by_briefing: dict[str, list[Entry]] = {b.id: [] for b in project.briefings}
     for fact, entry in zip(facts, entries, strict=True):
         by_briefing[fact.briefing].append(entry)
-    for briefing in project.briefings:
-        chosen = by_briefing[briefing.id]
-        files[BRIEFING_DATA.format(id=briefing.id, ext="json")] = to_json(
-            {"briefing": {"id": briefing.id, "title": briefing.title}, "facts": [e.json for e in chosen]})
-        files[BRIEFING_DATA.format(id=briefing.id, ext="csv")] = memo.get(
-            "csv", (briefing, sources), partial(_csv, [e.data for e in chosen], by_id))
-    return files
+    return _Entries(entries, source_entries, by_briefing, {entry.data["id"]: entry.data for entry in source_entries},
+                    sources)
+
+
+def _briefing_json(briefing: Briefing, entries: Callable[[], _Entries]) -> str:
+    chosen = entries().by_briefing[briefing.id]
+    return to_json({"briefing": {"id": briefing.id, "title": briefing.title}, "facts": [e.json for e in chosen]})
+
+
+def _briefing_csv(briefing: Briefing, entries: Callable[[], _Entries], memo: Memo) -> str:
+    made = entries()
+    return memo.get("csv", (briefing, made.token),
+                    partial(_csv, [e.data for e in made.by_briefing[briefing.id]], made.by_id))
 
 
 def export_json(project: Project, store: SnapshotStore | None = None) -> str:
@@ -240,10 +261,16 @@ def _encoded(data: dict[str, Any]) -> Entry:
 
 
 def _fact_entry(fact: Fact, groups: dict[str, str], anchors: Anchors) -> Entry:
-    return _encoded(_fact(fact, groups, anchors))
+    """The fact's JSON, and what its briefing's CSV reads of it (the whole data is twice the JSON's memory, and a
+    build at 100,000 facts would hold it for every fact until the exports are joined)."""
+    data = _fact(fact, groups, anchors)
+    return Entry({key: data[key] for key in _CSV_FACT_KEYS} | {
+        "status": {"value": data["status"]["value"]},
+        "citations": [{"source": c["source"], "quote": c["quote"]} for c in data["citations"]]}, encode(data))
 
 
 CSV_COLUMNS = ("fact_id", "section", "date", "as_of", "status", "text", "source", "outlet", "published", "quote")
+_CSV_FACT_KEYS = ("id", "section", "date", "as_of", "text")  # and the status's value, each citation's source and quote
 
 
 # What a spreadsheet may read as the start of a formula (OWASP, "CSV Injection"), in ASCII and full width.

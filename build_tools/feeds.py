@@ -118,6 +118,11 @@ class Feed:
     fallback: str  # the feed's date when it has no entry
 
 
+def feed_paths(project: Project) -> tuple[str, ...]:
+    """The paths `feed_files` writes, known before it runs."""
+    return (SITE_FEED, *(briefing_feed(briefing.id) for briefing in project.briefings))
+
+
 def feed_files(project: Project, history: History, directory_urls: bool = True, site_url: str | None = None,
                memo: Memo | None = None) -> dict[str, str]:
     """Every feed as Atom XML, by path under the site; a feed whose entries are the same objects as

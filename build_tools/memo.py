@@ -9,7 +9,7 @@ A fresh `Memo` (the CLI's case) simply renders everything once.
 from __future__ import annotations
 
 from collections.abc import Callable, Hashable, Iterable
-from typing import Any, TypeVar
+from typing import Any, Generic, TypeVar
 
 T = TypeVar("T")
 
@@ -49,3 +49,16 @@ class Memo:
     def finish(self) -> None:
         """End a generation: keep only what it used."""
         self._previous, self._current = self._current, {}
+
+
+class Once(Generic[T]):
+    """`make()`, made on the first call and kept: what several outputs of a plan share, made only if one is."""
+
+    def __init__(self, make: Callable[[], T]) -> None:
+        self._make: Callable[[], T] | None = make
+        self._made: T | None = None
+
+    def __call__(self) -> T:
+        if self._make is not None:
+            self._made, self._make = self._make(), None
+        return self._made  # type: ignore[return-value]

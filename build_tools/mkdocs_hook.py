@@ -15,6 +15,7 @@ runs) what makes each dirty build serve exactly what a clean build would
 
 from __future__ import annotations
 
+import contextlib
 import html as html_module
 import logging
 import re
@@ -31,6 +32,7 @@ from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 
 from build_tools import preview
+from build_tools.background import Generation, GenerationFailed
 from build_tools.config import Config, ConfigError, load_config
 from build_tools.live_serve import LiveSite, QuietDirtyWarning, put_in_site
 from build_tools.render.navigation import expand_nav
@@ -56,15 +58,35 @@ class _Process:
         self.notice = ""  # this build's notice above every page ("" when the project is clean)
         self.live = LiveSite() if self.serving and dirty else None
         self.builds = 0  # builds started by this process
+        self.generation: Generation | None = None  # a build's output, being made by a second process
         self.quiet = QuietDirtyWarning()
         if self.live is not None:
             logging.getLogger("mkdocs.commands.build").addFilter(self.quiet)
 
     def close(self) -> None:
         logging.getLogger("mkdocs.commands.build").removeFilter(self.quiet)
+        self.join(quiet=True)
         if self.live is not None:
             self.live.later.stop()  # what is not written yet, the next run's first build writes
             self.live.save()
+
+
+    def join(self, quiet: bool = False) -> None:
+        """Wait for the second process making this build's output (if any): the output is written once this
+        returns. Its failure stops the build (unless `quiet`: the build has stopped already)."""
+        generation, self.generation = self.generation, None
+        if generation is None:
+            return
+        try:
+            joined = generation.join()
+        except GenerationFailed as error:
+            if quiet:
+                return
+            raise PluginError(f"briefings: generating the site failed: {error}; the previous output is left as it "
+                              "was") from None
+        timings = ", ".join(f"{name} {seconds:.2f} s" for name, seconds in joined.seconds.items())
+        log.info("briefings: %d generated files changed, made by a second process (%s; %.2f s of CPU there); "
+                 "this build waited for it %.2f s", joined.written, timings, joined.cpu_s, generation.waited_s)
 
 
 _process: _Process | None = None  # between on_startup and on_shutdown
@@ -129,7 +151,8 @@ def _generated_files(process: _Process, files: Files, config: MkDocsConfig) -> t
     try:
         settings = load_config(root)
         build = process.session.build(settings, links=Links.for_mkdocs(config.use_directory_urls),
-                                      site_url=config.site_url or None, later=process.live is not None)
+                                      site_url=config.site_url or None, later=process.live is not None,
+                                      background=not process.serving)
     except (ConfigError, UnsafePath) as error:
         if not process.serving:
             raise PluginError(f"briefings: {error}") from None
@@ -142,7 +165,7 @@ def _generated_files(process: _Process, files: Files, config: MkDocsConfig) -> t
     tolerant = process.serving  # messages at INFO: under `strict: true` a warning would stop the preview
     for problem in result.problems:
         (log.error if problem.severity.value == "error" and not tolerant else log.info)(problem.line())
-    if build.report is None:
+    if result.errors:
         if not tolerant:
             raise PluginError(f"briefings: {summary(result)}; fix them or run `briefings lint` for details")
         log.info("briefings: %s; serving the last good pages, with the problems above every page",
@@ -151,8 +174,13 @@ def _generated_files(process: _Process, files: Files, config: MkDocsConfig) -> t
         process.notice = preview.notice_html(errors, result.warnings)
         return _add_last_good(files, config, settings.output, _first(settings)), {}
     timings = ", ".join(f"{name} {seconds:.2f} s" for name, seconds in build.seconds.items())
-    log.info("%s; %d generated files changed (%s)", summary(result), len(build.report.written), timings)
     process.notice = ""
+    if build.report is None:  # being made by a second process: MkDocs takes each page as it is made
+        log.info("%s; %d generated files being made by a second process (%s)", summary(result), len(build.files),
+                 timings)
+        process.generation = build.pending
+        return _add_generated(files, config, settings.output, build.files, _first(settings), build.pending), {}
+    log.info("%s; %d generated files changed (%s)", summary(result), len(build.report.written), timings)
     if build.later is not None and process.live is not None:
         process.live.later.add(partial(_exports_later, build.later, build.files, settings.output, config))
     changed: dict[str, str | None] = {rel: build.files[rel] for rel in build.report.written}
@@ -185,12 +213,17 @@ def _add_last_good(files: Files, config: MkDocsConfig, output: Path, first: Sequ
 
 
 def _add_generated(files: Files, config: MkDocsConfig, output: Path, paths: Iterable[str],
-                   first: Sequence[str] = ()) -> Files:
+                   first: Sequence[str] = (), pending: Generation | None = None) -> Files:
+    """The generated files, in the order of their paths (the order in which a `pending` generation makes the
+    pages: MkDocs reads them in this order)."""
     published = {file.dest_uri: file for file in files}
     linked = _process is not None and _process.live is not None
     for rel in sorted(paths):
-        kind = _Linked if linked and not rel.endswith(".md") else File
-        generated = kind(rel, str(output), config.site_dir, config.use_directory_urls)
+        if pending is not None and rel.endswith(".md"):
+            generated: File = _PendingPage(rel, str(output), config.site_dir, config.use_directory_urls, pending)
+        else:
+            kind = _Linked if linked and not rel.endswith(".md") else File
+            generated = kind(rel, str(output), config.site_dir, config.use_directory_urls)
         generated.generated_by = GENERATOR
         clash = files.get_file_from_path(rel) or published.get(generated.dest_uri)
         if clash is not None:  # the same source path, or one that MkDocs publishes at the same place
@@ -212,14 +245,51 @@ class _Linked(File):
         put_in_site(Path(self.abs_src_path), Path(self.abs_dest_path))
 
 
+class _PendingPage(File):
+    """A generated page that a second process is making: its Markdown is taken from there when MkDocs reads it
+    (once; read again, it comes from the output folder, written by then)."""
+
+    def __init__(self, rel: str, output: str, site_dir: str, use_directory_urls: bool, pending: Generation) -> None:
+        super().__init__(rel, output, site_dir, use_directory_urls)
+        self.pending = pending
+
+    def _content_string(self) -> str:
+        if self._content is None:
+            try:
+                place = self.pending.take(self.src_uri)
+                if place is None:  # read before: in place once the second process has finished
+                    self.pending.join()
+            except GenerationFailed as error:
+                raise PluginError(f"briefings: generating the site failed: {error}; the previous output is left "
+                                  "as it was") from None
+            with contextlib.suppress(FileNotFoundError):  # else renamed into place meanwhile: read from there
+                if place is not None:
+                    return place.read_text(encoding="utf-8-sig")
+        return str(File.content_string.fget(self))  # type: ignore[attr-defined]
+
+    content_string = property(_content_string, File.content_string.fset)  # type: ignore[attr-defined]
+
+
 def on_env(env: Any, config: MkDocsConfig, files: Files, **_: Any) -> Any:
+    """Every page is read and converted: wait for the second process making the other generated files (exports,
+    feeds) before MkDocs copies them."""
+    if _process is not None:
+        _process.join()
     if _process is not None and _process.live is not None:
         _process.live.restore_titles(files)
         _process.live.reuse_templates(env)
     return env
 
 
-_ANCHOR = re.compile(r'\sid="([^"]+)"')
+_ID = re.compile(r'id="([^"]+)"')  # a literal start: the regular expression engine finds it at C speed
+
+
+def anchors(html: str) -> list[str]:
+    """The value of every `id` attribute in `html` (whitespace before `id=`: not `data-id=`), unescaped. Eight
+    times faster than one regular expression that starts with the whitespace (0.05 s against 0.43 s over the
+    1,100 briefing and source pages of 10,000 facts)."""
+    return [html_module.unescape(found[1]) for found in _ID.finditer(html)
+            if found.start() and html[found.start() - 1].isspace()]
 
 
 def on_page_content(html: str, page: Page, **_: Any) -> str:
@@ -227,7 +297,7 @@ def on_page_content(html: str, page: Page, **_: Any) -> str:
     (`markdown_ext.RawHtmlBlocks`), so that links to them validate. While serving with errors, the problems above
     the page's content."""
     if page.file.generated_by == GENERATOR and page.present_anchor_ids is not None:
-        page.present_anchor_ids.update(html_module.unescape(anchor) for anchor in _ANCHOR.findall(html))
+        page.present_anchor_ids.update(anchors(html))
         if _process is not None and not _process.serving:
             page.markdown = ""  # converted: a build needs its HTML only (not None: MkDocs would forget the title)
     notice = _process.notice if _process is not None else ""
@@ -273,6 +343,8 @@ on_post_build = CombinedEvent(_complete_site, _site_complete)  # type: ignore[ar
 
 def on_build_error(**_: Any) -> None:
     """A build stopped part way (pages written, others not): the next one builds everything."""
+    if _process is not None:
+        _process.join(quiet=True)
     if _process is not None and _process.live is not None:
         _process.live.later.steps.clear()  # what this build left for later: it stopped before the pages were done
         _process.live.failed()

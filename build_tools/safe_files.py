@@ -18,6 +18,7 @@ import errno
 import os
 import secrets
 import stat
+from collections.abc import Iterable
 from pathlib import Path
 
 
@@ -40,8 +41,9 @@ def check_inside(folder: Path, boundary: Path, what: str = "the project") -> Non
                          "with a folder")
 
 
-def temporary_file(folder: Path, data: bytes, suffix: str = "") -> Path:
-    """A new file holding `data` in `folder`, created exclusively (a name nobody else has)."""
+def temporary_file(folder: Path, data: bytes | Iterable[bytes], suffix: str = "") -> Path:
+    """A new file holding `data` (or its pieces, one after the other) in `folder`, created exclusively (a name
+    nobody else has)."""
     while True:
         tmp = folder / f".tmp-{secrets.token_hex(6)}{suffix}"
         try:
@@ -51,7 +53,8 @@ def temporary_file(folder: Path, data: bytes, suffix: str = "") -> Path:
         break
     try:
         with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
+            for piece in (data,) if isinstance(data, bytes) else data:
+                handle.write(piece)
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
@@ -76,7 +79,8 @@ def _create_exclusive(path: Path, data: bytes) -> None:
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC, 0o666)
     try:
         with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
+            for piece in (data,) if isinstance(data, bytes) else data:
+                handle.write(piece)
     except BaseException:
         with contextlib.suppress(OSError):
             path.unlink()

@@ -9,6 +9,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
+from typing import NamedTuple
 
 from build_tools.export import (
     ANNOTATIONS_PATH,
@@ -16,14 +17,13 @@ from build_tools.export import (
     Anchors,
     annotations_json,
     csl_json,
-    export_files,
-    export_files_paths,
+    export_plan,
 )
-from build_tools.feeds import feed_files
+from build_tools.feeds import feed_files, feed_paths
 from build_tools.ledger import History, no_history
 from build_tools.memo import Memo
 from build_tools.model import Project
-from build_tools.render.pages import render_pages
+from build_tools.render.pages import page_plan
 from build_tools.render.shared import Links
 from build_tools.safe_files import check_inside, check_ours, temporary_file
 from build_tools.schema import SCHEMAS, schema_files
@@ -56,58 +56,104 @@ def generate(project: Project, store: SnapshotStore | None = None, links: Links 
 def generate_parts(project: Project, store: SnapshotStore | None = None, links: Links = Links.DIRECTORY,
                    memo: Memo | None = None, timings: dict[str, float] | None = None,
                    history: History | None = None, site_url: str | None = None) -> Iterator[dict[str, str]]:
-    """`generate`, one group of files at a time (the pages, the feeds, each kind of export), each made when the
-    one before has been taken: a writer that lets each group go once written holds one group at a time, not
-    the whole output (at 100,000 facts the pages are 0.5 GB and the exports 1 GB)."""
+    """`generate`, one group of files at a time (each page, the feeds, each export), each made when the one before
+    has been taken: a writer that lets each group go once written holds one group at a time, not the whole output
+    (at 100,000 facts the pages are 0.5 GB and the exports 1 GB)."""
     memo = memo or Memo(keep=False)
     spent: dict[str, float] = {}
-    started = time.perf_counter()
-    anchors = Anchors(project, store)
-    spent["pages"] = time.perf_counter() - started
-    yield from page_parts(project, anchors, links, memo, spent, history, site_url)
-    yield from export_parts(project, anchors, memo, spent)
+    yield from make_parts(plan(project, store, links, memo, history, site_url), spent)
     if timings is not None:
         timings.update(spent)
     memo.finish()
 
 
+class Part(NamedTuple):
+    """A group of generated files: their paths, known before they are made, and how to make them."""
+
+    kind: str  # "pages" or "exports": which of the timings its seconds count in
+    paths: tuple[str, ...]
+    make: Callable[[], dict[str, str]]
+
+
+def plan(project: Project, store: SnapshotStore | None, links: Links, memo: Memo, history: History | None = None,
+         site_url: str | None = None) -> list[Part]:
+    """Every group of generated files, in the order they are made: the pages first, in the order of their paths
+    (the order in which the MkDocs hook lists them, so that MkDocs reads them in the order they are made), the
+    feeds, then the exports. Nothing is rendered here; the paths are known."""
+    anchors = Anchors(project, store)
+    return [*plan_pages(project, anchors, links, memo, history, site_url), *plan_exports(project, anchors, memo)]
+
+
+def plan_pages(project: Project, anchors: Anchors, links: Links, memo: Memo, history: History | None = None,
+               site_url: str | None = None) -> list[Part]:
+    """The pages, each a part of its own, then the feeds: what a reader's browser shows."""
+    history = history or no_history("none was read")
+    pages = page_plan(project, links, memo, anchors, history)
+    parts = [Part("pages", (path,), partial(_one, path, pages[path])) for path in sorted(pages)]
+    feeds = partial(feed_files, project, history, links is not Links.FILE, site_url, memo)
+    return [*parts, Part("pages", feed_paths(project), feeds)]
+
+
+def plan_exports(project: Project, anchors: Anchors, memo: Memo) -> list[Part]:
+    """The data exports and the schemas. The per-briefing data files and `data/briefings.json` come last, one at
+    a time (the facts' encodings, which they share, are made with the first): the largest export and the
+    encodings are never held beside the annotations (memory at 100,000 facts)."""
+    sources = memo.token("sources", project.sources.values())
+    parts = [
+        Part("exports", (ANNOTATIONS_PATH,), lambda: {ANNOTATIONS_PATH: annotations_json(project, anchors, memo)}),
+        Part("exports", (CSL_PATH,), lambda: {CSL_PATH: memo.get("csl", (sources,), partial(csl_json, project))}),
+        Part("exports", tuple(f"schemas/{name}" for name in SCHEMAS), partial(_schemas, memo)),
+    ]
+    files = export_plan(project, anchors, memo)
+    return parts + [Part("exports", (path,), partial(_one, path, make)) for path, make in files.items()]
+
+
 def page_parts(project: Project, anchors: Anchors, links: Links, memo: Memo, timings: dict[str, float],
                history: History | None = None, site_url: str | None = None) -> Iterator[dict[str, str]]:
-    """The pages, then the feeds: what a reader's browser shows. Their seconds are added to `timings["pages"]`."""
-    history = history or no_history("none was read")
-    yield _made("pages", timings, lambda: render_pages(project, links, memo, anchors, history))
-    yield _made("pages", timings, lambda: feed_files(project, history, links is not Links.FILE, site_url, memo))
+    """The pages, then the feeds, each made when the one before has been taken. Their seconds are added to
+    `timings["pages"]`."""
+    return make_parts(plan_pages(project, anchors, links, memo, history, site_url), timings)
 
 
 def export_parts(project: Project, anchors: Anchors, memo: Memo, timings: dict[str, float]
                  ) -> Iterator[dict[str, str]]:
-    """The data exports and the schemas (`export_paths`), each kind made when the one before has been taken.
-    Their seconds are added to `timings["exports"]`."""
-    yield _made("exports", timings, lambda: export_files(project, anchors, memo))
-    yield _made("exports", timings, lambda: {ANNOTATIONS_PATH: annotations_json(project, anchors, memo)})
-    yield _made("exports", timings, lambda: {CSL_PATH: memo.get(
-        "csl", (memo.token("sources", project.sources.values()),), partial(csl_json, project))})
-    yield _made("exports", timings, lambda: _schemas(memo))
+    """The data exports and the schemas (`export_paths`), each made when the one before has been taken. Their
+    seconds are added to `timings["exports"]`."""
+    return make_parts(plan_exports(project, anchors, memo), timings)
 
 
 def export_paths(project: Project) -> tuple[str, ...]:
-    """The paths `export_parts` writes, known before they are made."""
-    return (*export_files_paths(project), ANNOTATIONS_PATH, CSL_PATH, *(f"schemas/{name}" for name in SCHEMAS))
+    """The paths `export_parts` writes, known before they are made (nothing is made here)."""
+    return tuple(path for part in plan_exports(project, Anchors(project, None), Memo(keep=False))
+                 for path in part.paths)
 
 
 def _schemas(memo: Memo) -> dict[str, str]:
     return memo.get("schemas", (), lambda: {f"schemas/{name}": content for name, content in schema_files().items()})
 
 
-def _made(kind: str, timings: dict[str, float], make: Callable[[], dict[str, str]]) -> dict[str, str]:
-    started = time.perf_counter()
-    part = make()
-    timings[kind] = timings.get(kind, 0.0) + time.perf_counter() - started
-    return part
+def _one(path: str, make: Callable[[], str]) -> dict[str, str]:
+    return {path: make()}
+
+
+def make_parts(parts: Iterable[Part], timings: dict[str, float]) -> Iterator[dict[str, str]]:
+    """Each part's files, made when the one before has been taken; the seconds spent making them (not in the
+    writer between the parts) added to `timings` by kind."""
+    for part in parts:
+        started = time.perf_counter()
+        files = part.make()
+        timings[part.kind] = timings.get(part.kind, 0.0) + time.perf_counter() - started
+        if files.keys() != set(part.paths):
+            raise UnplannedOutput(f"generated {sorted(files)[:3]}, planned {list(part.paths)[:3]}")
+        yield files
 
 
 class OutputCollision(Exception):
     """Two generated files would share a path (a bug: paths are unique by construction)."""
+
+
+class UnplannedOutput(Exception):
+    """A part made other files than its plan said (a bug)."""
 
 
 def _add(files: dict[str, str], more: Mapping[str, str]) -> None:
@@ -142,30 +188,31 @@ def write_files(files: Mapping[str, str], out_dir: Path, written: Written | None
 
 
 def write_parts(parts: Iterable[Mapping[str, str]], out_dir: Path, written: Written | None = None,
-                staging: Path | None = None, others: Iterable[str] = ()) -> WriteReport:
+                staging: Path | None = None, others: Iterable[str] = (),
+                placed: Callable[[str, Path], None] | None = None) -> WriteReport:
     """`write_files` of the union of `parts`, taken one at a time (see `generate_parts`): each part's changed
     files are staged on disk as it comes, and all are renamed into place at the end, so that a failure on
     the way (a full disk, a bug) still leaves the previous output exactly as it was. Without `written`, no
-    part is kept once staged."""
+    part is kept once staged. `placed(rel, path)` is told, as each part is staged, where each of its files'
+    new content can be read until the end: its staged file (then its place, once renamed), or its place when
+    it was unchanged."""
     check_ours(out_dir, MANIFEST)
     out_dir.mkdir(parents=True, exist_ok=True)
     if not (out_dir / MANIFEST).is_file():  # claim the folder before filling it: a build running at the same
         with contextlib.suppress(FileExistsError):  # time then finds it ours, never full and unmarked; created
             (out_dir / MANIFEST).open("x").close()  # in place (O_EXCL), as a temporary file would be seen first
 
-    def changes(files: Mapping[str, str]) -> Iterator[tuple[str, bytes]]:  # one at a time: no copy of the output
+    def changes(files: Mapping[str, str]) -> Iterator[tuple[str, str]]:  # one at a time: no copy of the output
         for rel, content in sorted(files.items()):
             target = out_dir / rel
             last = written.get(str(target)) if written is not None else None
             known = last is not None and _stamp(target) == last[1:]  # the disk holds what we wrote last
             if known and last is not None and last[0] == content:
                 continue
-            data = content.encode("utf-8")
-            if known or not (target.is_file() and target.read_bytes() == data):
-                yield rel, data
+            if known or not (target.is_file() and _holds(target, content)):
+                yield rel, content
             elif written is not None:
                 written[str(target)] = (content, *_stamp(target))
-            del data  # one file's bytes at a time: two large exports side by side are 0.4 GB at 100,000 facts
 
     paths: set[str] = set()
     changed: list[str] = []
@@ -178,6 +225,10 @@ def write_parts(parts: Iterable[Mapping[str, str]], out_dir: Path, written: Writ
             paths.update(files)
             done = _stage(out_dir, changes(files), staging, staged)
             changed += done
+            if placed is not None:
+                new = dict(zip(done, (tmp_path for tmp_path, _ in staged[len(staged) - len(done):]), strict=True))
+                for rel in files:
+                    placed(rel, new.get(rel, out_dir / rel))
             if written is not None:
                 kept.update((rel, files[rel]) for rel in done)
             del files  # the part is on disk now
@@ -189,7 +240,7 @@ def write_parts(parts: Iterable[Mapping[str, str]], out_dir: Path, written: Writ
     removed = _remove_stale(out_dir, paths)
     manifest = "".join(f"{rel}\n" for rel in sorted(paths))
     if _read(out_dir / MANIFEST) != manifest:
-        _swap_in(out_dir, [(MANIFEST, manifest.encode("utf-8"))], staging)
+        _swap_in(out_dir, [(MANIFEST, manifest)], staging)
     return WriteReport(tuple(changed), unchanged, tuple(removed), tuple(sorted(paths)))
 
 
@@ -210,7 +261,7 @@ def _read(path: Path) -> str:
     return path.read_text(encoding="utf-8") if path.is_file() else ""
 
 
-def _swap_in(out_dir: Path, changed: Iterable[tuple[str, bytes]], staging: Path | None = None) -> list[str]:
+def _swap_in(out_dir: Path, changed: Iterable[tuple[str, str]], staging: Path | None = None) -> list[str]:
     """Stage every changed file first, then rename them all into place."""
     with _all_or_nothing() as staged:
         return _stage(out_dir, changed, staging, staged)
@@ -231,14 +282,14 @@ def _all_or_nothing() -> Iterator[list[tuple[Path, Path]]]:
         os.replace(tmp_path, target)
 
 
-def _stage(out_dir: Path, changed: Iterable[tuple[str, bytes]], staging: Path | None,
+def _stage(out_dir: Path, changed: Iterable[tuple[str, str]], staging: Path | None,
            staged: list[tuple[Path, Path]]) -> list[str]:
     """Write each changed file to a new temporary file (beside its target, or in `staging`), appending
     (temporary, target) to `staged`; the paths staged. Files get the permissions the umask allows; a folder
     that leads out of `out_dir` (a planted link) is refused."""
     done: list[str] = []
     checked: set[Path] = set()
-    for rel, data in changed:
+    for rel, content in changed:
         done.append(rel)
         target = out_dir / rel
         if target.parent not in checked:
@@ -247,8 +298,27 @@ def _stage(out_dir: Path, changed: Iterable[tuple[str, bytes]], staging: Path | 
             checked.add(target.parent)
         if staging is not None:
             staging.mkdir(parents=True, exist_ok=True)
-        staged.append((temporary_file(staging or target.parent, data, target.suffix), target))
+        staged.append((temporary_file(staging or target.parent, _encoded(content), target.suffix), target))
     return done
+
+
+_PIECE = 1 << 24  # characters: a file's UTF-8 bytes are made and written a piece at a time
+
+
+def _encoded(content: str) -> Iterator[bytes]:
+    """`content` in UTF-8, a piece at a time: the whole file's bytes are never held beside its text (the largest
+    exports are 0.2 GB each at 100,000 facts)."""
+    for start in range(0, len(content), _PIECE):
+        yield content[start:start + _PIECE].encode("utf-8")
+
+
+def _holds(target: Path, content: str) -> bool:
+    """Whether the file at `target` holds `content` in UTF-8, read and compared a piece at a time."""
+    try:
+        with target.open("rb") as handle:
+            return all(handle.read(len(piece)) == piece for piece in _encoded(content)) and not handle.read(1)
+    except OSError:
+        return False
 
 
 def _remove_stale(out_dir: Path, keep: set[str]) -> list[str]:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import itertools
 import re
 import string
-from collections.abc import Iterable
+from collections.abc import Callable, Hashable, Iterable
 from functools import partial
 
 from markdown.extensions.toc import slugify
@@ -19,7 +19,7 @@ from markdown.extensions.toc import slugify
 from build_tools.export import BRIEFING_DATA
 from build_tools.feeds import SITE_FEED, briefing_feed
 from build_tools.ledger import History
-from build_tools.memo import Memo
+from build_tools.memo import Memo, Once, Token
 from build_tools.model import Briefing, Citation, Fact, Project, Section, Source
 from build_tools.provenance import independent_count
 from build_tools.render import corrections
@@ -55,11 +55,11 @@ from build_tools.render.markdown import (
 from build_tools.render.rules_page import render_rules
 from build_tools.render.shared import AsWritten, Links, QuoteText, Site
 from build_tools.render.structured_data import briefing_jsonld, script_element
-from build_tools.render.timeline import render_timeline
+from build_tools.render.timeline import timeline_plan
 from build_tools.rules import ALL_CODES
 
-__all__ = ["AsWritten", "Briefing", "Links", "QuoteText", "Site", "render_briefing", "render_home", "render_pages",
-           "render_source"]
+__all__ = ["AsWritten", "Briefing", "Links", "QuoteText", "Site", "page_plan", "render_briefing", "render_home",
+           "render_pages", "render_source"]
 
 def render_pages(project: Project, links: Links = Links.DIRECTORY, memo: Memo | None = None,
                  quotes: QuoteText | None = None, history: History | None = None) -> dict[str, str]:
@@ -70,29 +70,47 @@ def render_pages(project: Project, links: Links = Links.DIRECTORY, memo: Memo | 
     With a `memo` from the previous generation, a page whose inputs are the very same
     objects is taken from it: what each page reads is spelled out in its memo key.
     """
+    return {path: make() for path, make in page_plan(project, links, memo, quotes, history).items()}
+
+
+def page_plan(project: Project, links: Links = Links.DIRECTORY, memo: Memo | None = None,
+              quotes: QuoteText | None = None, history: History | None = None) -> dict[str, Callable[[], str]]:
+    """`render_pages`, each page with how to make it, rendered only when asked: its paths are known first (a
+    publisher lists them before it reads any). What the pages share (`Site`) is made when the first page needs
+    it, once."""
     memo = memo or Memo(keep=False)
-    site = Site.of(project, links, quotes, history)
+    site = Once(partial(Site.of, project, links, quotes, history))
     sources = memo.token("sources", project.sources.values())
     briefings = memo.token("briefings", project.briefings)
-    settings = (project.title, project.description, links, site.quotes.key)
-    pages = {
-        "index.md": memo.get("home", (sources, briefings), lambda: render_home(site), settings),
-        "rules.md": memo.get("rules", (), lambda: render_rules(ALL_CODES)),
-        "sources.md": render_sources_index(site),
-        "corrections.md": corrections.render_corrections(project, site.history),
+    settings = (project.title, project.description, links, (quotes or AsWritten()).key)
+    plan: dict[str, Callable[[], str]] = {
+        "index.md": lambda: memo.get("home", (sources, briefings), lambda: render_home(site()), settings),
+        "rules.md": partial(memo.get, "rules", (), partial(render_rules, ALL_CODES)),
+        "sources.md": lambda: render_sources_index(site()),
+        "corrections.md": lambda: corrections.render_corrections(project, site().history),
     }
-    pages.update(render_timeline(site, memo, settings))
+    plan.update(timeline_plan(site, [f for f in project.facts if f.date], sources, memo, settings))
     for briefing in project.briefings:
-        targets = tuple(site.facts.get(other) for fact in briefing.facts if fact.status for other in fact.status.by)
-        changes = corrections.history_inputs(briefing, site.history)
-        values = (settings, corrections.history_values(briefing, site.history), site.former_anchors(briefing))
-        pages[f"briefings/{briefing.id}.md"] = memo.get(
-            "briefing", (briefing, sources, *targets, *changes), partial(render_briefing, site, briefing), values)
+        plan[f"briefings/{briefing.id}.md"] = partial(_briefing_page, site, briefing, sources, memo, settings)
     for source in project.sources.values():
-        citing = tuple(fact for facts in site.citing.get(source.id, {}).values() for fact in facts)
-        pages[f"sources/{source.id}.md"] = memo.get(
-            "source", (source, sources, *citing), partial(render_source, site, source), settings)
-    return pages
+        plan[f"sources/{source.id}.md"] = partial(_source_page, site, source, sources, memo, settings)
+    return plan
+
+
+def _briefing_page(site_of: Callable[[], Site], briefing: Briefing, sources: Token, memo: Memo,
+                   settings: Hashable) -> str:
+    site = site_of()
+    targets = tuple(site.facts.get(other) for fact in briefing.facts if fact.status for other in fact.status.by)
+    changes = corrections.history_inputs(briefing, site.history)
+    values = (settings, corrections.history_values(briefing, site.history), site.former_anchors(briefing))
+    return memo.get("briefing", (briefing, sources, *targets, *changes), partial(render_briefing, site, briefing),
+                    values)
+
+
+def _source_page(site_of: Callable[[], Site], source: Source, sources: Token, memo: Memo, settings: Hashable) -> str:
+    site = site_of()
+    citing = tuple(fact for facts in site.citing.get(source.id, {}).values() for fact in facts)
+    return memo.get("source", (source, sources, *citing), partial(render_source, site, source), settings)
 
 
 # --- the home page ------------------------------------------------------------------------

@@ -11,11 +11,11 @@ from __future__ import annotations
 
 import calendar
 from collections import defaultdict
-from collections.abc import Hashable, Iterator, Sequence
+from collections.abc import Callable, Hashable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import partial
 
-from build_tools.memo import Memo
+from build_tools.memo import Memo, Token
 from build_tools.model import Fact
 from build_tools.render.charts import MonthCounts, columns_legend, month_columns, vague_note
 from build_tools.render.facts import (
@@ -106,28 +106,40 @@ def _parts(year: int, group: int, facts: Sequence[Fact], limit: int) -> Iterator
             yield Period(f"{key}-p{index + 1}", f"{title} (part {index + 1} of {count})", year, chunk)
 
 
-def render_timeline(site: Site, memo: Memo | None = None, settings: Hashable = ()) -> dict[str, str]:
-    """The overview (`timeline.md`) and every period page (`timeline/<period>.md`).
+def timeline_plan(site: Callable[[], Site], facts: Sequence[Fact], sources: Token, memo: Memo | None = None,
+                  settings: Hashable = ()) -> dict[str, Callable[[], str]]:
+    """The overview (`timeline.md`) and every period page (`timeline/<period>.md`) of the dated `facts`, each with
+    how to make it: nothing is rendered until asked (`site()` gives what the pages share, made once when first
+    needed).
 
     With a `memo` from the previous generation, a page is taken from it when what it reads is the same: for a
     period, its facts, the sources and the facts their statuses name (the very same objects), its neighbours'
     titles and the titles of its facts' briefings; for the overview, each period's title and its facts' dates
-    and kinds. `settings`: what every page reads besides (the links' form, say)."""
+    and kinds. `sources`: the memo's token for the project's sources; `settings`: what every page reads besides
+    (the links' form, say)."""
     memo = memo or Memo(keep=False)
-    facts = [f for f in site.project.facts if f.date]
     found = periods(facts)
-    shape = tuple((p.key, p.title, tuple((f.date, f.kind) for f in p.facts)) for p in found)
-    pages = {"timeline.md": memo.get("timeline", (), lambda: render_overview(site, facts, found), (settings, shape))}
-    sources = memo.token("sources", site.project.sources.values())
+    plan: dict[str, Callable[[], str]] = {"timeline.md": partial(_overview_page, site, facts, found, memo, settings)}
     for index, period in enumerate(found):
         neighbours = (found[index - 1] if index else None, found[index + 1] if index + 1 < len(found) else None)
-        targets = tuple(site.facts.get(other) for fact in period.facts if fact.status for other in fact.status.by)
-        titles = tuple((b, site.titles.get(b, b)) for b in dict.fromkeys(f.briefing for f in period.facts))
-        values = (settings, period.key, period.title, tuple((n.key, n.title) if n else None for n in neighbours),
-                  titles)
-        pages[period.path] = memo.get("period", (*period.facts, sources, *targets),
-                                      partial(render_period, site, period, neighbours), values)
-    return pages
+        plan[period.path] = partial(_period_page, site, period, neighbours, sources, memo, settings)
+    return plan
+
+
+def _overview_page(site: Callable[[], Site], facts: Sequence[Fact], found: Sequence[Period], memo: Memo,
+                   settings: Hashable) -> str:
+    shape = tuple((p.key, p.title, tuple((f.date, f.kind) for f in p.facts)) for p in found)
+    return memo.get("timeline", (), lambda: render_overview(site(), facts, found), (settings, shape))
+
+
+def _period_page(site_of: Callable[[], Site], period: Period, neighbours: tuple[Period | None, Period | None],
+                 sources: Token, memo: Memo, settings: Hashable) -> str:
+    site = site_of()
+    targets = tuple(site.facts.get(other) for fact in period.facts if fact.status for other in fact.status.by)
+    titles = tuple((b, site.titles.get(b, b)) for b in dict.fromkeys(f.briefing for f in period.facts))
+    values = (settings, period.key, period.title, tuple((n.key, n.title) if n else None for n in neighbours), titles)
+    return memo.get("period", (*period.facts, sources, *targets), partial(render_period, site, period, neighbours),
+                    values)
 
 
 # --- the overview ----------------------------------------------------------------------------------

@@ -8,7 +8,7 @@ A fresh `Memo` (the CLI's case) simply renders everything once.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Hashable, Iterable
+from collections.abc import Callable, Hashable, Iterable, Sequence
 from typing import Any, Generic, TypeVar
 
 T = TypeVar("T")
@@ -62,3 +62,12 @@ class Once(Generic[T]):
         if self._make is not None:
             self._made, self._make = self._make(), None
         return self._made  # type: ignore[return-value]
+
+
+def replaced(before: Sequence[T], after: Sequence[T]) -> list[tuple[T, T]] | None:
+    """The places where `after` holds another object than `before`, as (the one before, the one now); None when
+    they differ in length or in more than a tenth of their places (an index is then as cheap to make again)."""
+    if len(before) != len(after):
+        return None
+    pairs = [(old, new) for old, new in zip(before, after, strict=True) if old is not new]
+    return pairs if len(pairs) <= len(after) // 10 + 1 else None

@@ -271,3 +271,36 @@ def test_only_per_file_rules_read_the_quoted_passages(project: MiniProject) -> N
         with_them = Context(project_model, store, passages=passages, codes=ALL, history=whole.history)
         without = Context(project_model, store, passages=(), codes=ALL, history=whole.history)
         assert [p.line() for p in rule.check(with_them)] == [p.line() for p in rule.check(without)], rule.code.name
+
+
+def test_the_timeline_and_the_citing_index_follow_a_fact_edited_in_place_without_a_new_index(
+        project: MiniProject, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A fact whose text changes keeps its place: the session's timeline periods and citing index take it in place
+    of the one before (no sort, no index of every citation); one whose date or quote changes makes them again.
+    Each time the pages are those a generation from scratch makes (`rebuild`)."""
+    from build_tools.render import shared
+
+    made: list[str] = []
+    real_periods, real_citing = timeline.periods, shared._citing
+    monkeypatch.setattr(timeline, "periods", lambda facts: made.append("periods") or real_periods(facts))
+    monkeypatch.setattr(shared, "_citing", lambda facts: made.append("citing") or real_citing(facts))
+    project.write("briefings/bridge.yaml", BRIEFING_YAML + DISPUTED)
+    project.write("briefings/tolls.yaml", OTHER)
+    session, out = Session(), tmp_path / "pages"
+    rebuild(project, session, out)
+    assert made.count("periods") >= 1 and made.count("citing") >= 1
+
+    def edited(old: str, new: str) -> dict[str, str]:
+        path = project.root / "briefings/tolls.yaml"
+        path.write_text(path.read_text(encoding="utf-8").replace(old, new), encoding="utf-8")
+        made.clear()
+        files, _ = rebuild(project, session, out)  # which also generates from scratch, with a memo of its own
+        return files
+
+    edited("The minister said", "The mayor said")  # the text: in place
+    assert made.count("periods") == 1 and made.count("citing") == 1  # only the generation from scratch's
+    files = edited("date: 2024-03-04", "date: 2023-03-04")  # the date: another period
+    assert made.count("periods") == 2 and made.count("citing") == 1
+    assert "timeline/2023.md" in files
+    edited('quote: "the bridge would reopen in May"', 'quote: "bridge would reopen in May"')  # the quote
+    assert made.count("citing") == 2

@@ -8,12 +8,14 @@ import os
 import threading
 from collections.abc import Callable
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 
+from build_tools.cache_files import read_json
 from build_tools.config import Config, load_config
 from build_tools.export import Anchors
-from build_tools.live_serve import Later, Stopped, put_in_site, replace_file
+from build_tools.live_serve import Later, LiveSite, Stopped, put_in_site, replace_file
 from build_tools.session import Session
 from build_tools.site import MANIFEST, export_parts, export_paths, generate
 from tests.conftest import BRIEFING_YAML, MiniProject
@@ -176,3 +178,52 @@ def test_a_file_put_in_a_site_on_another_file_system_is_copied(tmp_path: Path, m
     put_in_site(generated, site)
     assert site.read_bytes() == b"one\n" and not os.path.samefile(generated, site)
     assert sorted(p.name for p in site.parent.iterdir()) == ["x.json"]
+
+
+class FakeIndex:
+    """What `LiveSite.index_pages` uses of Material's search index: one entry per page, titled by its content."""
+
+    def __init__(self) -> None:
+        self.entries: list[dict[str, str]] = []
+
+    def add_entry_from_context(self, page: SimpleNamespace) -> None:
+        self.entries.append({"location": f"{page.url}#top", "title": page.content})
+
+
+def rendered(url: str, content: str) -> SimpleNamespace:
+    return SimpleNamespace(content=content, toc=[], url=url, meta={}, title=url)
+
+
+def test_pages_left_unread_for_the_search_index_by_a_stopped_build_are_read_by_the_next(tmp_path: Path) -> None:
+    """A page rendered by a build whose work left for later was stopped is read for the index by the next one
+    (its last rendering counts); reading stopped midway forgets none of them."""
+    live = LiveSite()
+    live.unindexed += [rendered("a/", "A, first"), rendered("b/", "B")]
+    checks: list[int] = []
+
+    def stop_at_the_second() -> None:
+        checks.append(1)
+        if len(checks) == 2:
+            raise Stopped
+
+    with pytest.raises(Stopped):
+        live.index_pages(FakeIndex(), stop_at_the_second)
+    assert list(live.unindexed) == [rendered("b/", "B")]  # the first one read is kept
+    assert live.search == {"a/": [{"location": "a/#top", "title": "A, first"}]}
+    live.unindexed.append(rendered("a/", "A, again"))  # the next build rendered it again
+    live.index_pages(FakeIndex())
+    assert not live.unindexed
+    assert live.search == {"a/": [{"location": "a/#top", "title": "A, again"}],
+                           "b/": [{"location": "b/#top", "title": "B"}]}
+
+
+def test_a_server_stopped_before_its_pages_were_read_for_the_index_has_them_rendered_again(tmp_path: Path) -> None:
+    """What is saved for the next run leaves out the search entries of the pages not read yet: the next run renders
+    those pages again (it renders every page whose entries it does not know), rather than the stop waiting for them."""
+    live = LiveSite()
+    live.state, live.complete, live.shape = tmp_path / "state.json", True, "shape"
+    live.search = {"a/": [{"location": "a/", "title": "A, before"}], "b/": [{"location": "b/", "title": "B"}]}
+    live.unindexed.append(rendered("a/", "A, now"))
+    live.save()
+    assert read_json(tmp_path / "state.json")["search"] == {
+        "b/": [{"location": "b/", "title": "B"}]}

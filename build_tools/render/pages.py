@@ -53,7 +53,7 @@ from build_tools.render.markdown import (
     text,
 )
 from build_tools.render.rules_page import render_rules
-from build_tools.render.shared import AsWritten, Links, QuoteText, Site
+from build_tools.render.shared import AsWritten, Links, QuoteText, Site, citing_index
 from build_tools.render.structured_data import briefing_jsonld, script_element
 from build_tools.render.timeline import timeline_plan
 from build_tools.rules import ALL_CODES
@@ -79,14 +79,14 @@ def page_plan(project: Project, links: Links = Links.DIRECTORY, memo: Memo | Non
     publisher lists them before it reads any). What the pages share (`Site`) is made when the first page needs
     it, once."""
     memo = memo or Memo(keep=False)
-    site = Once(partial(Site.of, project, links, quotes, history))
+    site = Once(partial(Site.of, project, links, quotes, history, memo))
     sources = memo.token("sources", project.sources.values())
     briefings = memo.token("briefings", project.briefings)
     settings = (project.title, project.description, links, (quotes or AsWritten()).key)
     plan: dict[str, Callable[[], str]] = {
-        "index.md": lambda: memo.get("home", (sources, briefings), lambda: render_home(site()), settings),
+        "index.md": lambda: memo.get("home", (sources, briefings), lambda: render_home(site(), memo), settings),
         "rules.md": partial(memo.get, "rules", (), partial(render_rules, ALL_CODES)),
-        "sources.md": lambda: render_sources_index(site()),
+        "sources.md": partial(_sources_index_page, site, sources, memo, settings),
         "corrections.md": lambda: corrections.render_corrections(project, site().history),
     }
     plan.update(timeline_plan(site, [f for f in project.facts if f.date], sources, memo, settings))
@@ -95,6 +95,12 @@ def page_plan(project: Project, links: Links = Links.DIRECTORY, memo: Memo | Non
     for source in project.sources.values():
         plan[f"sources/{source.id}.md"] = partial(_source_page, site, source, sources, memo, settings)
     return plan
+
+
+def _sources_index_page(site_of: Callable[[], Site], sources: Token, memo: Memo, settings: Hashable) -> str:
+    site = site_of()  # first: it brings the session's index of citing facts up to date
+    return memo.get("sources-index", (sources, citing_index(memo).shape), partial(render_sources_index, site),
+                    settings)
 
 
 def _briefing_page(site_of: Callable[[], Site], briefing: Briefing, sources: Token, memo: Memo,
@@ -115,15 +121,21 @@ def _source_page(site_of: Callable[[], Site], source: Source, sources: Token, me
 
 # --- the home page ------------------------------------------------------------------------
 
-def render_home(site: Site) -> str:
+def render_home(site: Site, memo: Memo | None = None) -> str:
+    """With a `memo` from the previous generation, a briefing's entry made from the very same objects is taken
+    from it."""
     project = site.project
+    memo = memo or Memo(keep=False)
+    sources = memo.token("sources", project.sources.values())
+    settings = (site.links, site.quotes.key)
     parts = [
         front_matter(title=project.title),
         f"# {text(project.title)}",
         paragraphs(project.description) if project.description else "",
         "## Briefings",
     ]
-    parts += [_home_entry(site, briefing) for briefing in project.briefings]
+    parts += [memo.get("home-entry", (briefing, sources, *(site.facts.get(i) for i in briefing.short_answer)),
+                       partial(_home_entry, site, briefing), settings) for briefing in project.briefings]
     parts += [
         f"See also the {link('timeline', 'timeline.md')} of every dated fact, the "
         f"{link('sources', 'sources.md')} they come from, the {link('citation rules', 'rules.md')} "

@@ -5,11 +5,13 @@ from __future__ import annotations
 
 import enum
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Protocol
 
 from build_tools.ledger import History, no_history
+from build_tools.memo import Memo, replaced
 from build_tools.model import Briefing, Citation, Fact, Project
 from build_tools.provenance import independence_groups, reverse_relations
 from build_tools.render import corrections
@@ -62,12 +64,11 @@ class Site:
 
     @classmethod
     def of(cls, project: Project, links: Links = Links.DIRECTORY, quotes: QuoteText | None = None,
-           history: History | None = None) -> Site:
-        citing: dict[str, dict[str, list[Fact]]] = defaultdict(lambda: defaultdict(list))
-        for fact in project.facts:  # each fact once per quote it cites, however often (linear: no list search)
-            for source, anchor in dict.fromkeys((c.source, quote_anchor(c.quote)) for c in fact.citations):
-                citing[source][anchor].append(fact)
-        facts = {fact.id: fact for fact in project.facts}
+           history: History | None = None, memo: Memo | None = None) -> Site:
+        """`memo`: a long-lived session's, which keeps the index of citing facts from one generation to the next."""
+        facts_in_order = list(project.facts)
+        citing = citing_index(memo or Memo(keep=False)).update(facts_in_order)
+        facts = {fact.id: fact for fact in facts_in_order}
         return cls(project, independence_groups(project.sources), citing, facts,
                    reverse_relations(project.sources), links, quotes or AsWritten(),
                    history or no_history("none was read"))
@@ -103,3 +104,49 @@ class Site:
     def cited_sources(self, fact: Fact) -> list[str]:
         """The ids of the known sources a fact cites, each once, in citation order."""
         return list(dict.fromkeys(c.source for c in fact.citations if c.source in self.project.sources))
+
+
+CitingIndex = dict[str, dict[str, list[Fact]]]  # source id → quote anchor → the facts citing it, in project order
+
+
+class Citing:
+    """Which facts cite each quote of each source, kept from one generation to the next by a long-lived session:
+    when the facts are those of last time but for some replaced by facts citing the same quotes (a fact's text
+    edited, say), each replaced one takes the place of the one before in its lists, instead of the 200,000
+    citations of 100,000 facts indexed again."""
+
+    def __init__(self) -> None:
+        self.facts: list[Fact] = []
+        self.index: CitingIndex = {}
+        self.shape = object()  # another object whenever another fact id may cite a quote (not a fact replaced)
+
+    def update(self, facts: list[Fact]) -> CitingIndex:
+        pairs = replaced(self.facts, facts)
+        if pairs is None or not all(_cited(old) == _cited(new) and old.id == new.id for old, new in pairs):
+            self.index = _citing(facts)
+            self.shape = object()
+        else:
+            for old, new in pairs:
+                for source, anchor in _cited(new):
+                    citing = self.index[source][anchor]
+                    citing[next(n for n, fact in enumerate(citing) if fact is old)] = new
+        self.facts = facts
+        return self.index
+
+
+def citing_index(memo: Memo) -> Citing:
+    """The session's index of citing facts (a new one each time from a memo that keeps nothing)."""
+    return memo.get("citing-index", (), Citing)
+
+
+def _citing(facts: Iterable[Fact]) -> CitingIndex:
+    citing: CitingIndex = defaultdict(lambda: defaultdict(list))
+    for fact in facts:  # each fact once per quote it cites, however often (linear: no list search)
+        for source, anchor in _cited(fact):
+            citing[source][anchor].append(fact)
+    return citing
+
+
+def _cited(fact: Fact) -> tuple[tuple[str, str], ...]:
+    """(source id, quote anchor) of each quote the fact cites, once, in citation order."""
+    return tuple(dict.fromkeys((c.source, quote_anchor(c.quote)) for c in fact.citations))

@@ -12,10 +12,10 @@ from __future__ import annotations
 import calendar
 from collections import defaultdict
 from collections.abc import Callable, Hashable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import partial
 
-from build_tools.memo import Memo, Token
+from build_tools.memo import Memo, Token, replaced
 from build_tools.model import Fact
 from build_tools.render.charts import MonthCounts, columns_legend, month_columns, vague_note
 from build_tools.render.facts import (
@@ -118,18 +118,21 @@ def timeline_plan(site: Callable[[], Site], facts: Sequence[Fact], sources: Toke
     and kinds. `sources`: the memo's token for the project's sources; `settings`: what every page reads besides
     (the links' form, say)."""
     memo = memo or Memo(keep=False)
-    found = periods(facts)
-    plan: dict[str, Callable[[], str]] = {"timeline.md": partial(_overview_page, site, facts, found, memo, settings)}
+    timeline = memo.get("timeline-periods", (), Periods)  # kept by a long-lived session, made afresh otherwise
+    found = timeline.update(facts)
+    plan: dict[str, Callable[[], str]] = {"timeline.md": partial(_overview_page, site, facts, found, timeline.shape,
+                                                                 memo, settings)}
     for index, period in enumerate(found):
         neighbours = (found[index - 1] if index else None, found[index + 1] if index + 1 < len(found) else None)
         plan[period.path] = partial(_period_page, site, period, neighbours, sources, memo, settings)
     return plan
 
 
-def _overview_page(site: Callable[[], Site], facts: Sequence[Fact], found: Sequence[Period], memo: Memo,
-                   settings: Hashable) -> str:
-    shape = tuple((p.key, p.title, tuple((f.date, f.kind) for f in p.facts)) for p in found)
-    return memo.get("timeline", (), lambda: render_overview(site(), facts, found), (settings, shape))
+def _overview_page(site: Callable[[], Site], facts: Sequence[Fact], found: Sequence[Period], shape: object,
+                   memo: Memo, settings: Hashable) -> str:
+    """`shape` (`Periods.shape`): the same object while each period's key and title and its facts' dates and kinds
+    are the same."""
+    return memo.get("timeline", (shape,), lambda: render_overview(site(), facts, found), settings)
 
 
 def _period_page(site_of: Callable[[], Site], period: Period, neighbours: tuple[Period | None, Period | None],
@@ -140,6 +143,41 @@ def _period_page(site_of: Callable[[], Site], period: Period, neighbours: tuple[
     values = (settings, period.key, period.title, tuple((n.key, n.title) if n else None for n in neighbours), titles)
     return memo.get("period", (*period.facts, sources, *targets), partial(render_period, site, period, neighbours),
                     values)
+
+
+class Periods:
+    """The period pages of the dated facts, kept from one generation to the next by a long-lived session: when the
+    facts are those of last time but for some replaced by facts that sort and group the same (a fact's text
+    edited, say), the periods are last time's with those facts replaced, instead of 100,000 facts sorted again.
+    `shape`: each period's key and title and its facts' dates and kinds, the same object while they are the same."""
+
+    def __init__(self) -> None:
+        self.facts: Sequence[Fact] = ()
+        self.found: list[Period] = []
+        self.where: dict[int, int] = {}  # id of a fact of `facts` → the index of its period in `found`
+        self.shape: tuple[object, ...] = ()
+
+    def update(self, facts: Sequence[Fact]) -> list[Period]:
+        pairs = replaced(self.facts, facts)
+        if pairs is None or not all(_sorts_the_same(old, new) for old, new in pairs):
+            self.found = periods(facts)
+            self.where = {id(fact): index for index, period in enumerate(self.found) for fact in period.facts}
+            self.shape = tuple((p.key, p.title, tuple((f.date, f.kind) for f in p.facts)) for p in self.found)
+        else:
+            now = {id(old): new for old, new in pairs}
+            for index in {self.where[id(old)] for old, _ in pairs}:
+                period = self.found[index]
+                self.found[index] = replace(period, facts=tuple(now.get(id(fact), fact) for fact in period.facts))
+            for old, new in pairs:
+                self.where[id(new)] = self.where.pop(id(old))
+        self.facts = facts
+        return list(self.found)
+
+
+def _sorts_the_same(old: Fact, new: Fact) -> bool:
+    """Whether `new` takes `old`'s place in the timeline: the same order, month group and shape."""
+    return (order_key(old) == order_key(new) and month_group(old) == month_group(new) and old.date == new.date
+            and old.kind == new.kind)
 
 
 # --- the overview ----------------------------------------------------------------------------------

@@ -10,7 +10,7 @@ lint gives (`tests/test_incremental.py` compares them after each kind of edit).
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -19,7 +19,7 @@ from build_tools.ledger import History, read_history
 from build_tools.load import LoadedFiles, load_project
 from build_tools.model import Project, Suppression
 from build_tools.problems import Problem, Severity
-from build_tools.rules import ALL_CODES, RULES, Rule
+from build_tools.rules import ALL_CODES, RULES, Rule, change_without_correction, unused_waiver
 from build_tools.rules.context import Context, place_passages
 from build_tools.schema import is_placeholder
 from build_tools.snapshots import SnapshotMemory, SnapshotStore
@@ -121,6 +121,10 @@ def lint_project(config: Config, only: Iterable[str] = (), memory: LintMemory | 
     if wanted:
         problems = [p for p in problems if p.where.path in wanted]
     kept, suppressed = _apply_suppressions(project, problems)
+    if not wanted and not any(p.severity is Severity.ERROR for p in kept):
+        unused = _unused_waivers(project, suppressed, config, history)
+        more, accepted = _apply_suppressions(project, unused)
+        kept, suppressed = kept + more, suppressed + accepted
     return LintResult(project, tuple(sorted(kept, key=Problem.sort_key)),
                       tuple(sorted(suppressed, key=Problem.sort_key)), store, history)
 
@@ -149,6 +153,7 @@ def _changed_briefings(previous: _Previous | None, config: Config, project: Proj
 
 _CODES = {code.code: code for code in ALL_CODES}
 _EVIDENCE = frozenset(code.code for code in ALL_CODES if not code.waivable)
+_LEDGER = change_without_correction.CODE.code  # runs only in a git history
 
 
 def _enabled_rules(config: Config) -> list[Rule]:
@@ -157,16 +162,41 @@ def _enabled_rules(config: Config) -> list[Rule]:
     return [rule for rule in RULES if rule.code.code not in disabled and rule.code.name not in disabled]
 
 
+def _unused_waivers(project: Project, accepted: list[Problem], config: Config, history: History) -> list[Problem]:
+    """unused-waiver (CIT012): each code of a `lint: ignore` that accepted no problem of its fact or source, when
+    its rule ran in full (enabled; the ledger's rule only in a git history). Codes CIT011 refuses are its own."""
+    if unused_waiver.CODE.code in config.disabled_rules or unused_waiver.CODE.name in config.disabled_rules:
+        return []
+    used = {(problem.subject, problem.code) for problem in accepted}
+    ran = {rule.code.code: rule.code for rule in _enabled_rules(config)
+           if rule.code.waivable and rule.code.about and (history.available or rule.code.code != _LEDGER)}
+    found = []
+    for subject, suppression in _waivers(project):
+        for code in sorted(suppression.codes):
+            known = ran.get(code)
+            if known is None or known.about != subject.partition(":")[0] or (subject, code) in used:
+                continue
+            found.append(Problem.of(unused_waiver.CODE, suppression.code_at.get(code, suppression.at),
+                                    f"'lint: ignore' accepts {code} ({known.name}), but this {known.about} has no "
+                                    f"such problem now; remove {code} from the list, or the next problem of that "
+                                    "kind here would be accepted for this reason", subject))
+    return found
+
+
+def _waivers(project: Project) -> Iterator[tuple[str, Suppression]]:
+    """Each `lint: ignore` with the subject whose problems it may accept."""
+    for source in project.sources.values():
+        if source.suppression:
+            yield f"source:{source.id}", source.suppression
+    for fact in project.facts:
+        if fact.suppression:
+            yield fact.subject, fact.suppression
+
+
 def _apply_suppressions(project: Project, problems: list[Problem]) -> tuple[list[Problem], list[Problem]]:
     """Move the problems that `lint: ignore` accepts aside; an evidence error is never accepted, and a waiver whose
     reason is still the placeholder `briefings new` writes (itself an error) accepts nothing, as one with none."""
-    by_subject: dict[str, Suppression] = {}
-    for source in project.sources.values():
-        if source.suppression and not is_placeholder(source.suppression.reason):
-            by_subject[f"source:{source.id}"] = source.suppression
-    for fact in project.facts:
-        if fact.suppression and not is_placeholder(fact.suppression.reason):
-            by_subject[fact.subject] = fact.suppression
+    by_subject = {subject: waiver for subject, waiver in _waivers(project) if not is_placeholder(waiver.reason)}
     kept: list[Problem] = []
     suppressed: list[Problem] = []
     for problem in problems:

@@ -271,7 +271,7 @@ def test_missing_url_is_a_warning_that_can_be_accepted(project: MiniProject) -> 
 def test_suppression_accepts_only_the_named_code(project: MiniProject) -> None:
     text = SOURCE_YAML.replace("url: https://example.org/bridge\n", "")
     project.write(SOURCE, text + "lint:\n  ignore: [SRC001]\n  reason: wrong code\n")
-    assert project.codes() == [(SOURCE, 1, 1, "SRC002")]
+    assert project.codes() == [(SOURCE, 1, 1, "SRC002"), (SOURCE, 8, 12, "CIT012")]  # and SRC001 accepts nothing
 
 
 def test_relations_must_name_known_sources_without_cycles(project: MiniProject) -> None:

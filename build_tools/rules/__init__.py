@@ -35,6 +35,7 @@ from build_tools.rules import (
     undeclared_near_duplicate,
     unknown_source,
     unused_source,
+    unused_waiver,
 )
 from build_tools.rules.context import Context
 from build_tools.syntax_codes import CODES as SYNTAX_CODES
@@ -53,7 +54,7 @@ def _rule(module: ModuleType) -> Rule:
 RULES: tuple[Rule, ...] = tuple(_rule(m) for m in (
     unknown_source, snapshot_missing, quote_not_in_snapshot, snapshot_hash_mismatch, quote_too_long,
     quote_not_unique, capture_mismatch, quote_without_words, quote_too_short, ellipsis_gap_too_long,
-    evidence_error_ignored, duplicate_fact_id, fact_after_sources, cites_only_derived, bad_status,
+    evidence_error_ignored, unused_waiver, duplicate_fact_id, fact_after_sources, cites_only_derived, bad_status,
     change_without_correction, bad_replaces, fact_beyond_quotes,
     bad_short_answer, state_without_as_of, unused_source,
     missing_url, bad_relation, duplicate_snapshot, undeclared_near_duplicate, mixed_script_hostname,

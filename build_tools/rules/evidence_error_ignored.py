@@ -79,7 +79,7 @@ def _refusal(ctx: Context, code: str, on: str) -> str | None:
                 f"fixing the file removes it; fix it and remove {code} from the list")
     if not known.waivable:
         return f"'lint: ignore' cannot accept {code} ({known.name}): {known.firm} and remove {code} from the list"
-    if known.about != on:
+    if known.about and known.about != on:  # "": CIT012, on either
         where = "on a briefing, which cannot accept it" if known.about == "briefing" else \
             f"on a {known.about}: accept it in that {known.about}'s 'lint: ignore'"
         return (f"'lint: ignore' on a {on} never accepts {code} ({known.name}), which is reported {where}; "

@@ -123,8 +123,9 @@ def lint_project(config: Config, only: Iterable[str] = (), memory: LintMemory | 
     kept, suppressed = _apply_suppressions(project, problems)
     if not wanted and not any(p.severity is Severity.ERROR for p in kept):
         unused = _unused_waivers(project, suppressed, config, history)
-        more, accepted = _apply_suppressions(project, unused)
-        kept, suppressed = kept + more, suppressed + accepted
+        if unused:
+            more, accepted = _apply_suppressions(project, unused)
+            kept, suppressed = kept + more, suppressed + accepted
     return LintResult(project, tuple(sorted(kept, key=Problem.sort_key)),
                       tuple(sorted(suppressed, key=Problem.sort_key)), store, history)
 

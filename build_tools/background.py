@@ -9,8 +9,11 @@ shares the loaded project without copying it) makes the parts in the plan's orde
 there, and waits only when it catches up with the child. The exports are made while MkDocs converts the pages;
 `join` waits for the child before MkDocs copies them.
 
-A child that fails (a bug, a full disk) writes nothing into place: the previous output stays as it was, its
-error is raised here, and the build stops.
+A child that fails (a bug, a full disk, a plan it did not make whole) writes nothing into place: the previous
+output stays as it was, its error is raised here, and the build stops. When the build stops first (an error of
+MkDocs, Ctrl-C), `stop` stops the child rather than wait for the whole site. The child stages its files in a
+folder of their own in the output, removed by this process once the child has ended, so that a child killed
+midway leaves none of them.
 """
 
 from __future__ import annotations
@@ -19,6 +22,9 @@ import contextlib
 import json
 import os
 import resource
+import secrets
+import shutil
+import signal
 import time
 from collections import deque
 from collections.abc import Iterator
@@ -28,7 +34,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 from build_tools.safe_files import UnsafePath
-from build_tools.site import Part, make_parts, write_parts
+from build_tools.site import Part, UnplannedOutput, make_parts, write_parts
 
 PIPE_SIZE = 1 << 20  # bytes: about 10,000 messages
 OFF = "BRIEFINGS_ONE_PROCESS"  # set (to anything but "" or "0"): generate in the build's own process
@@ -68,6 +74,11 @@ class Generation:
         self._taken: set[str] = set()
         self._end: dict[str, object] | None = None  # the child's last message
         self._joined: Joined | GenerationFailed | None = None
+        # Where the child stages new files, unless told: a folder of their own in `out` (made by the child once
+        # `out` is claimed), which this process removes when the child has ended, so that a child killed or
+        # stopped midway leaves none of its files behind.
+        self._staging = out / f".generating-{secrets.token_hex(6)}" if staging is None else None
+        staging = staging or self._staging
         read, write = os.pipe()
         with contextlib.suppress(ImportError, OSError, AttributeError):  # Linux: room for every page's message,
             import fcntl  # so that the child does not wait for this process to read them
@@ -107,6 +118,21 @@ class Generation:
             raise self._joined
         return self._joined
 
+    def stop(self) -> None:
+        """The build stopped (an error, Ctrl-C): stop the child if it is still making the output; it then writes
+        nothing into place. Nothing of the pipe is read (it may have been cut mid-message by the interruption)."""
+        if self._joined is None:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(self._pid, signal.SIGTERM)
+            self._pipe.close()
+            os.waitpid(self._pid, 0)
+            self._joined = GenerationFailed("the build stopped")
+            self._remove_staging()
+
+    def _remove_staging(self) -> None:
+        if self._staging is not None:
+            shutil.rmtree(self._staging, ignore_errors=True)
+
     def _receive(self) -> None:
         """The child's next message: a page made, or the end (also when the pipe ends without one)."""
         line = self._pipe.readline()
@@ -122,12 +148,16 @@ class Generation:
             self._receive()
         before = resource.getrusage(resource.RUSAGE_CHILDREN)
         _, status = os.waitpid(self._pid, 0)
+        self._remove_staging()
         after = resource.getrusage(resource.RUSAGE_CHILDREN)
         cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
         end = self._end
         if os.waitstatus_to_exitcode(status) != 0 or end.get("kind") != "done":
             return GenerationFailed(str(end.get("error") or "the generating process stopped (exit status "
                                         f"{os.waitstatus_to_exitcode(status)})"))
+        if int(str(end["paths"])) != len(self.paths):  # "done", yet not all made (a bug): MkDocs would miss some
+            return GenerationFailed(f"the generating process made {end['paths']} of the {len(self.paths)} files "
+                                    "planned")
         seconds = end.get("seconds")
         return Joined(int(str(end["written"])), int(str(end["paths"])),
                       dict(seconds) if isinstance(seconds, dict) else {}, cpu)
@@ -142,11 +172,14 @@ def _child(parts: list[Part], out: Path, staging: Path | None, pipe: BinaryIO) -
     what was written, or the error. Exits without returning (nothing of the parent's build may run here)."""
     code = 1
     try:
+        signal.signal(signal.SIGTERM, _interrupted)  # stopped by the build's process: its staged files removed
         timings: dict[str, float] = {}
         started = time.perf_counter()
+        planned = [path for part in parts for path in part.paths]
         queue = deque(parts)  # each part let go once made (what the pages share, once the last page is made)
         parts.clear()
-        report = write_parts(make_parts(_each(queue), timings), out, None, staging, placed=partial(_placed, pipe))
+        made = _all_of(make_parts(_each(queue), timings), planned)
+        report = write_parts(made, out, None, staging, placed=partial(_placed, pipe))
         timings["write"] = time.perf_counter() - started - sum(timings.values())
         _send(pipe, {"kind": "done", "written": len(report.written), "paths": len(report.paths),
                      "seconds": timings})
@@ -160,6 +193,22 @@ def _child(parts: list[Part], out: Path, staging: Path | None, pipe: BinaryIO) -
             pass
     finally:
         os._exit(code)
+
+
+def _interrupted(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
+
+
+def _all_of(parts: Iterator[dict[str, str]], planned: list[str]) -> Iterator[dict[str, str]]:
+    """`parts`; once they end, an error if any planned file was not among them (before anything is renamed into
+    place, so that the previous output stays whole)."""
+    made: set[str] = set()
+    for files in parts:
+        made.update(files)
+        yield files
+    missing = [path for path in planned if path not in made]
+    if missing:
+        raise UnplannedOutput(f"{len(missing)} planned files were not made, {missing[0]} first")
 
 
 def _each(queue: deque[Part]) -> Iterator[Part]:

@@ -65,23 +65,28 @@ class _Process:
 
     def close(self) -> None:
         logging.getLogger("mkdocs.commands.build").removeFilter(self.quiet)
-        self.join(quiet=True)
+        self.stop()
         if self.live is not None:
             self.live.later.stop()  # what is not written yet, the next run's first build writes
             self.live.save()
 
 
-    def join(self, quiet: bool = False) -> None:
+    def stop(self) -> None:
+        """The build stopped (an error, Ctrl-C) while a second process was making its output: stop that too (the
+        previous output stays), rather than wait for it to make the whole site."""
+        generation, self.generation = self.generation, None
+        if generation is not None:
+            generation.stop()
+
+    def join(self) -> None:
         """Wait for the second process making this build's output (if any): the output is written once this
-        returns. Its failure stops the build (unless `quiet`: the build has stopped already)."""
+        returns. Its failure stops the build."""
         generation, self.generation = self.generation, None
         if generation is None:
             return
         try:
             joined = generation.join()
         except GenerationFailed as error:
-            if quiet:
-                return
             raise PluginError(f"briefings: generating the site failed: {error}; the previous output is left as it "
                               "was") from None
         timings = ", ".join(f"{name} {seconds:.2f} s" for name, seconds in joined.seconds.items())
@@ -344,7 +349,7 @@ on_post_build = CombinedEvent(_complete_site, _site_complete)  # type: ignore[ar
 def on_build_error(**_: Any) -> None:
     """A build stopped part way (pages written, others not): the next one builds everything."""
     if _process is not None:
-        _process.join(quiet=True)
+        _process.stop()
     if _process is not None and _process.live is not None:
         _process.live.later.steps.clear()  # what this build left for later: it stopped before the pages were done
         _process.live.failed()

@@ -1,0 +1,243 @@
+"""Attacks on the served rebuild (`make serve`): the pages written first, the exports and the search index after
+them (`live_serve.Later`), and the session's timeline periods (`timeline.Periods`) and citing index
+(`shared.Citing`), which take a fact "edited in place" instead of being made again.
+
+The in-process cases drive `Session.build(later=True)` as the hook does, with one long-lived session, through
+edits of every kind that the in-place paths could take for "in place" (a fact moved to another briefing or
+section at the same place in the project's order, two facts swapped, a quote changed under the same id and
+date, a status, a speaker, an "as of", a kind), and after each compare the output folder with a build from
+scratch, byte for byte. The served cases run `briefings serve` (what `make serve` runs) and compare the whole
+served site with a clean `mkdocs build` once it settles (`tests/test_live_serve.py`'s way).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable, Iterable, Sequence
+from pathlib import Path
+
+import pytest
+
+from build_tools.config import load_config
+from build_tools.model import Fact
+from build_tools.render import shared, timeline
+from build_tools.render.shared import Links
+from build_tools.session import Session
+from tests.conftest import SNAPSHOT_SHA, SOURCE_YAML, MiniProject
+
+SITE_URL = "http://127.0.0.1:8000/"
+FERRY_TEXT = "The ferry operator said on Friday that the crossing would close for a week.\n"
+
+BRIDGE = """\
+title: The bridge
+summary: What the city said about the bridge.
+updated: 2024-03
+short_answer: [b-reopens]
+sections:
+  - title: Reopening
+    facts:
+      - id: b-reopens
+        text: The minister said the bridge would reopen in May.
+        date: 2024-03-04
+        citations:
+          - source: city-herald-2024
+            quote: "the bridge would reopen in May"
+      - id: b-pleased
+        text: The mayor said the city was very pleased.
+        date: 2024-03-04
+        kind: statement
+        said_by: the mayor
+        citations:
+          - source: city-herald-2024
+            quote: "We are very pleased"
+      - id: b-counted
+        text: Officials counted 1,204 vehicles on the first day.
+        date: 2024-02
+        kind: state
+        as_of: 2024-02
+        citations:
+          - source: city-herald-2024
+            quote: "Officials counted 1,204 vehicles on the first day"
+  - title: Council
+    display: table
+    facts:
+      - id: b-agreed
+        text: The council agreed, the city said.
+        date: 2024-03-04
+        citations:
+          - source: city-herald-2024
+            quote: "the mayor said — and the council agreed"
+"""
+
+FERRY = """\
+title: The ferry
+summary: What the operator said about the ferry.
+updated: 2024-03
+sections:
+  - title: Closure
+    facts:
+      - id: f-closes
+        text: The operator said the crossing would close for a week.
+        date: 2023-11-03
+        citations:
+          - source: ferry-2023
+            quote: "the crossing would close for a week"
+      - id: f-said
+        text: The operator spoke on Friday.
+        date: 2023-11-03
+        citations:
+          - source: ferry-2023
+            quote: "The ferry operator said on Friday"
+"""
+
+
+# Enough other facts (ordered last) that an edit replacing a few facts is taken "in place" (`memo.replaced`: at most
+# a tenth of the facts, plus one).
+MORE = "title: More\nsummary: More facts.\nupdated: 2024-03\nsections:\n  - title: More\n    facts:\n" + "".join(
+    f"      - id: m-{n}\n        text: The minister said the bridge would reopen in May ({n}).\n"
+    f"        date: 202{n % 3 + 1}-0{n % 9 + 1}\n        citations:\n          - source: city-herald-2024\n"
+    '            quote: "the bridge would reopen in May"\n' for n in range(80))
+
+
+def _rich(project: MiniProject) -> None:
+    """Two sources, two briefings, list and table sections, dated facts in two years, a speaker, an "as of"."""
+    (project.snapshots / "ferry.txt").write_text(FERRY_TEXT, encoding="utf-8")
+    sha = hashlib.sha256(FERRY_TEXT.encode()).hexdigest()
+    project.write("sources/ferry-2023.yaml", SOURCE_YAML.replace(SNAPSHOT_SHA, sha).replace("bridge.txt", "ferry.txt")
+                  .replace("Bridge to reopen in May", "Ferry to close").replace("example.org/bridge",
+                                                                                  "example.org/ferry"))
+    project.write("briefings/bridge.yaml", BRIDGE)
+    project.write("briefings/ferry.yaml", FERRY)
+    project.write("briefings/more.yaml", MORE)
+
+
+def _files(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def _served_build(project: MiniProject, session: Session, out: Path) -> None:
+    """What the hook does on a served rebuild: the pages now, the exports left for later, then written."""
+    config = load_config(project.root, str(project.snapshots), environ={})
+    build = session.build(config, out, links=Links.for_mkdocs(True), site_url=SITE_URL, later=True)
+    assert build.lint.errors == 0, "\n".join(p.line() for p in build.lint.problems)
+    if build.later is not None:
+        build.later(lambda: None)
+
+
+def _clean_build(project: MiniProject, out: Path) -> dict[str, bytes]:
+    config = load_config(project.root, str(project.snapshots), environ={})
+    build = Session(keep=False).build(config, out, links=Links.for_mkdocs(True), site_url=SITE_URL)
+    assert build.lint.errors == 0, "\n".join(p.line() for p in build.lint.problems)
+    return _files(out)
+
+
+def _edit(project: MiniProject, rel: str, old: str, new: str) -> None:
+    path = project.root / rel
+    text = path.read_text(encoding="utf-8")
+    assert old in text, (rel, old)
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def _move_fact(project: MiniProject, fact_id: str, source: str, target: str, before: str) -> None:
+    """Cut the fact `fact_id` (its whole YAML item) out of `source` and put it before the line `before` of
+    `target`."""
+    path = project.root / source
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    start = lines.index(f"      - id: {fact_id}\n")
+    end = next((n for n in range(start + 1, len(lines)) if not lines[n].startswith("        ")), len(lines))
+    item, rest = lines[start:end], lines[:start] + lines[end:]
+    path.write_text("".join(rest), encoding="utf-8")
+    other = project.root / target
+    text = other.read_text(encoding="utf-8")
+    assert before in text, (target, before)
+    other.write_text(text.replace(before, "".join(item) + before, 1), encoding="utf-8")
+
+
+def _swap(project: MiniProject, rel: str, one: str, other: str) -> None:
+    _edit(project, rel, f"id: {one}\n", "id: @@\n")
+    _edit(project, rel, f"id: {other}\n", f"id: {one}\n")
+    _edit(project, rel, "id: @@\n", f"id: {other}\n")
+
+
+EDITS: list[tuple[str, Callable[[MiniProject], None]]] = [
+    ("fact text", lambda p: _edit(p, "briefings/bridge.yaml", "The minister said the bridge",
+                                  "The minister said again the bridge")),
+    # the last fact of one section made the first of the next: the same place in the project's order
+    ("fact moved to the next section", lambda p: _move_fact(p, "b-counted", "briefings/bridge.yaml",
+                                                            "briefings/bridge.yaml", "      - id: b-agreed\n")),
+    # the last fact of bridge (ordered first) made the first of ferry: the same place, the same id, date, quotes
+    ("fact moved to the next briefing", lambda p: _move_fact(p, "b-agreed", "briefings/bridge.yaml",
+                                                             "briefings/ferry.yaml", "      - id: f-closes\n")),
+    ("fact moved back", lambda p: _move_fact(p, "b-agreed", "briefings/ferry.yaml", "briefings/bridge.yaml",
+                                             "      - id: b-counted\n")),
+    # two facts of one date and kind exchange their ids: the same dates, kinds and quotes at each place
+    ("two facts swapped (ids)", lambda p: _swap(p, "briefings/ferry.yaml", "f-closes", "f-said")),
+    ("a quote changed, same id and date", lambda p: _edit(p, "briefings/bridge.yaml",
+                                                         '"We are very pleased"',
+                                                         '"We are very pleased,” the mayor said"')),
+    ("a speaker changed", lambda p: _edit(p, "briefings/bridge.yaml", "said_by: the mayor",
+                                          "said_by: the city's mayor")),
+    ("a speaker removed", lambda p: _edit(p, "briefings/bridge.yaml", "        said_by: the city's mayor\n", "")),
+    ("an 'as of' changed", lambda p: _edit(p, "briefings/bridge.yaml", "as_of: 2024-02", "as_of: 2024-03")),
+    ("a kind changed", lambda p: _edit(p, "briefings/bridge.yaml", "kind: statement", "kind: event")),
+    ("a status added", lambda p: _edit(p, "briefings/ferry.yaml", "      - id: f-said\n",
+                                       "      - id: f-said\n        status:\n          value: disputed\n"
+                                       "          by: [b-reopens]\n          reason: The city said otherwise.\n")),
+    ("a status changed", lambda p: _edit(p, "briefings/ferry.yaml", "value: disputed", "value: superseded")),
+    ("the disputing fact edited", lambda p: _edit(p, "briefings/bridge.yaml", "The minister said again",
+                                                  "The minister said once more")),
+    ("a date within its month", lambda p: _edit(p, "briefings/ferry.yaml", "date: 2023-11-03\n        citations:\n"
+                                                "          - source: ferry-2023\n            quote: \"the crossing",
+                                                "date: 2023-11-28\n        citations:\n"
+                                                "          - source: ferry-2023\n            quote: \"the crossing")),
+    ("a date to another year", lambda p: _edit(p, "briefings/ferry.yaml", "date: 2023-11-28", "date: 2022-11-28")),
+    ("a date made vaguer", lambda p: _edit(p, "briefings/bridge.yaml", "date: 2024-02\n", "date: 2024\n")),
+    ("a source's metadata", lambda p: _edit(p, "sources/city-herald-2024.yaml", "outlet: City Herald",
+                                            "outlet: City Courier")),
+    ("a source's title", lambda p: _edit(p, "sources/ferry-2023.yaml", "title: Ferry to close",
+                                         "title: Ferry to close for a week")),
+    ("a briefing retitled", lambda p: _edit(p, "briefings/ferry.yaml", "title: The ferry", "title: The crossing")),
+    ("a short answer changed", lambda p: _edit(p, "briefings/bridge.yaml", "short_answer: [b-reopens]",
+                                               "short_answer: [b-pleased]")),
+]
+
+
+def test_each_kind_of_edit_served_in_place_equals_a_build_from_scratch(project: MiniProject, tmp_path: Path,
+                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    """One session through every edit (as `make serve` keeps one): after each, its output folder (pages now,
+    exports left for later, then written) holds exactly what a build from scratch writes. The edits do reach the
+    in-place paths: the timeline's periods and the citing index are kept (not made again) for most of them."""
+    made: list[str] = []
+    real_periods, real_citing = timeline.periods, shared._citing
+
+    def periods(facts: Sequence[Fact]) -> list[timeline.Period]:
+        made.append("periods")
+        return real_periods(facts)
+
+    def citing(facts: Iterable[Fact]) -> shared.CitingIndex:
+        made.append("citing")
+        return real_citing(facts)
+
+    monkeypatch.setattr(timeline, "periods", periods)
+    monkeypatch.setattr(shared, "_citing", citing)
+    _rich(project)
+    session, out = Session(), tmp_path / "served"
+    _served_build(project, session, out)
+    assert _files(out) == _clean_build(project, tmp_path / "clean-0")
+    kept: dict[str, set[str]] = {"periods": set(), "citing": set()}
+    for number, (name, change) in enumerate(EDITS, start=1):
+        change(project)
+        made.clear()
+        _served_build(project, session, out)
+        for index in kept:
+            if index not in made:
+                kept[index].add(name)
+        clean = _clean_build(project, tmp_path / f"clean-{number}")
+        served = _files(out)
+        assert served.keys() == clean.keys(), name
+        different = [rel for rel in clean if served[rel] != clean[rel]]
+        assert different == [], f"after {name!r}: {different}"
+    in_place = {"fact text", "fact moved to the next section", "fact moved to the next briefing", "a speaker changed",
+                "a status changed", "the disputing fact edited", "a short answer changed"}
+    assert in_place <= kept["periods"] and in_place <= kept["citing"], kept
+    assert "a quote changed, same id and date" in kept["periods"] - kept["citing"]  # the timeline kept, not the index

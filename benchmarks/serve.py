@@ -127,7 +127,7 @@ def _wait_settled(site: Path, wanted: str, started: float, process: subprocess.P
     while time.perf_counter() - started < EDIT_DEADLINE_S:
         for path in files:
             stamp = _stamp(path)
-            if path not in done and stamp != seen.get(path):
+            if path not in done and stamp != seen.get(path) and stamp[0] >= 0:  # (not written yet after a full build)
                 seen[path] = stamp
                 if wanted.encode() in path.read_bytes():
                     done.add(path)

@@ -26,12 +26,12 @@ from __future__ import annotations
 
 import gc
 import time
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 from build_tools.config import Config
 from build_tools.lint import LintMemory, LintResult, lint_project
@@ -46,6 +46,7 @@ if TYPE_CHECKING:  # the site's modules are imported when a build is made, not f
     from build_tools.site import WriteReport, Written
 
 Check = Callable[[], None]  # raises when work left for later must stop (a new build starts)
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -83,7 +84,7 @@ class Session:
         self.keep = keep
         self.memory = LintMemory()
         self.memo = Memo(keep=keep)
-        self.export_memo = Memo(keep=keep)  # the exports' generation, which a served build makes after its pages
+        self.export_memo = StoppableMemo(keep=keep)  # the exports' generation, which a server makes after its pages
         self.written: Written = {}
         self.staging = staging
 
@@ -173,14 +174,33 @@ class Session:
 
     def _write_exports(self, project: Project, anchors: Anchors, out: Path, others: tuple[str, ...],
                        check: Check) -> tuple[str, ...]:
-        """`Build.later`: the exports made and written (all or nothing), `check` called before each part."""
+        """`Build.later`: the exports made and written (all or nothing), `check` called before each part and each
+        fact's entry (a first generation at 100,000 facts takes seconds: a new build does not wait for it)."""
         from build_tools.site import export_parts, write_parts
 
-        with paused_gc():
-            parts = _checked(export_parts(project, anchors, self.export_memo, {}), check)
-            report = write_parts(parts, out, self.written, self.staging, others=others)
+        self.export_memo.check = check
+        try:
+            with paused_gc():
+                parts = _checked(export_parts(project, anchors, self.export_memo, {}), check)
+                report = write_parts(parts, out, self.written, self.staging, others=others)
+        finally:
+            self.export_memo.check = _go_on
         self.export_memo.finish()
         return report.written
+
+
+def _go_on() -> None:
+    pass
+
+
+class StoppableMemo(Memo):
+    """A memo whose every lookup first calls `check` (which raises to stop the generation using it)."""
+
+    check: Check = staticmethod(_go_on)
+
+    def get(self, kind: str, inputs: tuple[object, ...], make: Callable[[], T], values: Hashable = ()) -> T:
+        self.check()
+        return super().get(kind, inputs, make, values)
 
 
 def _checked(parts: Iterator[dict[str, str]], check: Check) -> Iterator[dict[str, str]]:

@@ -65,7 +65,9 @@ def test_a_served_build_leaves_the_exports_for_later_and_they_then_equal_a_build
     assert all(now[rel] == before[rel] for rel in exports)  # the exports are not, yet
     assert (out / MANIFEST).read_text(encoding="utf-8").splitlines() == sorted(before)  # nor forgotten
 
-    written = second.later(lambda: None)
+    checks: list[int] = []
+    written = second.later(lambda: checks.append(1))
+    assert len(checks) > 4 + 2  # before each of the four parts and after the last, and while each is made
     assert "data/briefings.json" in written and "data/briefings/tolls.json" in written
     assert "data/briefings/bridge.json" not in written  # unchanged files keep their bytes and mtime
     assert on_disk(out) == from_scratch(project)
@@ -83,7 +85,7 @@ def test_exports_stopped_midway_leave_the_previous_ones_and_the_next_build_write
 
     def check() -> None:
         checks.append(1)
-        if len(checks) > 2:  # after the first part is made and staged
+        if len(checks) > 2:  # while the first part is made: each fact's entry is looked up in a memo that checks
             raise Stopped
 
     with pytest.raises(Stopped):

@@ -158,11 +158,12 @@ def _generated_files(process: _Process, files: Files, config: MkDocsConfig) -> t
         build = process.session.build(settings, links=Links.for_mkdocs(config.use_directory_urls),
                                       site_url=config.site_url or None, later=process.live is not None,
                                       background=not process.serving)
-    except (ConfigError, UnsafePath) as error:
+    except (ConfigError, UnsafePath, OSError) as error:  # OSError: a full disk, an output folder not writable
+        said = f"a file could not be read or written: {error}" if isinstance(error, OSError) else str(error)
         if not process.serving:
-            raise PluginError(f"briefings: {error}") from None
-        log.info("briefings: %s", error)  # not a warning: under `strict: true` it would stop the preview
-        process.notice = preview.notice_html([], note=str(error))
+            raise PluginError(f"briefings: {said}") from None
+        log.info("briefings: %s", said)  # not a warning: under `strict: true` it would stop the preview
+        process.notice = preview.notice_html([], note=said)
         return _add_last_good(files, config, root / "build" / "pages"), {}
     result = build.lint
     if result.history.note:

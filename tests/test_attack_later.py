@@ -15,6 +15,7 @@ from __future__ import annotations
 import hashlib
 import os
 import random
+import shutil
 import signal
 import subprocess
 import sys
@@ -471,6 +472,19 @@ def test_edits_errors_and_signals_while_the_exports_are_being_written(project: M
     wait_for(base + "briefings/bridge/", "The city said", server.process)  # type: ignore[arg-type]
     assert_serves_the_clean_build(project, base, tmp_path)
     assert "Traceback" not in server.said(), server.said()[-5000:]
+
+    # The output cannot be written (a folder of it replaced by a file: what chmod does for a user other than root):
+    # the last good pages are served with what went wrong above them, in one line; once it can, the next edit
+    # serves a clean build.
+    shutil.rmtree(pages / "sources")
+    (pages / "sources").write_text("not a folder", encoding="utf-8")
+    _edit(project, "briefings/bridge.yaml", "The city said the bridge", "The town said the bridge")
+    server.shows("", "could not be read or written")
+    assert "Traceback" not in server.said() and "could not be read or written: [Errno" in server.said()
+    (pages / "sources").unlink()
+    _edit(project, "briefings/bridge.yaml", "The town said the bridge", "The city said the bridge")
+    server.shows("briefings/bridge/", "The city said")
+    assert_serves_the_clean_build(project, base, tmp_path)
 
     # A briefing renamed (its file): the navigation of every page.
     (project.root / "briefings/tolls.yaml").rename(project.root / "briefings/road-tolls.yaml")

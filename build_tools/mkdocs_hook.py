@@ -54,6 +54,9 @@ class _Process:
 
     def __init__(self, command: str | None, dirty: bool) -> None:
         self.serving = command == "serve"  # not `mkdocs build`, nor `mkdocs serve --clean`
+        # `mkdocs build --dirty` decides which pages to build by their files' times, twice (to read them, then to
+        # render them): a second process renaming them into place between the two would change its answer
+        self.dirty = dirty
         self.session = Session(keep=self.serving)  # a build makes one generation: it need not keep its pieces
         self.notice = ""  # this build's notice above every page ("" when the project is clean)
         self.live = LiveSite() if self.serving and dirty else None
@@ -157,7 +160,7 @@ def _generated_files(process: _Process, files: Files, config: MkDocsConfig) -> t
         settings = load_config(root)
         build = process.session.build(settings, links=Links.for_mkdocs(config.use_directory_urls),
                                       site_url=config.site_url or None, later=process.live is not None,
-                                      background=not process.serving)
+                                      background=not process.serving and not process.dirty)
     except (ConfigError, UnsafePath, OSError) as error:  # OSError: a full disk, an output folder not writable
         said = f"a file could not be read or written: {error}" if isinstance(error, OSError) else str(error)
         if not process.serving:

@@ -240,6 +240,23 @@ def test_an_interrupted_build_stops_its_child_and_leaves_the_previous_output(tin
     assert _temporary(tiny.root / "build/pages") == []
 
 
+def test_a_dirty_build_renders_each_edit_in_one_process(tiny: MiniProject, tmp_path: Path) -> None:
+    """`mkdocs build --dirty` reads and renders the pages whose Markdown is newer than their HTML: with the pages
+    renamed into place by a second process between its two looks, an edited page was left as it was, or rendered
+    unread (MkDocs's search plugin: AssertionError, a traceback)."""
+    site = tmp_path / "site"
+    for word in ("first", "second", "third"):
+        path = tiny.root / "briefings/bridge.yaml"
+        path.write_text(path.read_text(encoding="utf-8").replace("would reopen in May", f"would reopen in May ({word})",
+                                                                 1), encoding="utf-8")
+        result = subprocess.run([*_command("none", site)[:2], "none", "build", "--dirty", "--site-dir", str(site)],
+                                cwd=tiny.root, env=_environment(tiny), text=True, capture_output=True, timeout=300)
+        assert result.returncode == 0 and "Traceback" not in result.stderr, result.stderr
+        assert f"({word})" in (site / "briefings/bridge/index.html").read_text(encoding="utf-8"), word
+        time.sleep(0.01)  # the next edit's file has a later time than this build's pages (MkDocs compares them)
+    assert BUILDING not in result.stderr  # one process
+
+
 def test_staged_files_left_by_a_crashed_build_change_nothing(tiny: MiniProject, tmp_path: Path) -> None:
     """A build killed whole (both processes, SIGKILL) leaves what it staged; the next build is the same as a build
     without them, and publishes none of them."""

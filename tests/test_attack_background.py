@@ -235,7 +235,7 @@ def test_an_interrupted_build_stops_its_child_and_leaves_the_previous_output(tin
             process.wait()
     said = log.read_text(encoding="utf-8")
     assert "Traceback" not in said, said
-    assert not Path(f"/proc/{children[0]}").exists() or "Z" in Path(f"/proc/{children[0]}/stat").read_text()
+    assert _running(str(tmp_path / "site")) == []
     assert _files(tiny.root / "build/pages") == before
     assert _temporary(tiny.root / "build/pages") == []
 
@@ -255,6 +255,34 @@ def test_a_dirty_build_renders_each_edit_in_one_process(tiny: MiniProject, tmp_p
         assert f"({word})" in (site / "briefings/bridge/index.html").read_text(encoding="utf-8"), word
         time.sleep(0.01)  # the next edit's file has a later time than this build's pages (MkDocs compares them)
     assert BUILDING not in result.stderr  # one process
+
+
+def _running(marker: str) -> list[int]:
+    """Processes (but zombies) whose command line holds `marker`."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        try:
+            if (entry.name.isdigit() and marker.encode() in (entry / "cmdline").read_bytes()
+                    and (entry / "stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"):
+                found.append(int(entry.name))
+        except OSError:
+            continue
+    return found
+
+
+def test_a_build_that_fails_while_the_child_works_stops_it_and_leaves_the_previous_output(
+        tiny: MiniProject, tmp_path: Path) -> None:
+    """A hand-written page at a generated page's path stops the build after the child has started: the child is
+    stopped (not waited for while it makes the whole site, then renames it into place)."""
+    before = _previous(tiny, tmp_path)
+    tiny.write("docs/timeline.md", "# My own timeline\n")
+    site = tmp_path / "site-failing"
+    result = subprocess.run(_command("slow", site), cwd=tiny.root, env=_environment(tiny), text=True,
+                            capture_output=True, timeout=50)  # the child sleeps 60 s in a page
+    _one_failure_line(result, "docs/timeline.md is hand-written")
+    assert _running(str(site)) == []
+    assert _files(tiny.root / "build/pages") == before
+    assert _temporary(tiny.root / "build/pages") == []
 
 
 def test_staged_files_left_by_a_crashed_build_change_nothing(tiny: MiniProject, tmp_path: Path) -> None:

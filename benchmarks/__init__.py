@@ -2,6 +2,7 @@
 
 - `project`: the synthetic project (deterministic from a seed) and the edits an editor makes.
 - `processes`: a command's wall time and peak memory, as a whole process, from the outside.
+- `pss`: a command's memory with every process it starts (the summed PSS), from the outside.
 - `parse_floor`: the floor every lint is compared with: libyaml (`CSafeLoader`) loading every YAML file.
 - `phases`: inside one process, where our own time goes (lint, pages, exports, writing).
 - `mkdocs_build`: a full `mkdocs build`, and the share of it that is our generation.

@@ -329,7 +329,11 @@ def test_one_core_builds_in_one_process_the_same_site(tiny: MiniProject, tmp_pat
         monkeypatch.setattr(os, "sched_getaffinity", lambda _: {0})
         assert not background.available()
         monkeypatch.setattr(os, "sched_getaffinity", lambda _: {0, 1})
+        monkeypatch.setattr(background, "MAX_RESIDENT_MB", background.resident_mb() + 100)  # a small process
         assert background.available()
+        monkeypatch.setattr(background, "MAX_RESIDENT_MB", background.resident_mb() - 1)  # a large one
+        assert not background.available()
+        monkeypatch.setattr(background, "MAX_RESIDENT_MB", background.resident_mb() + 100)
         monkeypatch.setenv(background.OFF, "1")
         assert not background.available()
 

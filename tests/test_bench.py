@@ -9,6 +9,8 @@ rewrites only the few files that depend on that fact, and --keep leaves a normal
 from __future__ import annotations
 
 import json
+import re
+import subprocess
 import sys
 from pathlib import Path
 
@@ -118,3 +120,18 @@ def test_a_missing_language_server_stops_the_harness_before_it_measures_anything
     with pytest.raises(bench.BenchError, match=r"the lsp part needs the language server libraries .*--only"):
         bench.run([1000], None, 10, 1, 1, ("processes", "lsp"), tmp_path / "kept", said.append)
     assert said == [] and not (tmp_path / "kept").exists()
+
+
+def test_pss_counts_a_forked_child_and_passes_on_the_status() -> None:
+    """benchmarks.pss: a parent that forks a child holding 200 MB of its own is seen at over 200 MB."""
+    if not Path("/proc/self/smaps_rollup").exists():
+        pytest.skip("no /proc/PID/smaps_rollup (not Linux)")
+    program = ("import os, time\n"
+               "if os.fork() == 0:\n"
+               "    block = bytearray(200 * 2**20); time.sleep(1.5); os._exit(0)\n"
+               "os.wait(); raise SystemExit(3)\n")
+    result = subprocess.run([sys.executable, "-m", "benchmarks.pss", sys.executable, "-c", program],
+                            cwd=REPOSITORY, capture_output=True, text=True)
+    assert result.returncode == 3, result.stderr
+    found = re.search(r"peak PSS ([0-9.]+) GB over (\d+) process", result.stderr)
+    assert found and float(found[1]) >= 0.2 and found[2] == "2", result.stderr

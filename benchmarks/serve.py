@@ -26,6 +26,7 @@ from pathlib import Path
 from benchmarks.processes import BenchError, briefings, environment
 from benchmarks.project import EDITED_DATA, EDITED_PAGE, edit_fact_text
 from build_tools.live_serve import KEPT_SITE
+from build_tools.site import file_stamp
 
 POLL_S = 0.05
 SETTLE_S = 1.5  # between edits: the server's watcher has seen nothing new for a while
@@ -126,7 +127,7 @@ def _wait_settled(site: Path, wanted: str, started: float, process: subprocess.P
     done: set[Path] = set()
     while time.perf_counter() - started < EDIT_DEADLINE_S:
         for path in files:
-            stamp = _stamp(path)
+            stamp = file_stamp(path)
             if path not in done and stamp != seen.get(path) and stamp[0] >= 0:  # (not written yet after a full build)
                 seen[path] = stamp
                 if wanted.encode() in path.read_bytes():
@@ -137,14 +138,6 @@ def _wait_settled(site: Path, wanted: str, started: float, process: subprocess.P
             raise BenchError(f"the server exited ({process.returncode}) before writing {files}")
         time.sleep(POLL_S)
     raise BenchError(f"{files} did not show {wanted!r} within {EDIT_DEADLINE_S:.0f} s")
-
-
-def _stamp(path: Path) -> tuple[int, int]:
-    try:
-        stat = path.stat()
-    except OSError:
-        return (-1, -1)
-    return (stat.st_size, stat.st_mtime_ns)
 
 
 def _stop(process: subprocess.Popen[bytes]) -> tuple[float, float]:

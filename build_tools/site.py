@@ -206,13 +206,13 @@ def write_parts(parts: Iterable[Mapping[str, str]], out_dir: Path, written: Writ
         for rel, content in sorted(files.items()):
             target = out_dir / rel
             last = written.get(str(target)) if written is not None else None
-            known = last is not None and _stamp(target) == last[1:]  # the disk holds what we wrote last
+            known = last is not None and file_stamp(target) == last[1:]  # the disk holds what we wrote last
             if known and last is not None and last[0] == content:
                 continue
             if known or not (target.is_file() and _holds(target, content)):
                 yield rel, content
             elif written is not None:
-                written[str(target)] = (content, *_stamp(target))
+                written[str(target)] = (content, *file_stamp(target))
 
     paths: set[str] = set()
     changed: list[str] = []
@@ -234,7 +234,7 @@ def write_parts(parts: Iterable[Mapping[str, str]], out_dir: Path, written: Writ
             del files  # the part is on disk now
     if written is not None:
         for rel in changed:
-            written[str(out_dir / rel)] = (kept[rel], *_stamp(out_dir / rel))
+            written[str(out_dir / rel)] = (kept[rel], *file_stamp(out_dir / rel))
     unchanged = len(paths) - len(changed)
     paths.update(others)
     removed = _remove_stale(out_dir, paths)
@@ -249,7 +249,8 @@ def last_output(out_dir: Path) -> list[str]:
     return [rel for rel in _read(out_dir / MANIFEST).splitlines() if rel and (out_dir / rel).is_file()]
 
 
-def _stamp(path: Path) -> tuple[int, int]:
+def file_stamp(path: Path) -> tuple[int, int]:
+    """A file's size and modification time, (-1, -1) when it is not there: what tells a file rewritten."""
     try:
         stat = path.stat()
     except OSError:

@@ -2,12 +2,13 @@
 `python -m benchmarks.mkdocs_build CONFIG SITE_DIR` prints JSON.
 
 The steps are those of `mkdocs build` (load the configuration, start the plugins, build, shut them down).
-Every event handler of our hook is wrapped in a timer, and so is MkDocs's wait for a page that a second process
-is making (`background.Generation.take`), so `ours_s` is all the time the build spent in our code or waiting
-for it (lint, generation, writing the generated files, our page checks), measured in the same build, in wall
-and in CPU seconds of the build's process. When the generation runs in a second process (`background.py`), its
-CPU seconds are `child_cpu_s` (0 otherwise), and `ours_all_cpu_s` and `all_cpu_s` count them too. Where the
-rest goes, in CPU seconds of the same build: `markdown_cpu_s` (MkDocs converting each page's Markdown,
+Every event handler of our hook is wrapped in a timer, and so is MkDocs's every wait for the second process
+(`background.Generation`'s `paths`, `take`, `checked` and `join`, wherever they are called; a wait inside a
+handler counts once), so `ours_s` is all the time the build spent in our code or waiting for it (lint,
+generation, writing the generated files, our page checks), measured in the same build, in wall and in CPU
+seconds of the build's process. When the generation runs in a second process (`background.py`), its CPU
+seconds are `child_cpu_s` (0 otherwise), and `ours_all_cpu_s` and `all_cpu_s` count them too. Where the rest
+goes, in CPU seconds of the same build: `markdown_cpu_s` (MkDocs converting each page's Markdown,
 `Page.render`; `markdown_by_folder_cpu_s` per docs folder), `search_cpu_s` (the search plugin reading each
 page's HTML) and `templates_cpu_s` (the theme's templates and writing each page, the search plugin's part taken
 out).
@@ -36,13 +37,19 @@ HOOK = "mkdocs_hook"
 
 
 def _timed(spent: list[float], method: Callable[..., Any]) -> Callable[..., Any]:
-    """`spent`: wall seconds, then CPU seconds (the build runs in one thread: the CPU time is the process's)."""
+    """`spent`: wall seconds, then CPU seconds (the build runs in one thread: the CPU time is the process's), and
+    how many timed calls are under way: a timed call inside another (a handler waiting for the second process)
+    counts once."""
     @functools.wraps(method)
     def run(*args: Any, **kwargs: Any) -> Any:
+        if spent[2]:
+            return method(*args, **kwargs)
         started, cpu = time.perf_counter(), time.process_time()
+        spent[2] += 1
         try:
             return method(*args, **kwargs)
         finally:
+            spent[2] -= 1
             spent[0] += time.perf_counter() - started
             spent[1] += time.process_time() - cpu
     return run
@@ -81,10 +88,11 @@ def main(config_file: Path, site_dir: Path) -> int:
     phases: dict[str, float] = {}
     _time_mkdocs(phases)
     config = load_config(config_file=str(config_file), site_dir=str(site_dir))
-    spent = [0.0, 0.0]
+    spent = [0.0, 0.0, 0]
     for methods in config.plugins.events.values():
         methods[:] = [_timed(spent, m) if HOOK in getattr(m, "__module__", "") else m for m in methods]
-    Generation.take = _timed(spent, Generation.take)  # type: ignore[method-assign]
+    for name in ("paths", "take", "checked", "join"):  # MkDocs waiting for the second process, wherever it does
+        setattr(Generation, name, _timed(spent, getattr(Generation, name)))
     config.plugins.on_startup(command="build", dirty=False)
     try:
         build(config)

@@ -171,15 +171,21 @@ def export_files(project: Project, anchors: Anchors, memo: Memo | None = None) -
     """The full export `data/briefings.json`, and per-briefing data for readers: `data/briefings/<id>.json`
     (facts) and `.csv` (one row per citation), cut from it. Each fact is encoded once, and taken from `memo`
     when neither it nor any source changed."""
-    return {path: make() for path, make in export_plan(project, anchors, memo).items()}
+    return {path: text(make()) for path, make in export_plan(project, anchors, memo).items()}
 
 
-def export_plan(project: Project, anchors: Anchors, memo: Memo | None = None) -> dict[str, Callable[[], str]]:
+def text(content: str | Pieces) -> str:
+    """A file's text, its pieces joined."""
+    return content if isinstance(content, str) else content.text()
+
+
+def export_plan(project: Project, anchors: Anchors, memo: Memo | None = None
+                ) -> dict[str, Callable[[], str | Pieces]]:
     """`export_files`, each file with how to make it, made only when asked (a writer can take one file at a time:
     at 100,000 facts they are 0.5 GB together). The facts are encoded when the first file is made, once."""
     memo = memo or Memo(keep=False)
     entries = Once(partial(_entries, project, anchors, memo))
-    plan: dict[str, Callable[[], str]] = {EXPORT_PATH: lambda: _briefings_json(project, *entries()[:2])}
+    plan: dict[str, Callable[[], str | Pieces]] = {EXPORT_PATH: lambda: _briefings_json(project, *entries()[:2])}
     for briefing in project.briefings:
         plan[BRIEFING_DATA.format(id=briefing.id, ext="json")] = partial(_briefing_json, briefing, entries)
         plan[BRIEFING_DATA.format(id=briefing.id, ext="csv")] = partial(_briefing_csv, briefing, entries, memo)
@@ -223,11 +229,11 @@ def export_json(project: Project, store: SnapshotStore | None = None) -> str:
     memo = Memo(keep=False)
     sources = memo.token("sources", project.sources.values())
     return _briefings_json(project, _fact_entries(project, list(project.facts), anchors, memo, sources),
-                           _source_entries(project, memo, sources))
+                           _source_entries(project, memo, sources)).text()
 
 
-def _briefings_json(project: Project, facts: list[Entry], sources: list[Entry]) -> str:
-    return to_json({"briefings": _briefing_list(project), "facts": [e.json for e in facts],
+def _briefings_json(project: Project, facts: list[Entry], sources: list[Entry]) -> Pieces:
+    return json_pieces({"briefings": _briefing_list(project), "facts": [e.json for e in facts],
                     "sources": [e.json for e in sources]})
 
 
@@ -303,15 +309,37 @@ def encode(data: Any) -> Encoded:
     return Encoded(json.dumps(data, ensure_ascii=False, separators=(",", ":")))
 
 
+class Pieces:
+    """A file's text as the pieces it is made of, in order, never joined: a writer encodes and compares them a
+    few megabytes at a time (`site.write_parts`). The largest exports are 0.2 GB each at 100,000 facts: joined,
+    their text would be held twice, the pieces and the whole."""
+
+    __slots__ = ("parts",)
+    __hash__ = None  # type: ignore[assignment]
+
+    def __init__(self, parts: list[str]) -> None:
+        self.parts = parts
+
+    def text(self) -> str:
+        return "".join(self.parts)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Pieces) and self.parts == other.parts
+
+
 def to_json(data: Any) -> str:
     """A JSON file: `encode(data)` and a newline, where `Encoded` items in `data`'s objects and lists are
     placed as they are (a fact encoded once serves the full export and its briefing's). The bytes are the
-    ones `encode` would write for the decoded items (tests/test_encoders.py). The parts are joined once:
-    the exports run to tens of megabytes."""
+    ones `encode` would write for the decoded items (tests/test_encoders.py)."""
+    return json_pieces(data).text()
+
+
+def json_pieces(data: Any) -> Pieces:
+    """`to_json`, its pieces not joined (the encoder of both)."""
     parts: list[str] = []
     _place(data, parts)
     parts.append("\n")
-    return "".join(parts)
+    return Pieces(parts)
 
 
 def _place(data: Any, parts: list[str]) -> None:
@@ -386,15 +414,20 @@ def _annotation(fact: Fact, index: int, source: Source, anchors: Anchors, citati
 
 
 def annotations_json(project: Project, anchors: Anchors, memo: Memo | None = None) -> str:
-    """Every citation as a W3C Web Annotation (JSON-LD): the fact quotes a passage of its source. Each fact's
-    annotations are encoded once, and taken from `memo` when neither it nor any source changed."""
+    """Every citation as a W3C Web Annotation (JSON-LD): the fact quotes a passage of its source."""
+    return annotations_pieces(project, anchors, memo).text()
+
+
+def annotations_pieces(project: Project, anchors: Anchors, memo: Memo | None = None) -> Pieces:
+    """`annotations_json`, in pieces. Each fact's annotations are encoded once, and taken from `memo` when neither
+    it nor any source changed."""
     memo = memo or Memo(keep=False)
     sources = memo.token("sources", project.sources.values())
     items: list[Encoded] = []
     for fact in project.facts:
         items.extend(memo.get("annotations", (fact, sources), partial(_encoded_annotations, fact, project, anchors),
                               anchors.key))
-    return to_json({**_annotations_head(len(items)), "first": {"type": "AnnotationPage", "items": items}})
+    return json_pieces({**_annotations_head(len(items)), "first": {"type": "AnnotationPage", "items": items}})
 
 
 def _encoded_annotations(fact: Fact, project: Project, anchors: Anchors) -> list[Encoded]:

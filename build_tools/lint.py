@@ -85,11 +85,44 @@ def lint_project(config: Config, only: Iterable[str] = (), memory: LintMemory | 
     """Load and check the whole project; report only problems in `only` (paths) when given. A session
     passes its `memory`, which this lint uses and updates. `overlays`: file bytes by path in the project,
     read instead of the disk (an editor's unsaved buffers; see `load.load_project`)."""
+    return check_loaded(load_for_lint(config, memory, overlays), only)
+
+
+@dataclass(frozen=True)
+class Loaded:
+    """A lint's first half: the project loaded (with the problems of loading it), its git history and the
+    snapshot store, before any rule ran. A publisher may list the pages to come from it while the rules run."""
+
+    config: Config
+    project: Project
+    problems: list[Problem]
+    history: History
+    store: SnapshotStore
+    memory: LintMemory
+    overlays: Mapping[str, bytes] | None
+
+    @property
+    def errors(self) -> bool:
+        """Whether loading found errors (a file that did not parse, say): then the project is partial."""
+        return any(p.severity is Severity.ERROR for p in self.problems)
+
+
+def load_for_lint(config: Config, memory: LintMemory | None = None, overlays: Mapping[str, bytes] | None = None
+                  ) -> Loaded:
+    """The first half of `lint_project`: load the project, read its history, open the store."""
     memory = memory or LintMemory()
     project, problems = load_project(config, memory.files, overlays=overlays)
     history = read_history(config.root, config.cache_dir, project, memory.history)
     memory.history = history
     store = SnapshotStore(config.snapshots, config.cache_dir, memory.snapshots)
+    return Loaded(config, project, problems, history, store, memory, overlays)
+
+
+def check_loaded(loaded: Loaded, only: Iterable[str] = ()) -> LintResult:
+    """The second half of `lint_project`: run the rules over what `load_for_lint` gave (once)."""
+    config, project, problems, history, store = (loaded.config, loaded.project, list(loaded.problems),
+                                                 loaded.history, loaded.store)
+    memory, overlays = loaded.memory, loaded.overlays
     wanted = set(only)
     focus = frozenset(wanted) if wanted else None
     again = _changed_briefings(memory.previous, config, project, store) if focus is None and not overlays else None

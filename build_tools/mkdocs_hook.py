@@ -32,7 +32,7 @@ from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 
 from build_tools import preview
-from build_tools.background import Generation, GenerationFailed
+from build_tools.background import Checked, Generation, GenerationFailed, LintFailed
 from build_tools.config import Config, ConfigError, load_config
 from build_tools.live_serve import LiveSite, QuietDirtyWarning, put_in_site
 from build_tools.render.navigation import expand_nav
@@ -40,7 +40,7 @@ from build_tools.render.shared import Links
 from build_tools.report import summary
 from build_tools.safe_files import UnsafePath
 from build_tools.session import Check, Session
-from build_tools.site import last_output
+from build_tools.site import Content, last_output, reading_order
 from build_tools.sitebuild import write_marker
 
 log = logging.getLogger("mkdocs.hooks.briefings")
@@ -62,6 +62,9 @@ class _Process:
         self.live = LiveSite() if self.serving and dirty else None
         self.builds = 0  # builds started by this process
         self.generation: Generation | None = None  # a build's output, being made by a second process
+        self.reported = False  # whether the problems the second process found were logged
+        self.settings: Config | None = None  # the project's, read when the second process started
+        self.exports: list[_Exported] = []  # the files it makes that are not pages, put into the site at the end
         self.quiet = QuietDirtyWarning()
         if self.live is not None:
             logging.getLogger("mkdocs.commands.build").addFilter(self.quiet)
@@ -81,17 +84,49 @@ class _Process:
         if generation is not None:
             generation.stop()
 
+    def checked(self) -> None:
+        """Wait for the rules run by the second process making this build's output (if any), and report their
+        problems as a lint run first would: their errors stop the build before MkDocs writes anything."""
+        if self.generation is None or self.reported:
+            return
+        try:
+            checked = self.generation.checked()
+        except GenerationFailed as error:
+            raise self.failed(error) from None
+        self.report(checked)
+        log.info("%s (the rules run by the second process)", checked.summary)
+
+    def report(self, checked: Checked) -> None:
+        """Log the rules' problems (once), as `_generated_files` logs a lint's."""
+        if self.reported:
+            return
+        self.reported = True
+        if checked.note:
+            log.info("briefings: %s", checked.note)
+        for severity, line in checked.problems:
+            (log.error if severity == "error" else log.info)(line)
+
+    def failed(self, error: GenerationFailed) -> PluginError:
+        """What stops the build when the second process did not make the output: the rules' errors, reported as
+        a lint's, or its failure as one line."""
+        self.stop()
+        if isinstance(error, LintFailed):
+            self.report(error.checked)
+            return PluginError(f"briefings: {error.checked.summary}; fix them or run `briefings lint` for details")
+        return PluginError(f"briefings: generating the site failed: {error}; the previous output is left as it "
+                           "was")
+
     def join(self) -> None:
         """Wait for the second process making this build's output (if any): the output is written once this
         returns. Its failure stops the build."""
-        generation, self.generation = self.generation, None
+        generation = self.generation
         if generation is None:
             return
         try:
             joined = generation.join()
         except GenerationFailed as error:
-            raise PluginError(f"briefings: generating the site failed: {error}; the previous output is left as it "
-                              "was") from None
+            raise self.failed(error) from None
+        self.generation = None
         timings = ", ".join(f"{name} {seconds:.2f} s" for name, seconds in joined.seconds.items())
         log.info("briefings: %d generated files changed, made by a second process (%s; %.2f s of CPU there); "
                  "this build waited for it %.2f s", joined.written, timings, joined.cpu_s, generation.waited_s)
@@ -112,13 +147,39 @@ def on_shutdown(**_: Any) -> None:
     _process = None
 
 
+def _started() -> _Process:
+    """The process's state (a build driven without on_startup: what it keeps lasts for this build)."""
+    global _process
+    if _process is None:
+        _process = _Process(None, dirty=False)
+    return _process
+
+
 @event_priority(100)  # first: nothing of this build may start while the last one's work left for later runs
-def on_config(config: MkDocsConfig, **_: Any) -> MkDocsConfig:
+def _stop_later(config: MkDocsConfig, **_: Any) -> MkDocsConfig:
     """Under `mkdocs serve --dirty`: stop what the last build left for later (it is done again by this one), and
     leave the search index for later too."""
     if _process is not None and _process.live is not None:
         _process.live.later.stop()
         _process.live.write_search_index_later(config)
+    return config
+
+
+@event_priority(-100)  # last: the configuration as every plugin left it
+def _start_generation(config: MkDocsConfig, **_: Any) -> MkDocsConfig:
+    """`mkdocs build` on a machine with a second core: start the second process that lints the project and makes
+    the generated files now, before MkDocs cleans the site and gathers its files (`background.py`)."""
+    process = _started()
+    if process.serving or process.dirty:
+        return config
+    process.stop()  # a build started before by this process, left unfinished
+    process.reported, process.exports = False, []
+    try:
+        process.settings = load_config(Path(config.config_file_path).parent)
+        process.generation = process.session.start(process.settings, links=Links.for_mkdocs(config.use_directory_urls),
+                                                   site_url=config.site_url or None)
+    except (ConfigError, UnsafePath, OSError) as error:  # said by on_files, where a build in one process says it
+        log.debug("briefings: no second process: %s", error)
     return config
 
 
@@ -133,14 +194,16 @@ def on_serve(server: LiveReloadServer, config: MkDocsConfig, **_: Any) -> LiveRe
     return server
 
 
+on_config = CombinedEvent(_stop_later, _start_generation)  # type: ignore[arg-type]
+
+
 def on_files(files: Files, config: MkDocsConfig, **_: Any) -> Files:
-    global _process
-    if _process is None:  # a build driven without on_startup: what it keeps lasts for this build
-        _process = _Process(None, dirty=False)
-    process = _process
+    process = _started()
     if process.live is not None and not process.builds:
         process.live.resume(config)  # a site kept from an earlier run: what that run remembered of it
     process.builds += 1
+    if process.generation is not None:
+        return _pending_files(process, files, config)
     files, changed = _generated_files(process, files, config)
     if not process.serving:
         # A build makes one generation: what the session keeps for the next one (the model, the pages, the
@@ -152,6 +215,22 @@ def on_files(files: Files, config: MkDocsConfig, **_: Any) -> Files:
     return files
 
 
+def _pending_files(process: _Process, files: Files, config: MkDocsConfig) -> Files:
+    """The files the second process is making, added to MkDocs's as soon as it has planned them."""
+    generation = process.generation
+    assert generation is not None
+    settings = process.settings
+    assert settings is not None
+    try:
+        paths = generation.paths()
+    except GenerationFailed as error:
+        raise process.failed(error) from None
+    log.info("briefings: %d generated files being made by a second process, which runs the rules meanwhile",
+             len(paths))
+    process.notice = ""
+    return _add_generated(files, config, settings.output, paths, _first(settings), generation)
+
+
 def _generated_files(process: _Process, files: Files, config: MkDocsConfig) -> tuple[Files, dict[str, str | None]]:
     """Lint, generate and write; add the generated files to MkDocs's. Also which of them were rewritten (with
     their new content when it is known), for the dirty build."""
@@ -159,8 +238,7 @@ def _generated_files(process: _Process, files: Files, config: MkDocsConfig) -> t
     try:
         settings = load_config(root)
         build = process.session.build(settings, links=Links.for_mkdocs(config.use_directory_urls),
-                                      site_url=config.site_url or None, later=process.live is not None,
-                                      background=not process.serving and not process.dirty)
+                                      site_url=config.site_url or None, later=process.live is not None)
     except (ConfigError, UnsafePath, OSError) as error:  # OSError: a full disk, an output folder not writable
         said = f"a file could not be read or written: {error}" if isinstance(error, OSError) else str(error)
         if not process.serving:
@@ -184,19 +262,21 @@ def _generated_files(process: _Process, files: Files, config: MkDocsConfig) -> t
         return _add_last_good(files, config, settings.output, _first(settings)), {}
     timings = ", ".join(f"{name} {seconds:.2f} s" for name, seconds in build.seconds.items())
     process.notice = ""
-    if build.report is None:  # being made by a second process: MkDocs takes each page as it is made
-        log.info("%s; %d generated files being made by a second process (%s)", summary(result), len(build.files),
-                 timings)
-        process.generation = build.pending
-        return _add_generated(files, config, settings.output, build.files, _first(settings), build.pending), {}
+    assert build.report is not None
     log.info("%s; %d generated files changed (%s)", summary(result), len(build.report.written), timings)
     if build.later is not None and process.live is not None:
         process.live.later.add(partial(_exports_later, build.later, build.files, settings.output, config))
-    changed: dict[str, str | None] = {rel: build.files[rel] for rel in build.report.written}
+    changed = {rel: _page_text(build.files[rel]) for rel in build.report.written}
     return _add_generated(files, config, settings.output, build.files, _first(settings)), changed
 
 
-def _exports_later(write: Callable[[Check], tuple[str, ...]], files: Mapping[str, str | None], output: Path,
+def _page_text(content: Content | None) -> str | None:
+    """A rewritten file's text, for the dirty build, which reads only the pages' (whole): None for an export in
+    pieces (never joined for this)."""
+    return content if isinstance(content, str) else None
+
+
+def _exports_later(write: Callable[[Check], tuple[str, ...]], files: Mapping[str, Content | None], output: Path,
                    config: MkDocsConfig, check: Check) -> None:
     """The exports left for later, written, then put into the site (each one whose site file is not it)."""
     write(check)
@@ -223,13 +303,16 @@ def _add_last_good(files: Files, config: MkDocsConfig, output: Path, first: Sequ
 
 def _add_generated(files: Files, config: MkDocsConfig, output: Path, paths: Iterable[str],
                    first: Sequence[str] = (), pending: Generation | None = None) -> Files:
-    """The generated files, in the order of their paths (the order in which a `pending` generation makes the
-    pages: MkDocs reads them in this order)."""
+    """The generated files, in their `reading_order` (that in which a `pending` generation makes the pages:
+    MkDocs reads them in this order)."""
     published = {file.dest_uri: file for file in files}
     linked = _process is not None and _process.live is not None
-    for rel in sorted(paths):
+    for rel in sorted(paths, key=reading_order):
         if pending is not None and rel.endswith(".md"):
             generated: File = _PendingPage(rel, str(output), config.site_dir, config.use_directory_urls, pending)
+        elif pending is not None and _process is not None:
+            generated = _Exported(rel, str(output), config.site_dir, config.use_directory_urls)
+            _process.exports.append(generated)
         else:
             kind = _Linked if linked and not rel.endswith(".md") else File
             generated = kind(rel, str(output), config.site_dir, config.use_directory_urls)
@@ -254,6 +337,18 @@ class _Linked(File):
         put_in_site(Path(self.abs_src_path), Path(self.abs_dest_path))
 
 
+class _Exported(File):
+    """A generated file that is not a page, made by the second process after the pages: put into the site when
+    the build has written the pages (`_site_complete`), not before, so that the build does not wait for it."""
+
+    def copy_file(self, dirty: bool = False) -> None:
+        pass
+
+    def put_in_site(self) -> None:
+        assert self.abs_src_path is not None
+        put_in_site(Path(self.abs_src_path), Path(self.abs_dest_path))
+
+
 class _PendingPage(File):
     """A generated page that a second process is making: its Markdown is taken from there when MkDocs reads it
     (once; read again, it comes from the output folder, written by then)."""
@@ -266,24 +361,24 @@ class _PendingPage(File):
         if self._content is None:
             try:
                 place = self.pending.take(self.src_uri)
-                if place is None:  # read before: in place once the second process has finished
-                    self.pending.join()
-            except GenerationFailed as error:
-                raise PluginError(f"briefings: generating the site failed: {error}; the previous output is left "
-                                  "as it was") from None
-            with contextlib.suppress(FileNotFoundError):  # else renamed into place meanwhile: read from there
                 if place is not None:
-                    return place.read_text(encoding="utf-8-sig")
+                    with contextlib.suppress(FileNotFoundError):
+                        return place.read_text(encoding="utf-8-sig")
+                # Read before, or its staged file is gone: renamed into place once the second process has
+                # finished, or removed by it when it failed (then this raises).
+                self.pending.join()
+            except GenerationFailed as error:
+                raise (_process.failed(error) if _process is not None else PluginError(str(error))) from None
         return str(File.content_string.fget(self))  # type: ignore[attr-defined]
 
     content_string = property(_content_string, File.content_string.fset)  # type: ignore[attr-defined]
 
 
 def on_env(env: Any, config: MkDocsConfig, files: Files, **_: Any) -> Any:
-    """Every page is read and converted: wait for the second process making the other generated files (exports,
-    feeds) before MkDocs copies them."""
+    """Every page is read and converted: before MkDocs writes anything into the site, the problems the second
+    process found (its errors stop the build)."""
     if _process is not None:
-        _process.join()
+        _process.checked()
     if _process is not None and _process.live is not None:
         _process.live.restore_titles(files)
         _process.live.reuse_templates(env)
@@ -340,7 +435,14 @@ def _complete_site(config: MkDocsConfig, **_: Any) -> None:
 
 @event_priority(-100)  # after every plugin has written what it writes
 def _site_complete(config: MkDocsConfig, **_: Any) -> None:
-    """The site folder now holds a whole build (what a server stopped now may keep for its next run)."""
+    """The site folder now holds a whole build (what a server stopped now may keep for its next run). The files a
+    second process made after the pages (exports, schemas) are put in last: it has had the whole build to make
+    them."""
+    if _process is not None and _process.generation is not None:
+        _process.join()
+        exports, _process.exports = _process.exports, []
+        for exported in exports:
+            exported.put_in_site()
     if _process is not None and _process.live is not None:
         _process.live.built()
         _process.live.later.start()  # the pages are written: the exports and the search index now

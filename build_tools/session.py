@@ -43,7 +43,7 @@ from build_tools.safe_files import check_ours, check_place
 if TYPE_CHECKING:  # the site's modules are imported when a build is made, not for a lint
     from build_tools.background import Generation
     from build_tools.export import Anchors
-    from build_tools.site import WriteReport, Written
+    from build_tools.site import Content, WriteReport, Written
 
 Check = Callable[[], None]  # raises when work left for later must stop (a new build starts)
 T = TypeVar("T")
@@ -54,13 +54,12 @@ class Build:
     """One "lint, stop on errors, generate, write"."""
 
     lint: LintResult
-    files: dict[str, str | None]  # path → content (None: let go once written, `keep=False`); empty on errors
-    report: WriteReport | None  # None when the lint found errors (nothing was written) or the output is `pending`
+    files: dict[str, Content | None]  # path → content (None: let go once written, `keep=False`); empty on errors
+    report: WriteReport | None  # None when the lint found errors (nothing was written)
     seconds: dict[str, float] = field(default_factory=dict)  # lint, pages, exports, write
     # `build(later=True)`: makes and writes the exports left for later (calling `check` between their parts), all
     # or nothing, and gives the paths it rewrote; the exports' paths are in `files` (content None) meanwhile
     later: Callable[[Check], tuple[str, ...]] | None = None
-    pending: Generation | None = None  # the output being made by a second process (`background=True`)
 
 
 @contextmanager
@@ -96,17 +95,14 @@ class Session:
             return lint_project(config, only, self.memory, overlays)
 
     def build(self, config: Config, out: Path | None = None, links: Links = Links.DIRECTORY,
-              site_url: str | None = None, later: bool = False, background: bool = False) -> Build:
+              site_url: str | None = None, later: bool = False) -> Build:
         """Lint; unless there are errors, generate what changed and write it to `out` (default: the
         configured output). The one place this sequence is written: `briefings build`, `briefings site`
         (through the hook), the MkDocs hook and the Zensical preparation all come here. `site_url`: the
         site's address, for the feeds' absolute links. `later` (a server, which serves the pages first): the
         exports are not made now when the output holds every one of their paths already; `Build.later` makes
-        and writes them. `background`: for a session that keeps nothing, on a machine with a second core
-        (`background.available`), the output is made and written by a second process while the caller goes on:
-        the build returns once the lint has passed, with every path of the output and its `pending` generation
-        (its pages as they are made, and `join`)."""
-        from build_tools.site import MANIFEST, generate, generate_parts, plan, write_files, write_parts
+        and writes them. The same sequence made by a second process: `start`."""
+        from build_tools.site import generate, generate_parts, write_files, write_parts
 
         out = out or config.output
         check_place(out, config.root, config.snapshots, "[project] output")
@@ -116,17 +112,6 @@ class Session:
             seconds = {"lint": time.perf_counter() - started}
             if result.errors:
                 return Build(result, {}, None, seconds)
-            if not self.keep and background:
-                from build_tools.background import Generation, available
-
-                if available():
-                    check_ours(out, MANIFEST)  # refused here, before the second process starts
-                    self.memory = LintMemory()  # nothing reads it again: let go of it (the files' bytes) before
-                    # the second process is made, which would otherwise hold it to its end
-                    planned = plan(result.project, result.store, links, self.memo, result.history, site_url)
-                    generation = Generation(planned, out, self.staging)
-                    seconds["plan"] = time.perf_counter() - started - seconds["lint"]
-                    return Build(result, dict.fromkeys(generation.paths), None, seconds, pending=generation)
             if not self.keep:  # one generation: each group of files written, then let go (memory at 100k facts)
                 writing = time.perf_counter()
                 parts = generate_parts(result.project, result.store, links, self.memo, seconds, result.history,
@@ -142,6 +127,22 @@ class Session:
         seconds["write"] = time.perf_counter() - writing
         return Build(result, dict(files), report, seconds)
 
+    def start(self, config: Config, out: Path | None = None, links: Links = Links.DIRECTORY,
+              site_url: str | None = None) -> Generation | None:
+        """`build` made by a second process, started now, before anything is loaded (`background.py`): for a
+        session that keeps nothing, on a machine with a second core (`background.available`). The caller goes on
+        and takes the paths, the pages, the rules' verdict and the end from the generation. None where a second
+        process would not run: then `build`."""
+        from build_tools.background import Generation, available
+        from build_tools.site import MANIFEST
+
+        if self.keep or not available():
+            return None
+        out = out or config.output
+        check_place(out, config.root, config.snapshots, "[project] output")
+        check_ours(out, MANIFEST)  # refused here, before the second process starts
+        return Generation(config, out, links, site_url, self.staging)
+
     def _pages_first(self, result: LintResult, out: Path, links: Links, site_url: str | None,
                      seconds: dict[str, float]) -> Build:
         """The pages and feeds made and written now; the exports too when a path of theirs is new, else left to
@@ -154,7 +155,7 @@ class Session:
         project = result.project
         anchors = Anchors(project, result.store)
         seconds["pages"] = time.perf_counter() - started
-        files: dict[str, str] = {}
+        files: dict[str, Content] = {}
         for part in page_parts(project, anchors, links, self.memo, seconds, result.history, site_url):
             files.update(part)
         self.memo.finish()
@@ -203,7 +204,7 @@ class StoppableMemo(Memo):
         return super().get(kind, inputs, make, values)
 
 
-def _checked(parts: Iterator[dict[str, str]], check: Check) -> Iterator[dict[str, str]]:
+def _checked(parts: Iterator[Mapping[str, Content]], check: Check) -> Iterator[Mapping[str, Content]]:
     """`parts`, with `check()` called before each is made, and once more after the last."""
     while True:
         check()

@@ -15,9 +15,11 @@ from build_tools.export import (
     ANNOTATIONS_PATH,
     CSL_PATH,
     Anchors,
-    annotations_json,
+    Pieces,
+    annotations_pieces,
     csl_json,
     export_plan,
+    text,
 )
 from build_tools.feeds import feed_files, feed_paths
 from build_tools.ledger import History, no_history
@@ -28,6 +30,8 @@ from build_tools.render.shared import Links
 from build_tools.safe_files import check_inside, check_ours, temporary_file
 from build_tools.schema import SCHEMAS, schema_files
 from build_tools.snapshots import SnapshotStore
+
+Content = str | Pieces  # a generated file's text: whole, or in pieces (the largest exports)
 
 
 @dataclass(frozen=True)
@@ -55,7 +59,7 @@ def generate(project: Project, store: SnapshotStore | None = None, links: Links 
 
 def generate_parts(project: Project, store: SnapshotStore | None = None, links: Links = Links.DIRECTORY,
                    memo: Memo | None = None, timings: dict[str, float] | None = None,
-                   history: History | None = None, site_url: str | None = None) -> Iterator[dict[str, str]]:
+                   history: History | None = None, site_url: str | None = None) -> Iterator[Mapping[str, Content]]:
     """`generate`, one group of files at a time (each page, the feeds, each export), each made when the one before
     has been taken: a writer that lets each group go once written holds one group at a time, not the whole output
     (at 100,000 facts the pages are 0.5 GB and the exports 1 GB)."""
@@ -72,12 +76,12 @@ class Part(NamedTuple):
 
     kind: str  # "pages" or "exports": which of the timings its seconds count in
     paths: tuple[str, ...]
-    make: Callable[[], dict[str, str]]
+    make: Callable[[], Mapping[str, Content]]
 
 
 def plan(project: Project, store: SnapshotStore | None, links: Links, memo: Memo, history: History | None = None,
          site_url: str | None = None) -> list[Part]:
-    """Every group of generated files, in the order they are made: the pages first, in the order of their paths
+    """Every group of generated files, in the order they are made: the pages first, in their `reading_order`
     (the order in which the MkDocs hook lists them, so that MkDocs reads them in the order they are made), the
     feeds, then the exports. Nothing is rendered here; the paths are known."""
     anchors = Anchors(project, store)
@@ -89,9 +93,18 @@ def plan_pages(project: Project, anchors: Anchors, links: Links, memo: Memo, his
     """The pages, each a part of its own, then the feeds: what a reader's browser shows."""
     history = history or no_history("none was read")
     pages = page_plan(project, links, memo, anchors, history)
-    parts = [Part("pages", (path,), partial(_one, path, pages[path])) for path in sorted(pages)]
+    parts = [Part("pages", (path,), partial(_one, path, pages[path])) for path in sorted(pages, key=reading_order)]
     feeds = partial(feed_files, project, history, links is not Links.FILE, site_url, memo)
     return [*parts, Part("pages", feed_paths(project), feeds)]
+
+
+def reading_order(path: str) -> tuple[bool, str]:
+    """The order in which MkDocs reads the generated pages (the hook lists them so), and in which a second
+    process makes them: the source pages first, then the others by path. A source page is quick to make and slow
+    to convert (at 100,000 facts, 10,000 of them: about 2.5 s to make, 13 s to convert), so the second process is
+    well ahead when the briefing pages come, which it makes more slowly than MkDocs converts them (1,000 facts
+    each). MkDocs's own order of the sidebar (with no `nav:`) does not depend on it."""
+    return (not path.startswith("sources/"), path)
 
 
 def plan_exports(project: Project, anchors: Anchors, memo: Memo) -> list[Part]:
@@ -100,7 +113,7 @@ def plan_exports(project: Project, anchors: Anchors, memo: Memo) -> list[Part]:
     encodings are never held beside the annotations (memory at 100,000 facts)."""
     sources = memo.token("sources", project.sources.values())
     parts = [
-        Part("exports", (ANNOTATIONS_PATH,), lambda: {ANNOTATIONS_PATH: annotations_json(project, anchors, memo)}),
+        Part("exports", (ANNOTATIONS_PATH,), lambda: {ANNOTATIONS_PATH: annotations_pieces(project, anchors, memo)}),
         Part("exports", (CSL_PATH,), lambda: {CSL_PATH: memo.get("csl", (sources,), partial(csl_json, project))}),
         Part("exports", tuple(f"schemas/{name}" for name in SCHEMAS), partial(_schemas, memo)),
     ]
@@ -109,14 +122,14 @@ def plan_exports(project: Project, anchors: Anchors, memo: Memo) -> list[Part]:
 
 
 def page_parts(project: Project, anchors: Anchors, links: Links, memo: Memo, timings: dict[str, float],
-               history: History | None = None, site_url: str | None = None) -> Iterator[dict[str, str]]:
+               history: History | None = None, site_url: str | None = None) -> Iterator[Mapping[str, Content]]:
     """The pages, then the feeds, each made when the one before has been taken. Their seconds are added to
     `timings["pages"]`."""
     return make_parts(plan_pages(project, anchors, links, memo, history, site_url), timings)
 
 
 def export_parts(project: Project, anchors: Anchors, memo: Memo, timings: dict[str, float]
-                 ) -> Iterator[dict[str, str]]:
+                 ) -> Iterator[Mapping[str, Content]]:
     """The data exports and the schemas (`export_paths`), each made when the one before has been taken. Their
     seconds are added to `timings["exports"]`."""
     return make_parts(plan_exports(project, anchors, memo), timings)
@@ -128,15 +141,15 @@ def export_paths(project: Project) -> tuple[str, ...]:
                  for path in part.paths)
 
 
-def _schemas(memo: Memo) -> dict[str, str]:
+def _schemas(memo: Memo) -> dict[str, Content]:
     return memo.get("schemas", (), lambda: {f"schemas/{name}": content for name, content in schema_files().items()})
 
 
-def _one(path: str, make: Callable[[], str]) -> dict[str, str]:
+def _one(path: str, make: Callable[[], Content]) -> dict[str, Content]:
     return {path: make()}
 
 
-def make_parts(parts: Iterable[Part], timings: dict[str, float]) -> Iterator[dict[str, str]]:
+def make_parts(parts: Iterable[Part], timings: dict[str, float]) -> Iterator[Mapping[str, Content]]:
     """Each part's files, made when the one before has been taken; the seconds spent making them (not in the
     writer between the parts) added to `timings` by kind."""
     for part in parts:
@@ -156,22 +169,22 @@ class UnplannedOutput(Exception):
     """A part made other files than its plan said (a bug)."""
 
 
-def _add(files: dict[str, str], more: Mapping[str, str]) -> None:
-    """Add generated files, refusing to let one replace another silently."""
+def _add(files: dict[str, str], more: Mapping[str, Content]) -> None:
+    """Add generated files (their text whole), refusing to let one replace another silently."""
     clash = files.keys() & more.keys()
     if clash:
         raise OutputCollision(f"two generated files would be written to {sorted(clash)[0]}")
-    files.update(more)
+    files.update((rel, text(content)) for rel, content in more.items())
 
 
 MANIFEST = ".briefings-generated"
 
 
 # What a long-lived process (`mkdocs serve`) wrote or found last time: path → (content, size, mtime).
-Written = dict[str, tuple[str, int, int]]
+Written = dict[str, tuple[Content, int, int]]
 
 
-def write_files(files: Mapping[str, str], out_dir: Path, written: Written | None = None,
+def write_files(files: Mapping[str, Content], out_dir: Path, written: Written | None = None,
                 staging: Path | None = None, others: Iterable[str] = ()) -> WriteReport:
     """Write `files` into `out_dir`; unchanged files keep their bytes and mtime.
 
@@ -187,7 +200,7 @@ def write_files(files: Mapping[str, str], out_dir: Path, written: Written | None
     return write_parts([files], out_dir, written, staging, others)
 
 
-def write_parts(parts: Iterable[Mapping[str, str]], out_dir: Path, written: Written | None = None,
+def write_parts(parts: Iterable[Mapping[str, Content]], out_dir: Path, written: Written | None = None,
                 staging: Path | None = None, others: Iterable[str] = (),
                 placed: Callable[[str, Path], None] | None = None) -> WriteReport:
     """`write_files` of the union of `parts`, taken one at a time (see `generate_parts`): each part's changed
@@ -202,7 +215,7 @@ def write_parts(parts: Iterable[Mapping[str, str]], out_dir: Path, written: Writ
         with contextlib.suppress(FileExistsError):  # time then finds it ours, never full and unmarked; created
             (out_dir / MANIFEST).open("x").close()  # in place (O_EXCL), as a temporary file would be seen first
 
-    def changes(files: Mapping[str, str]) -> Iterator[tuple[str, str]]:  # one at a time: no copy of the output
+    def changes(files: Mapping[str, Content]) -> Iterator[tuple[str, Content]]:  # one at a time: no copy of the output
         for rel, content in sorted(files.items()):
             target = out_dir / rel
             last = written.get(str(target)) if written is not None else None
@@ -216,7 +229,7 @@ def write_parts(parts: Iterable[Mapping[str, str]], out_dir: Path, written: Writ
 
     paths: set[str] = set()
     changed: list[str] = []
-    kept: dict[str, str] = {}  # the changed files' content, for `written`
+    kept: dict[str, Content] = {}  # the changed files' content, for `written`
     with _all_or_nothing() as staged:
         for files in parts:
             clash = paths & files.keys()
@@ -283,7 +296,7 @@ def _all_or_nothing() -> Iterator[list[tuple[Path, Path]]]:
         os.replace(tmp_path, target)
 
 
-def _stage(out_dir: Path, changed: Iterable[tuple[str, str]], staging: Path | None,
+def _stage(out_dir: Path, changed: Iterable[tuple[str, Content]], staging: Path | None,
            staged: list[tuple[Path, Path]]) -> list[str]:
     """Write each changed file to a new temporary file (beside its target, or in `staging`), appending
     (temporary, target) to `staged`; the paths staged. Files get the permissions the umask allows; a folder
@@ -306,14 +319,26 @@ def _stage(out_dir: Path, changed: Iterable[tuple[str, str]], staging: Path | No
 _PIECE = 1 << 24  # characters: a file's UTF-8 bytes are made and written a piece at a time
 
 
-def _encoded(content: str) -> Iterator[bytes]:
-    """`content` in UTF-8, a piece at a time: the whole file's bytes are never held beside its text (the largest
-    exports are 0.2 GB each at 100,000 facts)."""
-    for start in range(0, len(content), _PIECE):
-        yield content[start:start + _PIECE].encode("utf-8")
+def _encoded(content: Content) -> Iterator[bytes]:
+    """`content` in UTF-8, a piece of about `_PIECE` characters at a time: the whole file's bytes are never held
+    beside its text (the largest exports are 0.2 GB each at 100,000 facts), nor its pieces joined."""
+    if isinstance(content, str):
+        for start in range(0, len(content), _PIECE):
+            yield content[start:start + _PIECE].encode("utf-8")
+        return
+    batch: list[str] = []
+    size = 0
+    for part in content.parts:
+        batch.append(part)
+        size += len(part)
+        if size >= _PIECE:
+            yield "".join(batch).encode("utf-8")
+            batch, size = [], 0
+    if batch:
+        yield "".join(batch).encode("utf-8")
 
 
-def _holds(target: Path, content: str) -> bool:
+def _holds(target: Path, content: Content) -> bool:
     """Whether the file at `target` holds `content` in UTF-8, read and compared a piece at a time."""
     try:
         with target.open("rb") as handle:

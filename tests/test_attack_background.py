@@ -366,16 +366,20 @@ def test_no_child_is_left_after_a_success_or_a_failure(project: MiniProject, tmp
     """In this process: a generation joined, one whose page failed, one abandoned by a stop."""
     monkeypatch.setattr(background, "available", lambda: True)
     config = load_config(project.root, str(project.snapshots), environ={})
-    build = Session(keep=False).build(config, tmp_path / "out", background=True)
-    assert build.pending is not None
-    build.pending.join()
+    generation = Session(keep=False).start(config, tmp_path / "out")
+    assert generation is not None
+    generation.join()
     from build_tools.render import pages
 
     monkeypatch.setattr(pages, "render_source", lambda *_: 1 / 0)
-    failing = Session(keep=False).build(config, tmp_path / "out", background=True)
-    assert failing.pending is not None
+    failing = Session(keep=False).start(config, tmp_path / "out")
+    assert failing is not None
     with pytest.raises(background.GenerationFailed, match="ZeroDivisionError"):
-        failing.pending.join()
+        failing.join()
+    stopped = Session(keep=False).start(config, tmp_path / "out")
+    assert stopped is not None
+    stopped.paths()
+    stopped.stop()
     with pytest.raises(ChildProcessError):
         os.waitpid(-1, os.WNOHANG)  # no child of this process is left, finished or not
     assert _temporary(tmp_path / "out") == []

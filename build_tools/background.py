@@ -144,10 +144,11 @@ class Generation:
             import fcntl  # so that the child does not wait for this process to read them
 
             fcntl.fcntl(write, fcntl.F_SETPIPE_SZ, PIPE_SIZE)
+        parent = os.getpid()
         self._pid = os.fork()
         if self._pid == 0:  # the child: it never returns
             os.close(read)
-            _child(config, out, staging, links, site_url, os.fdopen(write, "wb"))
+            _child(config, out, staging, links, site_url, os.fdopen(write, "wb"), parent)
         os.close(write)
         self._pipe = os.fdopen(read, "rb")
 
@@ -261,15 +262,18 @@ def _send(pipe: BinaryIO, message: dict[str, object]) -> None:
     pipe.flush()
 
 
-def _child(config: Config, out: Path, staging: Path, links: Links, site_url: str | None, pipe: BinaryIO) -> None:
+def _child(config: Config, out: Path, staging: Path, links: Links, site_url: str | None, pipe: BinaryIO,
+           parent: int) -> None:
     """Load, plan, make the pages, check, make the exports, write; telling the build the plan, where each page
     can be read as soon as it is written, what the rules found, then the end: what was written, or the error.
-    Exits without returning (nothing of the parent's build may run here)."""
+    Exits without returning (nothing of the parent's build may run here). Stopped, or failing, it removes its
+    staging folder itself too: the build's process (`parent`) may be gone."""
     code = 1
     loaded: Loaded | None = None
     rules = _Rules(pipe)
     try:
         signal.signal(signal.SIGTERM, _interrupted)  # stopped by the build's process: its staged files removed
+        _stopped_with(parent)
         gc.disable()  # what is loaded and made stays alive to the end (see session.paused_gc)
         timings: dict[str, float] = {}
         started = time.perf_counter()
@@ -291,11 +295,25 @@ def _child(config: Config, out: Path, staging: Path, links: Links, site_url: str
         code = 0
     except BaseException as error:
         with contextlib.suppress(BaseException):
-            if loaded is not None and rules.result is None and not isinstance(error, KeyboardInterrupt):
+            shutil.rmtree(staging, ignore_errors=True)
+            if (loaded is not None and rules.result is None and os.getppid() == parent
+                    and not isinstance(error, (KeyboardInterrupt, BrokenPipeError))):
                 rules.run(loaded, {})  # a page that failed on a project the rules reject: say what they found
             _send(pipe, {"kind": "failed", "error": _said(error)})
     finally:
         os._exit(code)
+
+
+def _stopped_with(parent: int) -> None:
+    """Have this process stopped (SIGTERM: `_interrupted`) when the build's process ends before it, killed
+    (SIGKILL, SIGTERM) or crashed: a site nobody waits for is not made (Linux; elsewhere it stops at its next
+    message, on the closed pipe)."""
+    with contextlib.suppress(OSError, AttributeError):
+        import ctypes
+
+        ctypes.CDLL(None).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+    if os.getppid() != parent:  # gone already, before it could be told
+        raise KeyboardInterrupt
 
 
 class _Rules:

@@ -339,14 +339,19 @@ class _Linked(File):
 
 class _Exported(File):
     """A generated file that is not a page, made by the second process after the pages: put into the site when
-    the build has written the pages (`_site_complete`), not before, so that the build does not wait for it."""
+    the build has written the pages (`_site_complete`), not before, so that the build does not wait for it. A
+    copy, as MkDocs makes it, not a hard link: a published site shares nothing with the output folder (an
+    editor writing a file of either in place, or a deployment changing a file's permissions, would change
+    both, and every other site built from it)."""
 
     def copy_file(self, dirty: bool = False) -> None:
         pass
 
     def put_in_site(self) -> None:
-        assert self.abs_src_path is not None
-        put_in_site(Path(self.abs_src_path), Path(self.abs_dest_path))
+        File.copy_file(self)
+
+
+_NOT_MADE = "---\ntitle: Not made\n---\n"  # a page the second process did not make, the rules having found errors
 
 
 class _PendingPage(File):
@@ -367,6 +372,10 @@ class _PendingPage(File):
                 # Read before, or its staged file is gone: renamed into place once the second process has
                 # finished, or removed by it when it failed (then this raises).
                 self.pending.join()
+            except LintFailed:
+                # The rules found errors: the build stops on them before MkDocs writes anything (`on_env`), with
+                # the lines a lint run first gives; stopped here, MkDocs would first blame this page.
+                return _NOT_MADE
             except GenerationFailed as error:
                 raise (_process.failed(error) if _process is not None else PluginError(str(error))) from None
         return str(File.content_string.fget(self))  # type: ignore[attr-defined]

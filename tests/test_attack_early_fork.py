@@ -1,0 +1,380 @@
+"""Attacks on `mkdocs build` with the second process started before the project is loaded (`background.py`):
+the rules' problems (many, errors that break a page, warnings only under --strict), load errors, the build's
+process killed or interrupted in each of the child's phases, configurations, and the exports (non-ASCII text
+written in pieces, unchanged files, the site's copies). Each compares with what one process
+(`BRIEFINGS_ONE_PROCESS=1`) and `briefings lint` give, and checks the previous output is left whole.
+
+The builds run `mkdocs build` in a process of their own: this file, run as a program, applies one of the faults
+below (`FAULTS`) and runs MkDocs's command line.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+if __name__ == "__main__":  # run as a program: the repository's modules importable
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+import pytest
+
+from build_tools import background, export, lint, site
+from tests.conftest import BRIEFING_YAML, SNAPSHOT_TEXT, MiniProject
+from tests.test_attack_background import BUILDING, _descendants, _environment, _files, _temporary
+from tests.test_background import MORE_FACTS, write_tiny_site_config
+
+PATCH = pytest.MonkeyPatch()  # used only when this file runs as a program
+MARK = "ATTACK_MARK"  # a file the child creates when it reaches the slow step (then sleeps 60 s)
+
+
+def _slow(real: Callable[..., Any]) -> Callable[..., Any]:
+    def slow(*args: Any, **kwargs: Any) -> Any:
+        if os.getpid() != PARENT:
+            Path(os.environ[MARK]).touch()
+            time.sleep(60)
+        return real(*args, **kwargs)
+    return slow
+
+
+def _slow_load() -> None:
+    PATCH.setattr(background, "load_for_lint", _slow(lint.load_for_lint))
+
+
+def _slow_pages() -> None:
+    from build_tools.render import pages
+
+    PATCH.setattr(pages, "render_source", _slow(pages.render_source))
+
+
+def _slow_exports() -> None:
+    """The child has staged every page and run the rules: it is making the exports."""
+    PATCH.setattr(site, "csl_json", _slow(export.csl_json))
+
+
+def _small_pipe() -> None:
+    """The pipe at its smallest (a page): the rules' message is many times larger."""
+    PATCH.setattr(background, "PIPE_SIZE", 4096)
+
+
+def _small_pieces() -> None:
+    """The exports encoded and compared a few characters at a time (pieces cut anywhere)."""
+    PATCH.setattr(site, "_PIECE", 7)
+
+
+PARENT = os.getpid()
+FAULTS: dict[str, Callable[[], None]] = {
+    "none": lambda: None,
+    "slow-load": _slow_load,
+    "slow-pages": _slow_pages,
+    "slow-exports": _slow_exports,
+    "small-pipe": _small_pipe,
+    "small-pieces": _small_pieces,
+}
+ONE = {background.OFF: "1"}
+
+
+def _command(fault: str, site_dir: Path, *more: str) -> list[str]:
+    return [sys.executable, str(Path(__file__).resolve()), fault, "build", "--strict", "--site-dir", str(site_dir),
+            *more]
+
+
+def _build(project: MiniProject, site_dir: Path, fault: str = "none", **env: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(_command(fault, site_dir), cwd=project.root, env=_environment(project, **env), text=True,
+                          capture_output=True, timeout=300)
+
+
+def _said(stderr: str) -> list[str]:
+    """What a build said but for the lines that differ by design between one process and two (timings, the
+    second process starting, the rules' summary logged once more at INFO)."""
+    return [line for line in stderr.splitlines()
+            if not any(part in line for part in ("Documentation built", "generated files", "Building documentation",
+                                                  "Cleaning site", "the rules run by the second process"))
+            and not line.startswith("INFO    -  0 errors")]
+
+
+def _lint(project: MiniProject) -> subprocess.CompletedProcess[str]:
+    briefings = Path(sys.executable).parent / "briefings"
+    return subprocess.run([str(briefings), "lint"], cwd=project.root, env=_environment(project), text=True,
+                          capture_output=True, timeout=300)
+
+
+@pytest.fixture
+def tiny(project: MiniProject) -> MiniProject:
+    project.write("briefings/bridge.yaml", BRIEFING_YAML + "".join(MORE_FACTS.format(n=n) for n in range(4)))
+    project.write("briefings/other.yaml", BRIEFING_YAML.replace("bridge-reopens", "other-reopens")
+                  .replace("title: The bridge", "title: The other bridge"))
+    write_tiny_site_config(project)
+    return project
+
+
+def _edit(project: MiniProject, word: str = "he said") -> None:
+    path = project.root / "briefings/bridge.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("would reopen in May.", f"would reopen in May, {word}.",
+                                                             1), encoding="utf-8")
+
+
+def _short_quotes(count: int) -> str:
+    return "".join(f"""
+      - id: short-{n}
+        text: The minister said the bridge would reopen.
+        date: 2024-03-04
+        citations:
+          - source: city-herald-2024
+            quote: "the bridge"
+""" for n in range(count))
+
+
+# --- the rules' problems --------------------------------------------------------------------------------------
+
+RULE_CASES: dict[str, tuple[str, Callable[[str], str], int]] = {
+    # a fact citing an unknown source: rendering a page fails in the child (MkDocs said "Error reading page
+    # 'sources/city-herald-2024.md':" before the rules' lines)
+    "unknown-source": ("briefings/other.yaml", lambda text: text.replace("source: city-herald-2024",
+                                                                          "source: nowhere-2024"), 1),
+    "quote-not-in-snapshot": ("briefings/other.yaml", lambda text: text.replace(
+        '"the bridge would reopen in May"', '"the bridge would never reopen"'), 1),
+    # 300 warnings: the rules' message is many times the pipe (made a page long); --strict passes
+    "warnings-only": ("briefings/other.yaml", lambda text: text + _short_quotes(300), 0),
+    "warnings-and-an-error-in-a-source": ("sources/city-herald-2024.yaml",
+                                          lambda text: text + "derived_from: [ghost-2024]\n", 1),
+    "a-waived-warning": ("briefings/other.yaml", lambda text: text.replace(
+        '"the bridge would reopen in May"',
+        '"the bridge"\n        lint: {ignore: [CIT009], reason: The short quote is enough here.}'), 0),
+}
+
+
+@pytest.mark.parametrize("case", sorted(RULE_CASES))
+def test_the_rules_problems_are_the_lines_and_status_of_one_process_and_of_the_lint(tiny: MiniProject,
+                                                                                   tmp_path: Path, case: str) -> None:
+    rel, change, status = RULE_CASES[case]
+    if case == "warnings-and-an-error-in-a-source":
+        tiny.write("briefings/bridge.yaml", (tiny.root / "briefings/bridge.yaml").read_text(encoding="utf-8")
+                   + _short_quotes(20))
+    path = tiny.root / rel
+    path.write_text(change(path.read_text(encoding="utf-8")), encoding="utf-8")
+    two = _build(tiny, tmp_path / "two", "small-pipe")
+    one = _build(tiny, tmp_path / "one", **ONE)
+    linted = _lint(tiny)
+    assert BUILDING in two.stderr, two.stderr
+    assert (two.returncode, one.returncode, linted.returncode) == (status, status, status), (two.stderr, linted.stdout)
+    assert "Traceback" not in two.stderr and "WARNING" not in two.stderr, two.stderr
+    assert sorted(_said(two.stderr)) == sorted(_said(one.stderr))
+    problems = [line.split("-  ", 1)[1] for line in _said(two.stderr) if " error " in line or " warning " in line]
+    assert problems == [line for line in linted.stdout.splitlines() if " error " in line or " warning " in line]
+    assert problems or case == "a-waived-warning"
+    assert _temporary(tiny.root / "build/pages") == []
+
+
+# --- load errors ----------------------------------------------------------------------------------------------
+
+LOAD_CASES: dict[str, tuple[str, str | None]] = {
+    "yaml-syntax": ("briefings/other.yaml", "title: [oops\n"),
+    "duplicate-key": ("briefings/other.yaml", BRIEFING_YAML.replace("summary:", "title: Again\nsummary:")),
+    "wrong-type": ("briefings/other.yaml", BRIEFING_YAML.replace("summary: What the city said about the bridge.",
+                                                                  "summary: [1, 2]")),
+    "fifo": ("briefings/fifo.yaml", None),
+    "no-snapshot-store": ("", None),
+    "bad-toml": ("briefings.toml", "[lint\n"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(LOAD_CASES))
+def test_a_load_error_is_the_lines_of_one_process_and_leaves_the_pages_and_the_site(tiny: MiniProject,
+                                                                                   tmp_path: Path, case: str) -> None:
+    """Through `mkdocs build` (two processes and one) and `briefings site`: the same lines, exit 1, no traceback,
+    no MkDocs warning about pages it was promised; the previous pages and site as they were."""
+    briefings = str(Path(sys.executable).parent / "briefings")
+    published = tiny.root / "site"
+    first = subprocess.run([briefings, "site"], cwd=tiny.root, env=_environment(tiny), text=True,
+                           capture_output=True, timeout=300)
+    assert first.returncode == 0, first.stderr
+    pages, site_files = _files(tiny.root / "build/pages"), _files(published)
+    rel, content = LOAD_CASES[case]
+    env: dict[str, str] = {}
+    if case == "fifo":
+        os.mkfifo(tiny.root / rel)
+    elif case == "no-snapshot-store":
+        env = {"BRIEFINGS_SNAPSHOTS": str(tmp_path / "nowhere")}
+    else:
+        assert content is not None
+        tiny.write(rel, content)
+    two = _build(tiny, tmp_path / "two", **env)
+    one = _build(tiny, tmp_path / "one", **ONE, **env)
+    for result in (two, one):
+        assert result.returncode == 1, result.stderr
+        assert "Traceback" not in result.stderr and "WARNING" not in result.stderr, result.stderr
+        assert "Error reading page" not in result.stderr, result.stderr
+    assert sorted(_said(two.stderr)) == sorted(_said(one.stderr))
+    errors = [line for line in two.stderr.splitlines() if line.startswith("ERROR")]
+    assert errors[-1].startswith("ERROR   -  briefings:")
+    again = subprocess.run([briefings, "site"], cwd=tiny.root, env=_environment(tiny, **env), text=True,
+                           capture_output=True, timeout=300)
+    linted = _lint(tiny) if not env else None
+    status = linted.returncode if linted is not None else 1  # 2 for a configuration that does not read, as the lint
+    assert again.returncode == status and "Traceback" not in again.stderr + again.stdout, again.stderr
+    assert _files(tiny.root / "build/pages") == pages
+    assert _files(published) == site_files
+    assert _temporary(tiny.root / "build/pages") == []
+
+
+# --- the build's process killed or interrupted ----------------------------------------------------------------
+
+def _gone(pids: list[int], seconds: float) -> bool:
+    deadline = time.monotonic() + seconds  # liveness, not speed: the child would sleep 60 s
+    while time.monotonic() < deadline:
+        alive = []
+        for pid in pids:
+            try:
+                state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+            except OSError:
+                continue
+            if state != "Z":
+                alive.append(pid)
+        if not alive:
+            return True
+        time.sleep(0.05)
+    return False
+
+
+@pytest.mark.parametrize(("phase", "how"), [
+    ("load", "SIGKILL"), ("pages", "SIGKILL"), ("exports", "SIGKILL"),
+    ("load", "SIGTERM"), ("exports", "SIGTERM"),
+    ("load", "SIGINT-group"), ("exports", "SIGINT-group"),
+])
+def test_the_build_killed_or_interrupted_in_each_phase_leaves_no_child_and_the_previous_pages(
+        tiny: MiniProject, tmp_path: Path, phase: str, how: str) -> None:
+    """The build's process killed (SIGKILL, SIGTERM: it runs no clean-up) or the whole build interrupted (Ctrl-C
+    sends SIGINT to the process group) while the child loads, makes a page, or makes the exports (its pages
+    staged): the child stops (it went on for the whole site, then ran the rules, with nobody to tell), its
+    staging folder goes, the previous pages stay, and the next build is whole."""
+    assert _build(tiny, tmp_path / "site-0").returncode == 0
+    _edit(tiny)
+    before = _files(tiny.root / "build/pages")
+    mark = tmp_path / "mark"
+    log = tmp_path / "build.log"
+    with log.open("w", encoding="utf-8") as out:
+        process = subprocess.Popen(_command(f"slow-{phase}", tmp_path / "site"), cwd=tiny.root,
+                                   env=_environment(tiny, **{MARK: str(mark)}), stdout=out, stderr=out,
+                                   start_new_session=True)
+    try:
+        deadline = time.monotonic() + 120
+        while not mark.exists():
+            assert process.poll() is None and time.monotonic() < deadline, log.read_text(encoding="utf-8")
+            time.sleep(0.05)
+        children = _descendants(process.pid)
+        assert len(children) == 1
+        if how == "SIGINT-group":
+            os.killpg(process.pid, signal.SIGINT)
+        else:
+            process.send_signal(getattr(signal, how))
+        assert process.wait(timeout=30) != 0
+        assert _gone(children, 20), f"the child of a {how} build went on"
+    finally:
+        with contextlib.suppress(ProcessLookupError, PermissionError):
+            os.killpg(process.pid, signal.SIGKILL)
+        process.wait()
+    assert "Traceback" not in log.read_text(encoding="utf-8")
+    assert _files(tiny.root / "build/pages") == before
+    assert _temporary(tiny.root / "build/pages") == []
+    good = _build(tiny, tmp_path / "site-good")
+    assert good.returncode == 0, good.stderr
+    assert "he said" in (tmp_path / "site-good/briefings/bridge/index.html").read_text(encoding="utf-8")
+    assert _temporary(tiny.root / "build/pages") == []
+
+
+# --- configurations -------------------------------------------------------------------------------------------
+
+CONFIGS = {
+    "file-urls-and-site-url": "use_directory_urls: false\nsite_url: https://example.org/briefings/\n",
+    "site-url": "site_url: https://example.org/\n",
+    "nav": "nav:\n  - method.md\n  - Briefings:\n    - briefings/other.md\n    - briefings/bridge.md\n",
+}
+
+
+@pytest.mark.parametrize("case", sorted(CONFIGS))
+def test_each_configuration_builds_the_one_process_site(tiny: MiniProject, tmp_path: Path, case: str) -> None:
+    """The sites byte for byte (the sidebar's order with or without a `nav:`, the links, the feeds' addresses)."""
+    config = tiny.root / "mkdocs.yml"
+    config.write_text(config.read_text(encoding="utf-8") + CONFIGS[case], encoding="utf-8")
+    two = _build(tiny, tmp_path / "two")
+    one = _build(tiny, tmp_path / "one", **ONE)
+    assert two.returncode == one.returncode == 0, two.stderr + one.stderr
+    assert BUILDING in two.stderr and BUILDING not in one.stderr
+    assert sorted(_said(two.stderr)) == sorted(_said(one.stderr))
+    assert _files(tmp_path / "two") == _files(tmp_path / "one")
+
+
+def test_the_sidebar_without_a_nav_lists_the_briefings_before_the_sources(tiny: MiniProject,
+                                                                              tmp_path: Path) -> None:
+    """The pages are listed to MkDocs source pages first (`reading_order`), in one process too: the sidebar must
+    not follow (only the search index's order changed)."""
+    two = _build(tiny, tmp_path / "two")
+    assert two.returncode == 0, two.stderr
+    index = (tmp_path / "two/index.html").read_text(encoding="utf-8")
+    assert index.index('href="briefings/bridge/"') < index.index('href="sources/city-herald-2024/"'), \
+        "the sidebar lists the source pages' section first"
+
+
+# --- the exports ----------------------------------------------------------------------------------------------
+
+WORLD = "Le pont rouvrira en mai, a déclaré le maire — coût 1,2 M€ 🚧; قال الوزير إن الجسر سيفتح"
+
+
+def test_non_ascii_exports_written_in_pieces_are_the_joined_text_and_unchanged_ones_keep_their_time(
+        tiny: MiniProject, tmp_path: Path) -> None:
+    text = SNAPSHOT_TEXT + WORLD + "\n"
+    tiny.add_source("world-2024", text)
+    tiny.write("briefings/world.yaml", BRIEFING_YAML.replace("bridge-reopens", "world-reopens")
+               .replace("title: The bridge", "title: Le pont — 🚧").replace("city-herald-2024", "world-2024")
+               .replace('"the bridge would reopen in May"', '"coût 1,2 M€ 🚧; قال الوزير إن الجسر"'))
+    two = _build(tiny, tmp_path / "two", "small-pieces")
+    assert two.returncode == 0 and BUILDING in two.stderr, two.stderr
+    pages = _files(tiny.root / "build/pages")
+    for rel in ("data/briefings.json", "data/annotations.jsonld"):
+        assert "قال الوزير إن الجسر" in json.dumps(json.loads(pages[rel]), ensure_ascii=False)
+    stamps = {rel: (tiny.root / "build/pages" / rel).stat().st_mtime_ns for rel in pages}
+    time.sleep(0.01)
+    again = _build(tiny, tmp_path / "again", "small-pieces")  # compared a few characters at a time: unchanged
+    assert again.returncode == 0, again.stderr
+    assert {rel: (tiny.root / "build/pages" / rel).stat().st_mtime_ns for rel in pages} == stamps
+    (tiny.root / "build/pages/data/briefings.json").unlink()
+    one = _build(tiny, tmp_path / "one", **ONE)
+    assert one.returncode == 0, one.stderr
+    assert _files(tiny.root / "build/pages") == pages
+    assert _files(tmp_path / "two") == _files(tmp_path / "one")
+
+
+def test_a_published_site_shares_no_file_with_the_pages(tiny: MiniProject, tmp_path: Path) -> None:
+    """The exports were hard links to build/pages: a file of either written in place (an editor keeps a file's
+    links so; a deployment's chmod) changed the published site, and every other site built from the same
+    output. A later `briefings build` must not change it either."""
+    built = _build(tiny, tmp_path / "site")
+    assert built.returncode == 0 and BUILDING in built.stderr, built.stderr
+    published = _files(tmp_path / "site")
+    pages = tiny.root / "build/pages"
+    shared = [rel for rel in published if (pages / rel).exists()
+              and os.path.samefile(pages / rel, tmp_path / "site" / rel)]
+    assert shared == []
+    with (pages / "data/briefings.json").open("a", encoding="utf-8") as handle:  # in place
+        handle.write(" ")
+    _edit(tiny)
+    briefings = Path(sys.executable).parent / "briefings"
+    rebuilt = subprocess.run([str(briefings), "build"], cwd=tiny.root, env=_environment(tiny), text=True,
+                             capture_output=True, timeout=300)
+    assert rebuilt.returncode == 0, rebuilt.stderr
+    assert _files(tmp_path / "site") == published
+
+
+if __name__ == "__main__":
+    FAULTS[sys.argv[1]]()
+    from mkdocs.__main__ import cli
+
+    cli(sys.argv[2:])

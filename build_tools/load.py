@@ -6,7 +6,8 @@ import errno
 import os
 import stat
 from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from functools import cache, partial
 from pathlib import Path, PurePosixPath
 from typing import Any, Generic, NamedTuple, TypeVar
 
@@ -15,10 +16,11 @@ from build_tools import syntax_codes as codes
 from build_tools.config import Config
 from build_tools.dates import EdtfDate, PartialDate
 from build_tools.declare import NEEDED, Field, Kind, ListOf, Record
+from build_tools.file_cache import Damaged, Raw
 from build_tools.model import Briefing, Citation, Correction, Fact, Project, Source, Suppression
 from build_tools.problems import Location, Problem
 from build_tools.reread import Layout, layout_of, reread_fact
-from build_tools.schema import Fields, Value
+from build_tools.schema import Fields
 from build_tools.yaml_nodes import MAX_BYTES, parse_yaml, too_large
 
 SOURCES_DIR = "sources"
@@ -73,13 +75,52 @@ class FileKind(Generic[T]):
     folder: str
     record: Record
     model: type[T]
-    checks: Callable[[T, Fields, list[Problem]], None] | None = None
+    checks: Callable[[T, Raw, list[Problem]], None] | None = None
+    plan: _Plan = field(init=False, repr=False, compare=False)  # how its model object is made (`_plan`)
 
-    def build(self, rel: str, fields: Fields, problems: list[Problem], dates: dict[str, EdtfDate]) -> T | None:
-        """The file's model object, or None when it lacks a value it needs (its problem was reported)."""
-        made: T | None = _Builder(rel, dates).record(self.record, fields, Location(rel), ())
-        if made is not None and self.checks is not None:
-            self.checks(made, fields, problems)
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "plan", _plan(self.record))
+
+    def read(self, rel: str, data: bytes, problems: list[Problem], cache_dir: Path | None,
+             checked: file_cache.Checked) -> T | None:
+        """A file's model object, or None when it is unusable (its problems added to `problems`): made from the file's
+        cache entry when it holds a sound one, else by validating the file (and keeping the result in the cache)."""
+        made = self._from_cache(rel, data, cache_dir, checked)
+        if made is None:
+            fields, found = _validate(rel, data, self.record)
+            raw = None if fields is None else file_cache.encode_fields(fields)
+            file_cache.store(cache_dir, self.record, data, raw, found)
+            made = raw, None if raw is None else self.build(rel, raw, checked, None), found
+        raw, model, found = made
+        problems.extend(found)
+        if raw is None:
+            return None
+        stem = PurePosixPath(rel).stem
+        id_problem = schema.source_id_problem(stem) if self.record is schema.SOURCE else schema.id_problem(stem)
+        if id_problem is not None:
+            problems.append(Problem.of(id_problem[0], Location(rel), f"file name: {id_problem[1]}"))
+            return None
+        if model is not None and self.checks is not None:
+            self.checks(model, raw, problems)
+        return model
+
+    def _from_cache(self, rel: str, data: bytes, cache_dir: Path | None, checked: file_cache.Checked
+                    ) -> tuple[Raw | None, T | None, list[Problem]] | None:
+        cached = file_cache.load(cache_dir, self.record, data, rel, checked)
+        if cached is None or cached[0] is None:
+            return None  # a file that does not parse is parsed again: its problem's excerpt is not cached
+        texts: file_cache.Texts = {}
+        try:
+            model = self.build(rel, cached[0], checked, texts)
+        except Damaged:
+            return None
+        checked.readers.append((rel, texts))
+        return cached[0], model, cached[1]
+
+    def build(self, rel: str, raw: Raw, checked: file_cache.Checked, texts: file_cache.Texts | None) -> T | None:
+        """The model object of a file's fields (in a cache entry's form), or None when it lacks a value it needs (its
+        problem was reported). With `texts`, the fields come from a cache entry: they are checked as they are read."""
+        made: T | None = _Builder(rel, checked, texts).record(self.plan, raw, Location(rel), ())
         return made
 
 
@@ -125,10 +166,10 @@ class _Reader:
         layout = known[1] if known is not None and known[0] == old_bytes else layout_of(old_bytes.decode("utf-8"))
         if layout is None:
             return None
-        builder = _Builder(rel, self.checked.parsed)
+        builder = _Builder(rel, self.checked, None)
         result = reread_fact(rel, old_bytes, data, briefing, problems, layout,
-                             lambda section, value: builder.record(schema.FACT, value.data, value.at,
-                                                                   ({"title": section},)))
+                             lambda section, value: builder.record(_FACT, file_cache.encode_fields(value.data),
+                                                                   value.at, ({"title": section},)))
         if result is None:
             return None
         self.kept_layouts[rel] = (data, layout)  # as many lines, the same items: the same layout
@@ -158,8 +199,7 @@ class _Reader:
             found: list[Problem] = []
             # An overlay's bytes are a moment of typing: validated, never put in the file cache.
             cache_dir = self.cache_dir if overlay is None else None
-            fields = _read_fields(rel, data, kind.record, found, cache_dir, self.checked)
-            loaded = (None if fields is None else kind.build(rel, fields, found, self.checked.parsed), tuple(found))
+            loaded = (kind.read(rel, data, found, cache_dir, self.checked), tuple(found))
         self.seen[key] = loaded
         self.problems.extend(loaded[1])
         result: T | None = loaded[0]
@@ -200,38 +240,18 @@ def _in_folder(rel: str, folder: str) -> bool:
     return len(path.parts) == 2 and path.parts[0] == folder and path.suffix == ".yaml" and not path.name.startswith(".")
 
 
-def _read_fields(rel: str, data: bytes, record: Record, problems: list[Problem],
-                 cache_dir: Path | None, checked: file_cache.Checked) -> Fields | None:
-    cached = file_cache.load(cache_dir, record, data, rel, checked)
-    if cached is not None and cached[0] is None:
-        cached = None  # a file that does not parse is parsed again: its problem's excerpt is not cached
-    if cached is None:
-        cached = _validate(rel, data, record)
-        file_cache.store(cache_dir, record, data, *cached)
-    fields: Fields | None = cached[0]
-    problems.extend(cached[1])
-    if fields is None:
-        return None
-    stem = PurePosixPath(rel).stem
-    id_problem = schema.source_id_problem(stem) if record is schema.SOURCE else schema.id_problem(stem)
-    if id_problem is not None:
-        problems.append(Problem.of(id_problem[0], Location(rel), f"file name: {id_problem[1]}"))
-        return None
-    return fields
-
-
 def read_version(rel: str, data: bytes, record: Record, cache_dir: Path | None,
                  checked: file_cache.Checked) -> Source | Briefing | None:
     """One version of a project file (an old one from git, say) → its Source or Briefing, or None
     when it cannot be read. Its problems are not reported: they belong to that version."""
     kind: FileKind[Source] | FileKind[Briefing] = BRIEFINGS if record is schema.BRIEFING else SOURCES
     problems: list[Problem] = []
-    fields = _read_fields(rel, data, record, problems, cache_dir, checked)
-    if fields is not None and checked.verify():  # the cache entry held a value validation refuses
+    made = kind.read(rel, data, problems, cache_dir, checked)
+    if checked.verify():  # the cache entry held a value validation refuses
         checked.readers.clear()
-        fields = _read_fields(rel, data, record, problems, None, checked)
+        made = kind.read(rel, data, problems, None, checked)
     checked.readers.clear()  # verified: the next version is checked on its own
-    return None if fields is None else kind.build(rel, fields, problems, checked.parsed)
+    return made
 
 
 def _validate(rel: str, data: bytes, record: Record) -> tuple[Fields | None, list[Problem]]:
@@ -302,128 +322,256 @@ def _folder_inside(root: Path, folder: str) -> bool:
         return False
 
 
-def _locations(fields: Fields) -> dict[str, Location]:
-    return {name: value.at for name, value in fields.items()}
-
-
-def _item_locations(fields: Fields, name: str) -> tuple[Location, ...]:
-    value = fields.get(name)
-    return tuple(item.at for item in value.data) if value and value.data else ()
-
-
 class Place(NamedTuple):
-    """Where a record was written: its file (and the file's name without `.yaml`), its place, its values, and the
-    records it is inside (their model values so far, outermost first)."""
+    """Where a record was written: its file (and the file's name without `.yaml`), its place, its fields (in a cache
+    entry's form) and where each was written, and the records it is inside (their model values so far, outermost
+    first)."""
 
     path: str
     stem: str
     at: Location
-    fields: Fields
+    fields: Raw
+    field_at: dict[str, Location]
     outer: tuple[dict[str, Any], ...]
+
+    def items_at(self, name: str) -> list[tuple[Any, Location]]:
+        """The items of a list field with where each was written (none when it was rejected)."""
+        items = self.fields[name][0] if name in self.fields else None
+        return [(data, Location(self.path, line, column)) for data, line, column in items or ()]
 
 
 def _citation_place(place: Place) -> dict[str, Any]:
-    quote, context = place.fields.get("quote"), place.fields.get("context")
-    return {"at": place.fields["source"].at, "quote_at": quote.at if quote else place.at,
-            "context_at": context.at if context else None}
-
-
-def _suppression_place(place: Place) -> dict[str, Any]:
-    codes_at = {item.data: item.at for item in place.fields["ignore"].data if item.data is not None}
-    return {"at": place.at, "code_at": codes_at}
+    return {"at": place.field_at["source"], "quote_at": place.field_at.get("quote", place.at),
+            "context_at": place.field_at.get("context")}
 
 
 # The attributes of a model object that are not fields of the file format: where its values were written, and
 # what it is part of. Every declared field is read by `_Builder`, whatever its record.
 _PLACES: dict[type, Callable[[Place], dict[str, Any]]] = {
-    Source: lambda place: {"id": place.stem, "path": place.path, "field_at": _locations(place.fields)},
+    Source: lambda place: {"id": place.stem, "path": place.path, "field_at": place.field_at},
     Briefing: lambda place: {"id": place.stem, "path": place.path,
-                             "short_answer_at": _item_locations(place.fields, "short_answer")},
-    Fact: lambda place: {"briefing": place.stem, "section": place.outer[-1]["title"], "at": place.at,
-                         "field_at": _locations(place.fields)},
+                             "short_answer_at": tuple(at for _, at in place.items_at("short_answer"))},
+    # (A fact of a section without a title is read, and left out with its section.)
+    Fact: lambda place: {"briefing": place.stem, "section": place.outer[-1].get("title"), "at": place.at,
+                         "field_at": place.field_at},
     Citation: _citation_place,
     Correction: lambda place: {"at": place.at},
-    Suppression: _suppression_place,
+    Suppression: lambda place: {"at": place.at, "code_at": dict(place.items_at("ignore"))},
 }
 _LINE_OR_UNKNOWN, _EDTF_OR_UNKNOWN, _EDTF, _DATE = Kind.LINE_OR_UNKNOWN, Kind.EDTF_OR_UNKNOWN, Kind.EDTF, Kind.DATE
+_DATES = frozenset({_DATE, _EDTF, _EDTF_OR_UNKNOWN})
+# A Location from its (path, line, column): half the time of calling the class (a million are made at 100k facts).
+_location: Callable[[tuple[str, int, int]], Location] = partial(tuple.__new__, Location)
+
+# Reads one written value of a field (its data, where it stands, the values of the records it is inside) into the
+# model's value.
+Read = Callable[["_Builder", Any, Location, tuple[dict[str, Any], ...]], Any]
+
+
+class _Step(NamedTuple):
+    key: str
+    attr: str | None  # None: checked, not kept
+    group: str | None
+    default: Any
+    read: Read
+
+
+class _Plan(NamedTuple):
+    """How a record's model object is made, worked out once from its declaration (`_plan`) rather than for every
+    value: a step per field, in declaration order (a record's needed fields are declared before the records it
+    holds, which may read them), and the model's attributes that say where it was written."""
+
+    record: Record
+    steps: tuple[_Step, ...]
+    place: Callable[[Place], dict[str, Any]] | None
+
+
+@cache
+def _plan(record: Record) -> _Plan:
+    assert record.model is not None
+    return _Plan(record, tuple(_Step(spec.name, spec.attr, spec.group, spec.default, _reader(spec))
+                               for spec in record.fields), _PLACES.get(record.model))
+
+
+def _reader(spec: Field) -> Read:
+    """How a field's written value becomes the model's, as its declaration says (`declare`): a value absent, rejected
+    (both reported while loading), `unknown` or a placeholder takes the field's default."""
+    kind, default, convert = spec.kind, spec.default, spec.convert
+    if isinstance(kind, ListOf):
+        item = _item_reader(kind.item, spec)
+
+        def read_list(builder: _Builder, data: Any, at: Location, outer: tuple[dict[str, Any], ...]) -> Any:
+            if data is None:
+                return default
+            if type(data) is not list:
+                raise Damaged
+            items = tuple(built for value in data if (built := item(builder, *builder.item(value), outer)) is not None)
+            return items if convert is None else convert(items)
+        return read_list
+    if isinstance(kind, Record):
+        plan = _plan(kind)
+
+        def read_record(builder: _Builder, data: Any, at: Location, outer: tuple[dict[str, Any], ...]) -> Any:
+            if data is None:
+                return default
+            built = builder.record(plan, _fields_of(data), at, outer)
+            return default if built is None else built
+        return read_record
+    keep, parse = _keeper(kind, spec), _DATE_PARSERS.get(kind)
+    optional, unknown_is_none, verbatim = not spec.needed, kind in (_LINE_OR_UNKNOWN, _EDTF_OR_UNKNOWN), spec.verbatim
+    if not optional and not unknown_is_none and parse is None and convert is None:
+        def read_text(builder: _Builder, data: Any, at: Location, outer: tuple[dict[str, Any], ...]) -> Any:
+            if data is not None and builder.texts is not None:
+                keep(builder, data)
+            return default if data is None else data
+        return read_text  # the common case: a needed text, as written
+
+    def read_scalar(builder: _Builder, data: Any, at: Location, outer: tuple[dict[str, Any], ...]) -> Any:
+        if data is None:
+            return default
+        if builder.texts is not None:
+            keep(builder, data)
+        if optional and (schema.is_placeholder(data) or (data == schema.UNKNOWN and not verbatim)):
+            return default
+        if unknown_is_none and (data == schema.UNKNOWN or schema.is_placeholder(data)):
+            return None
+        converted = data if parse is None else parse(builder, data)
+        return converted if convert is None else convert(converted)
+    return read_scalar
+
+
+def _item_reader(item: Kind | Record, spec: Field) -> Read:
+    """How an item of a list becomes the model's (None: left out)."""
+    if isinstance(item, Record):
+        plan = _plan(item)
+        return lambda builder, data, at, outer: builder.record(plan, _fields_of(data), at, outer)
+    keep, parse = _keeper(item, spec), _DATE_PARSERS.get(item)
+
+    def read_item(builder: _Builder, data: Any, at: Location, outer: tuple[dict[str, Any], ...]) -> Any:
+        if builder.texts is not None:
+            keep(builder, data)
+        return data if parse is None else parse(builder, data)
+    return read_item
+
+
+def _keeper(kind: Kind, spec: Field) -> Callable[[_Builder, Any], None]:
+    """How a string read back from a cache entry is checked: a date at once (the model is built from it), any other
+    text kept to be checked with the others of its field at the end of the load (`file_cache.Checked.verify`)."""
+    if kind in _DATES:
+        def keep_date(builder: _Builder, data: Any) -> None:
+            if type(data) is not str:
+                raise Damaged
+            builder.checked.date(data, kind, spec)
+        return keep_date
+    ident = id(spec)
+
+    def keep_text(builder: _Builder, data: Any) -> None:
+        if type(data) is not str:
+            raise Damaged
+        texts = builder.texts
+        assert texts is not None
+        found = texts.get(ident)
+        if found is None:
+            found = texts[ident] = (kind, spec, [])
+        found[2].append(data)
+    return keep_text
+
+
+_DATE_PARSERS: dict[Kind, Callable[[_Builder, str], Any]] = {
+    _DATE: lambda builder, text: PartialDate.parse(text),
+    _EDTF: lambda builder, text: builder.edtf(text),
+    _EDTF_OR_UNKNOWN: lambda builder, text: builder.edtf(text),
+}
+
+
+def _fields_of(data: Any) -> Raw:
+    """A record's fields from its value's data (`{"": fields}`)."""
+    if type(data) is not dict or len(data) != 1 or "" not in data:
+        raise Damaged
+    fields: Raw = data[""]
+    return fields
 
 
 class _Builder:
-    """Turns one file's validated values into model objects, as the fields' declarations say (`declare`): a
-    field absent, rejected, `unknown` or a placeholder (both reported while loading) takes its default; a record
-    without a value for a field it needs is unusable (None)."""
+    """Turns one file's validated values (in a cache entry's form, `file_cache.encode_fields`) into model objects, as
+    the fields' declarations say (`_plan`): a record without a value for a field it needs is unusable (None).
 
-    def __init__(self, path: str, dates: dict[str, EdtfDate]) -> None:
+    With `texts`, the values were read back from a cache entry: their shapes are checked as they are read (anything
+    validation could not have given raises `Damaged`), dates before they are parsed, and every other string is kept
+    in `texts` to be checked at the end of the load (`file_cache.Checked.verify`)."""
+
+    def __init__(self, path: str, checked: file_cache.Checked, texts: file_cache.Texts | None) -> None:
         self.path = path
         self.stem = PurePosixPath(path).stem
-        self.dates = dates  # the load's parsed dates, by text (dates repeat, and are frozen)
+        self.checked = checked
+        self.dates = checked.parsed  # the load's parsed dates, by text (dates repeat, and are frozen)
+        self.texts = texts
 
-    def record(self, record: Record, fields: Fields, at: Location, outer: tuple[dict[str, Any], ...]) -> Any:
+    def record(self, plan: _Plan, fields: Raw, at: Location, outer: tuple[dict[str, Any], ...]) -> Any:
+        if type(fields) is not dict:
+            raise Damaged
         values: dict[str, Any] = {}
         inner = (*outer, values)  # a record's needed fields are declared before the records it holds
         groups: dict[str, dict[str, Any]] = {}
-        for spec in record.fields:
-            if spec.attr is None:
-                continue  # checked, not kept
-            written = fields.get(spec.name)
-            value = spec.default if written is None or written.data is None else self.value(spec, written, inner)
+        field_at: dict[str, Location] = {}
+        usable, path = True, self.path
+        for key, attr, group, default, read in plan.steps:
+            written = fields.get(key)
+            if written is None:
+                value = default
+            else:
+                try:
+                    data, line, column = written
+                except (TypeError, ValueError):
+                    raise Damaged from None
+                if type(line) is not int or type(column) is not int or line < 1 or column < 1:
+                    raise Damaged
+                where = field_at[key] = _location((path, line, column))
+                value = read(self, data, where, inner)
             if value is NEEDED:
-                return None
-            (values if spec.group is None else groups.setdefault(spec.group, {}))[spec.attr] = value
+                usable = False  # the rest is read all the same: a cache entry is checked whole
+            elif attr is not None:
+                (values if group is None else groups.setdefault(group, {}))[attr] = value
+        if len(field_at) != len(fields):
+            raise Damaged  # a key the record does not declare
+        if not usable:
+            return None
+        record = plan.record
         for name, members in groups.items():
             values[name] = record.groups[name](**members)
+        if plan.place is not None:
+            values.update(plan.place(Place(self.path, self.stem, at, fields, field_at, outer)))
         assert record.model is not None
-        place = _PLACES.get(record.model)
-        if place is not None:
-            values.update(place(Place(self.path, self.stem, at, fields, outer)))
         return record.model(**values)
 
-    def value(self, spec: Field, value: Value, outer: tuple[dict[str, Any], ...]) -> Any:
-        """The model's value for a value that was written and accepted."""
-        data, kind = value.data, spec.kind
-        if isinstance(kind, Record):
-            built = self.record(kind, data, value.at, outer)
-            return spec.default if built is None else built
-        if isinstance(kind, ListOf):
-            item = kind.item
-            if isinstance(item, Record):
-                items = tuple(built for v in data if (built := self.record(item, v.data, v.at, outer)) is not None)
-            else:
-                assert isinstance(item, Kind)
-                items = tuple(self.scalar(item, v.data) for v in data)
-            return items if spec.convert is None else spec.convert(items)
-        if not spec.needed and (schema.is_placeholder(data) or (data == schema.UNKNOWN and not spec.verbatim)):
-            return spec.default
-        if (kind is _LINE_OR_UNKNOWN or kind is _EDTF_OR_UNKNOWN) and (data == schema.UNKNOWN
-                                                                      or schema.is_placeholder(data)):
-            return None
-        converted = self.scalar(kind, data)
-        return converted if spec.convert is None else spec.convert(converted)
+    def item(self, written: Any) -> tuple[Any, Location]:
+        """A list item's data and where it was written, from its `[data, line, column]`."""
+        try:
+            data, line, column = written
+        except (TypeError, ValueError):
+            raise Damaged from None
+        if data is None:
+            raise Damaged  # validation leaves a rejected item out of its list
+        if type(line) is not int or type(column) is not int or line < 1 or column < 1:
+            raise Damaged
+        return data, _location((self.path, line, column))
 
-    def scalar(self, kind: Kind, text: str) -> Any:
-        if kind is _DATE:
-            return PartialDate.parse(text)
-        if kind is _EDTF or kind is _EDTF_OR_UNKNOWN:
-            date = self.dates.get(text)
-            if date is None:
-                date = self.dates[text] = EdtfDate.parse(text)
-            return date
-        return text
+    def edtf(self, text: str) -> EdtfDate:
+        date = self.dates.get(text)
+        if date is None:
+            date = self.dates[text] = EdtfDate.parse(text)
+        return date
 
 
-def _require_note_for_unknowns(fields: Fields, source_id: str, problems: list[Problem]) -> None:
+def _require_note_for_unknowns(source: Source, fields: Raw, problems: list[Problem]) -> None:
     """A field written `unknown` needs `notes` saying why."""
     unknown = [spec.name for spec in schema.SOURCE.fields if spec.kind is _LINE_OR_UNKNOWN or spec.kind is
-               _EDTF_OR_UNKNOWN if spec.name in fields and fields[spec.name].data == schema.UNKNOWN]
+               _EDTF_OR_UNKNOWN if spec.name in fields and fields[spec.name][0] == schema.UNKNOWN]
     if unknown and "notes" not in fields:
-        first = fields[unknown[0]]
-        problems.append(Problem.of(codes.MISSING_FIELD, first.at, f"'{unknown[0]}' is unknown but "
-                                   f"source '{source_id}' has no 'notes'; say what is known and why"))
+        problems.append(Problem.of(codes.MISSING_FIELD, source.field_at[unknown[0]], f"'{unknown[0]}' is unknown but "
+                                   f"source '{source.id}' has no 'notes'; say what is known and why"))
 
 
-def _source_checks(source: Source, fields: Fields, problems: list[Problem]) -> None:
-    _require_note_for_unknowns(fields, source.id, problems)
-
-
-SOURCES = FileKind(SOURCES_DIR, schema.SOURCE, Source, _source_checks)
+_FACT = _plan(schema.FACT)  # a fact read again on its own (`reread`)
+SOURCES = FileKind(SOURCES_DIR, schema.SOURCE, Source, _require_note_for_unknowns)
 BRIEFINGS = FileKind(BRIEFINGS_DIR, schema.BRIEFING, Briefing)

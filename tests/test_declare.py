@@ -14,11 +14,12 @@ from typing import Any, ClassVar
 
 import pytest
 
-from build_tools import schema
+from build_tools import file_cache, schema
 from build_tools.declare import NEEDED, Kind, ListOf, Record, declared, record, record_of
 from build_tools.export import exported
 from build_tools.load import FileKind
 from build_tools.model import Briefing, Fact, Source
+from build_tools.problems import Problem
 from build_tools.yaml_nodes import Node, parse_yaml
 from tests.conftest import MiniProject
 
@@ -171,12 +172,15 @@ def test_one_declaration_gives_the_schema_the_validation_the_model_and_the_expor
     fields, problems = schema.check_file("g.yaml", _root(text), gauge)
     assert [p.code for p in problems] == ["SCH003"]  # size: huge is not a choice
     assert fields is not None
-    made = FileKind("gauges", gauge, Gauge).build("g.yaml", fields, [], {})
+    gauges = FileKind("gauges", gauge, Gauge)
+    made = gauges.read("g.yaml", text, [], None, file_cache.Checked())
     assert made is not None
     assert (made.name, made.size, made.checked.iso(), made.tags) == ("North", "small", "2024-03-05", ("a", "b"))
     assert exported(made, gauge) == {"name": "North", "size": "small", "checked": "2024-03-05",
                                      "labels": ["a", "b"]}
     missing, _ = schema.check_file("g.yaml", _root(b"size: large\n"), gauge)
     assert missing is not None and list(missing) == ["size"]
-    assert FileKind("gauges", gauge, Gauge).build("g.yaml", missing, [], {}) is None  # no name: unusable
+    unusable: list[Problem] = []
+    assert gauges.read("g.yaml", b"size: large\n", unusable, None, file_cache.Checked()) is None
+    assert [p.code for p in unusable] == ["SCH002"]  # no name (missing-field)
     assert gauge.by_name["name"].default is NEEDED

@@ -23,7 +23,7 @@ from tests.conftest import ROOT
 from tests.test_format_golden import FILES, plain
 
 # Files with problems of each kind the cache keeps: rejected values, unknown keys, placeholders, `unknown` without
-# notes, a file that does not parse, a file without a value its record needs.
+# notes, a file that does not parse, a file and a section without a value their record needs.
 TROUBLED = {
     "sources/troubled.yaml": """\
 title: unknown
@@ -61,6 +61,13 @@ sections:
           - source: harbour-news
             quote: "the new pier would open in June"
             context: 12
+  - display: table
+    facts:
+      - id: untitled
+        text: In a section without its title (unusable, with its facts).
+        citations:
+          - source: harbour-news
+            quote: "new pier"
 """,
     "briefings/unparsable.yaml": "title: [unclosed\n",
     "sources/no-snapshot.yaml": "title: No snapshot\noutlet: Somewhere\n",

@@ -47,6 +47,47 @@ log = logging.getLogger("mkdocs.hooks.briefings")
 GENERATOR = "briefings"  # File.generated_by of the pages we add
 
 
+class _Held(logging.Filter):
+    """What MkDocs says below an error while it reads the pages a second process makes (a page's link to a
+    missing file, say), held back from `handler` until the rules' verdict: one process says it after the
+    rules' lines, and never when they find errors (the build stops before MkDocs reads a page). Our lines
+    and errors pass."""
+
+    def __init__(self, handler: logging.Handler) -> None:
+        super().__init__()
+        self.handler = handler
+        self.records: list[logging.LogRecord] = []
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.levelno >= logging.ERROR or record.name.startswith(log.name):
+            return True
+        self.records.append(record)
+        return False
+
+
+class _Holding:
+    """`_Held` on every handler MkDocs's messages reach, from `start` to `end`."""
+
+    def __init__(self) -> None:
+        self.held: list[_Held] = []
+
+    def start(self) -> None:
+        self.end(release=True)
+        mkdocs = logging.getLogger("mkdocs")
+        handlers = [*mkdocs.handlers, *(logging.getLogger().handlers if mkdocs.propagate else ())]
+        self.held = [_Held(handler) for handler in handlers]
+        for held in self.held:
+            held.handler.addFilter(held)
+
+    def end(self, release: bool) -> None:
+        """Stop holding; say what was held (`release`), in its order, or drop it."""
+        held, self.held = self.held, []
+        for one in held:
+            one.handler.removeFilter(one)
+            for record in one.records if release else ():
+                one.handler.handle(record)
+
+
 class _Process:
     """What this process keeps between builds: its session; whether it serves (then a build with errors serves
     the last good pages, with the problems in a notice above every page); and under `mkdocs serve --dirty`
@@ -65,6 +106,7 @@ class _Process:
         self.reported = False  # whether the problems the second process found were logged
         self.settings: Config | None = None  # the project's, read when the second process started
         self.exports: list[_Exported] = []  # the files it makes that are not pages, put into the site at the end
+        self.holding = _Holding()  # MkDocs's messages while it reads the pages, until the rules' verdict
         self.quiet = QuietDirtyWarning()
         if self.live is not None:
             logging.getLogger("mkdocs.commands.build").addFilter(self.quiet)
@@ -80,6 +122,7 @@ class _Process:
     def stop(self) -> None:
         """The build stopped (an error, Ctrl-C) while a second process was making its output: stop that too (the
         previous output stays), rather than wait for it to make the whole site."""
+        self.holding.end(release=True)  # MkDocs stopped on an error of its own: what one process would say too
         generation, self.generation = self.generation, None
         if generation is not None:
             generation.stop()
@@ -95,6 +138,7 @@ class _Process:
             raise self.failed(error) from None
         self.report(checked)
         log.info("%s (the rules run by the second process)", checked.summary)
+        self.holding.end(release=True)
 
     def report(self, checked: Checked) -> None:
         """Log the rules' problems (once), as `_generated_files` logs a lint's."""
@@ -109,6 +153,7 @@ class _Process:
     def failed(self, error: GenerationFailed) -> PluginError:
         """What stops the build when the second process did not make the output: the rules' errors, reported as
         a lint's, or its failure as one line."""
+        self.holding.end(release=not isinstance(error, LintFailed))
         self.stop()
         if isinstance(error, LintFailed):
             self.report(error.checked)
@@ -228,6 +273,7 @@ def _pending_files(process: _Process, files: Files, config: MkDocsConfig) -> Fil
     log.info("briefings: %d generated files being made by a second process, which runs the rules meanwhile",
              len(paths))
     process.notice = ""
+    process.holding.start()
     return _add_generated(files, config, settings.output, paths, _first(settings), generation)
 
 

@@ -14,6 +14,7 @@ import contextlib
 import json
 import os
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -173,6 +174,25 @@ def test_the_rules_problems_are_the_lines_and_status_of_one_process_and_of_the_l
     assert _temporary(tiny.root / "build/pages") == []
 
 
+@pytest.mark.parametrize("rules", ["pass", "fail"])
+def test_mkdocs_warnings_about_the_pages_come_after_the_rules_and_never_with_their_errors(
+        tiny: MiniProject, tmp_path: Path, rules: str) -> None:
+    """Pages linking to a hand-written page that is missing: one process says MkDocs's warnings after the rules'
+    lines, and none when the rules find errors (MkDocs reads no page); two processes said them first, and with
+    the errors (17 warnings before the rules' error)."""
+    (tiny.root / "docs/method.md").unlink()
+    if rules == "fail":
+        path = tiny.root / "briefings/other.yaml"
+        path.write_text(path.read_text(encoding="utf-8").replace('"the bridge would reopen in May"',
+                                                                 '"the bridge would never reopen"'), encoding="utf-8")
+    two = _build(tiny, tmp_path / "two")
+    one = _build(tiny, tmp_path / "one", **ONE)
+    assert two.returncode == one.returncode == 1
+    assert BUILDING in two.stderr, two.stderr
+    assert _said(two.stderr) == _said(one.stderr)  # in the same order
+    assert ("WARNING" in two.stderr) == (rules == "pass"), two.stderr
+
+
 # --- load errors ----------------------------------------------------------------------------------------------
 
 LOAD_CASES: dict[str, tuple[str, str | None]] = {
@@ -321,6 +341,30 @@ def test_the_sidebar_without_a_nav_lists_the_briefings_before_the_sources(tiny: 
     index = (tmp_path / "two/index.html").read_text(encoding="utf-8")
     assert index.index('href="briefings/bridge/"') < index.index('href="sources/city-herald-2024/"'), \
         "the sidebar lists the source pages' section first"
+
+
+def test_mkdocs_serve_builds_in_one_process(tiny: MiniProject, tmp_path: Path) -> None:
+    """A server keeps its session between builds (and serves the last good pages on errors): never forked."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    log = tmp_path / "serve.log"
+    command = [sys.executable, str(Path(__file__).resolve()), "none", "serve", "--no-livereload", "-a",
+               f"127.0.0.1:{port}"]
+    with log.open("w", encoding="utf-8") as out:
+        process = subprocess.Popen(command, cwd=tiny.root, env=_environment(tiny), stdout=out, stderr=out)
+    try:
+        deadline = time.monotonic() + 120
+        while "Serving on" not in log.read_text(encoding="utf-8"):
+            assert process.poll() is None and time.monotonic() < deadline, log.read_text(encoding="utf-8")
+            time.sleep(0.05)
+        assert _descendants(process.pid) == []
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+    said = log.read_text(encoding="utf-8")
+    assert BUILDING not in said and "second process" not in said, said
+    assert "generated files changed" in said, said
 
 
 # --- the exports ----------------------------------------------------------------------------------------------

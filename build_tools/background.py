@@ -198,7 +198,8 @@ class Generation:
 
     def stop(self) -> None:
         """The build stopped (an error, Ctrl-C): stop the child if it is still making the output; it then writes
-        nothing into place. Nothing of the pipe is read (it may have been cut mid-message by the interruption)."""
+        nothing into place (or, if it was renaming its files into place already, finishes: the output is whole).
+        Nothing of the pipe is read (it may have been cut mid-message by the interruption)."""
         if self._joined is None:
             with contextlib.suppress(ProcessLookupError):
                 os.kill(self._pid, signal.SIGTERM)
@@ -357,7 +358,9 @@ def _interrupted(signum: int, frame: object) -> None:
 
 def _all_of(parts: Iterator[Mapping[str, Content]], planned: list[str]) -> Iterator[Mapping[str, Content]]:
     """`parts`; once they end, an error if any planned file was not among them (before anything is renamed into
-    place, so that the previous output stays whole)."""
+    place, so that the previous output stays whole). Then every file is staged, and what is left (renaming them
+    into place, the manifest) is done whole even if the build stops meanwhile (Ctrl-C, `stop`): stopped midway,
+    the output would be a mix of two builds. (SIGKILL cannot be put off.)"""
     made: set[str] = set()
     for files in parts:
         made.update(files)
@@ -365,6 +368,7 @@ def _all_of(parts: Iterator[Mapping[str, Content]], planned: list[str]) -> Itera
     missing = [path for path in planned if path not in made]
     if missing:
         raise UnplannedOutput(f"{len(missing)} planned files were not made, {missing[0]} first")
+    signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT, signal.SIGTERM})
 
 
 def _placed(pipe: BinaryIO, path: str, place: Path) -> None:

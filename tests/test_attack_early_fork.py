@@ -60,6 +60,20 @@ def _slow_exports() -> None:
     PATCH.setattr(site, "csl_json", _slow(export.csl_json))
 
 
+def _slow_renames() -> None:
+    """The child renaming its staged files into place slowly (the third takes two seconds)."""
+    real, count = os.replace, [0]
+
+    def slow(source: Any, target: Any) -> None:
+        count[0] += ".generating-" in str(source)  # a staged file renamed into place
+        if os.getpid() != PARENT and count[0] == 3:
+            Path(os.environ[MARK]).touch()
+            time.sleep(2)
+        real(source, target)
+
+    PATCH.setattr(os, "replace", slow)
+
+
 def _small_pipe() -> None:
     """The pipe at its smallest (a page): the rules' message is many times larger."""
     PATCH.setattr(background, "PIPE_SIZE", 4096)
@@ -76,6 +90,7 @@ FAULTS: dict[str, Callable[[], None]] = {
     "slow-load": _slow_load,
     "slow-pages": _slow_pages,
     "slow-exports": _slow_exports,
+    "slow-renames": _slow_renames,
     "small-pipe": _small_pipe,
     "small-pieces": _small_pieces,
 }
@@ -308,6 +323,41 @@ def test_the_build_killed_or_interrupted_in_each_phase_leaves_no_child_and_the_p
     assert good.returncode == 0, good.stderr
     assert "he said" in (tmp_path / "site-good/briefings/bridge/index.html").read_text(encoding="utf-8")
     assert _temporary(tiny.root / "build/pages") == []
+
+
+def test_a_build_interrupted_while_the_child_renames_its_files_into_place_leaves_a_whole_output(
+        tiny: MiniProject, tmp_path: Path) -> None:
+    """Ctrl-C (SIGINT to the process group) once the child has staged every file and is renaming them into
+    place: the output is the previous one or the new one, whole, never a mix of the two (it was: two pages new,
+    the others old, the manifest old)."""
+    assert _build(tiny, tmp_path / "site-0").returncode == 0
+    before = _files(tiny.root / "build/pages")
+    for rel in ("briefings/bridge.yaml", "briefings/other.yaml"):  # every briefing page, timeline page, export
+        path = tiny.root / rel
+        path.write_text(path.read_text(encoding="utf-8").replace("The minister said", "The new minister said"),
+                        encoding="utf-8")
+    mark = tmp_path / "mark"
+    with (tmp_path / "build.log").open("w", encoding="utf-8") as out:
+        process = subprocess.Popen(_command("slow-renames", tmp_path / "site"), cwd=tiny.root,
+                                   env=_environment(tiny, **{MARK: str(mark)}), stdout=out, stderr=out,
+                                   start_new_session=True)
+    try:
+        deadline = time.monotonic() + 120
+        while not mark.exists():
+            assert process.poll() is None and time.monotonic() < deadline
+            time.sleep(0.01)
+        children = _descendants(process.pid)
+        os.killpg(process.pid, signal.SIGINT)
+        process.wait(timeout=30)
+        assert _gone(children, 20)
+    finally:
+        with contextlib.suppress(ProcessLookupError, PermissionError):
+            os.killpg(process.pid, signal.SIGKILL)
+        process.wait()
+    interrupted = _files(tiny.root / "build/pages")
+    assert _temporary(tiny.root / "build/pages") == []
+    assert _build(tiny, tmp_path / "site-good", **ONE).returncode == 0
+    assert interrupted in (before, _files(tiny.root / "build/pages"))
 
 
 # --- configurations -------------------------------------------------------------------------------------------

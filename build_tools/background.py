@@ -52,6 +52,7 @@ from build_tools.safe_files import UnsafePath
 from build_tools.site import Content, Part, UnplannedOutput, make_parts, plan, write_parts
 
 PIPE_SIZE = 1 << 20  # bytes: about 10,000 messages
+STAGING = ".generating-"  # a staging folder's name: this, the build's process id, a dash and a random part
 OFF = "BRIEFINGS_ONE_PROCESS"  # set (to anything but "" or "0"): generate in the build's own process
 
 
@@ -136,8 +137,10 @@ class Generation:
         # Where the child stages new files: a folder of their own (in `out`, or in `staging` when told; made by
         # the child once `out` is claimed), which this process removes when the child has ended, so that a child
         # killed or stopped midway leaves none of its files behind, and one stopped by the rules leaves its pages
-        # readable until then.
-        self._staging = (staging or out) / f".generating-{secrets.token_hex(6)}"
+        # readable until then. Its name holds this process's id: a folder left by a build killed whole (SIGKILL
+        # to both processes) is removed by the next (`_remove_abandoned`).
+        _remove_abandoned(staging or out)
+        self._staging = (staging or out) / f"{STAGING}{os.getpid()}-{secrets.token_hex(6)}"
         staging = self._staging
         read, write = os.pipe()
         with contextlib.suppress(ImportError, OSError, AttributeError):  # Linux: room for every page's message,
@@ -256,6 +259,27 @@ class Generation:
         seconds = end.get("seconds")
         return Joined(int(str(end["written"])), int(str(end["paths"])),
                       dict(seconds) if isinstance(seconds, dict) else {}, cpu)
+
+
+def _remove_abandoned(folder: Path) -> None:
+    """Remove the staging folders in `folder` of builds whose process is gone: killed whole (SIGKILL to both
+    processes), neither could remove its own (up to the whole output's size). Folders named otherwise, or of a
+    build still running, are left as they are."""
+    with contextlib.suppress(OSError):
+        for entry in folder.iterdir():
+            pid = entry.name.removeprefix(STAGING).partition("-")[0] if entry.name.startswith(STAGING) else ""
+            if pid.isdigit() and entry.is_dir() and not entry.is_symlink() and not _running(int(pid)):
+                shutil.rmtree(entry, ignore_errors=True)
+
+
+def _running(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:  # another user's: running
+        return True
+    return True
 
 
 def _send(pipe: BinaryIO, message: dict[str, object]) -> None:

@@ -360,6 +360,40 @@ def test_a_build_interrupted_while_the_child_renames_its_files_into_place_leaves
     assert interrupted in (before, _files(tiny.root / "build/pages"))
 
 
+def test_what_a_build_killed_whole_staged_is_removed_by_the_next(tiny: MiniProject, tmp_path: Path) -> None:
+    """SIGKILL to both processes (a CI job cancelled) once the child has staged every page: neither can remove
+    its staging folder (up to the whole output's size), which stayed in build/pages for good. The next build
+    removes it, and leaves a staging folder of a build still running, and any other file, as they are."""
+    assert _build(tiny, tmp_path / "site-0").returncode == 0
+    _edit(tiny)
+    before = _files(tiny.root / "build/pages")
+    mark = tmp_path / "mark"
+    with (tmp_path / "build.log").open("w", encoding="utf-8") as out:
+        process = subprocess.Popen(_command("slow-exports", tmp_path / "site"), cwd=tiny.root,
+                                   env=_environment(tiny, **{MARK: str(mark)}), stdout=out, stderr=out,
+                                   start_new_session=True)
+    try:
+        deadline = time.monotonic() + 120
+        while not mark.exists():
+            assert process.poll() is None and time.monotonic() < deadline
+            time.sleep(0.05)
+        children = _descendants(process.pid)
+    finally:
+        os.killpg(process.pid, signal.SIGKILL)
+        process.wait()
+    assert _gone(children, 20)
+    out_dir = tiny.root / "build/pages"
+    left = [rel for rel in _temporary(out_dir) if "/" not in rel]
+    assert len(left) == 1 and list((out_dir / left[0]).iterdir()), "the killed build staged its pages"
+    assert _files(out_dir) != before  # (its staged files among them)
+    running = out_dir / f".generating-{os.getpid()}-0123456789ab"  # this process: running
+    running.mkdir()
+    (out_dir / ".generating-mine").mkdir()
+    good = _build(tiny, tmp_path / "site-good")
+    assert good.returncode == 0, good.stderr
+    assert _temporary(out_dir) == sorted([".generating-mine", running.name])
+
+
 # --- configurations -------------------------------------------------------------------------------------------
 
 CONFIGS = {

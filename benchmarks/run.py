@@ -108,6 +108,7 @@ def measure_phases(root: Path, repeats: int, progress: Progress) -> dict[str, An
 def _mkdocs_build(root: Path, config: Path, env: dict[str, str] | None = None) -> dict[str, Any]:
     site = root / "build/bench-site"
     shutil.rmtree(site, ignore_errors=True)
+    os.sync()  # the last build's site (and its removal) on disk first: not this build's to wait for
     run = timed(python("-m", "benchmarks.mkdocs_build", str(config), str(site)), root, env=env)
     return {**_json(run), "process_s": run.seconds, "cpu_s": run.cpu_s}
 

@@ -12,7 +12,9 @@ is read, before the project is loaded, and the child does the whole "lint, stop 
    converting the pages in the same order, reads each from there, and waits only when it catches up;
 3. it runs the rules (the lint's second half) and tells their problems; the hook waits for them (`lint`) before
    MkDocs writes anything into the site, and stops the build on errors, as a lint run first would;
-4. it makes and writes the exports, which the hook puts into the site at the very end (`join`).
+4. it makes and writes the exports, and copies them into the site itself once the hook has said where
+   (`copy_into`, once the site was cleaned and MkDocs's files are final), so that MkDocs never waits for the
+   copies (435 MB at 100,000 facts); the hook waits for the end (`join`) once MkDocs has written the pages.
 
 A project that does not load whole (a file that does not parse) is not listed at all: the child runs the rules
 at once, and the build stops on their errors before MkDocs reads a page. A child that fails (a bug, a full disk,
@@ -111,12 +113,14 @@ class LintFailed(GenerationFailed):
 
 @dataclass(frozen=True)
 class Joined:
-    """What the second process reported: how many files it wrote, its seconds, and the CPU it used."""
+    """What the second process reported: how many files it wrote, its seconds, the CPU it used, and whether it
+    copied the files that are not pages into the site (`Generation.copy_into`)."""
 
     written: int
     paths: int
     seconds: dict[str, float]
     cpu_s: float
+    copied: bool = False
 
 
 class Generation:
@@ -147,13 +151,17 @@ class Generation:
             import fcntl  # so that the child does not wait for this process to read them
 
             fcntl.fcntl(write, fcntl.F_SETPIPE_SZ, PIPE_SIZE)
+        told, tell = os.pipe()  # the other way: where the site is (`copy_into`), or nothing (closed)
         parent = os.getpid()
         self._pid = os.fork()
         if self._pid == 0:  # the child: it never returns
             os.close(read)
-            _child(config, out, staging, links, site_url, os.fdopen(write, "wb"), parent)
+            os.close(tell)
+            _child(config, out, staging, links, site_url, os.fdopen(write, "wb"), parent, told)
         os.close(write)
+        os.close(told)
         self._pipe = os.fdopen(read, "rb")
+        self._tell: int | None = tell
 
     def paths(self) -> list[str]:
         """Every path the child will write, pages first in the order it makes them (waits for it to load the
@@ -188,9 +196,25 @@ class Generation:
         self._taken.add(path)
         return place
 
+    def copy_into(self, site: Path) -> None:
+        """Have the child copy the files that are not pages into `site` (each to its own path there, as MkDocs
+        publishes them) as soon as it has written them. Only once the site was cleaned: the child may copy at
+        once. `join()` then says whether it did (`copied`: not if it ended first, or was not told before)."""
+        if self._tell is not None:
+            with contextlib.suppress(OSError):  # the child ended (its failure is `join`'s to raise)
+                os.write(self._tell, json.dumps({"site": str(site)}).encode() + b"\n")
+            self._close_tell()
+
+    def _close_tell(self) -> None:
+        """Nothing more to tell the child: not told where the site is, it copies nothing."""
+        if self._tell is not None:
+            os.close(self._tell)
+            self._tell = None
+
     def join(self) -> Joined:
         """Wait for the child to finish writing; raise GenerationFailed (LintFailed) if it did not (each time
         asked)."""
+        self._close_tell()  # or the child would wait to be told where the site is
         if self._joined is None:
             started = time.perf_counter()
             self._joined = self._wait()
@@ -203,6 +227,7 @@ class Generation:
         """The build stopped (an error, Ctrl-C): stop the child if it is still making the output; it then writes
         nothing into place (or, if it was renaming its files into place already, finishes: the output is whole).
         Nothing of the pipe is read (it may have been cut mid-message by the interruption)."""
+        self._close_tell()
         if self._joined is None:
             with contextlib.suppress(ProcessLookupError):
                 os.kill(self._pid, signal.SIGTERM)
@@ -258,7 +283,7 @@ class Generation:
             return GenerationFailed(f"the generating process made {end['paths']} of the {planned} files planned")
         seconds = end.get("seconds")
         return Joined(int(str(end["written"])), int(str(end["paths"])),
-                      dict(seconds) if isinstance(seconds, dict) else {}, cpu)
+                      dict(seconds) if isinstance(seconds, dict) else {}, cpu, end.get("copied") is True)
 
 
 def _remove_abandoned(folder: Path) -> None:
@@ -288,9 +313,10 @@ def _send(pipe: BinaryIO, message: dict[str, object]) -> None:
 
 
 def _child(config: Config, out: Path, staging: Path, links: Links, site_url: str | None, pipe: BinaryIO,
-           parent: int) -> None:
-    """Load, plan, make the pages, check, make the exports, write; telling the build the plan, where each page
-    can be read as soon as it is written, what the rules found, then the end: what was written, or the error.
+           parent: int, told: int) -> None:
+    """Load, plan, make the pages, check, make the exports, write, copy the files that are not pages into the
+    site where the build says it is (`told`); telling the build the plan, where each page can be read as soon as
+    it is written, what the rules found, then the end: what was written, or the error.
     Exits without returning (nothing of the parent's build may run here). Stopped, or failing, it removes its
     staging folder itself too: the build's process (`parent`) may be gone."""
     code = 1
@@ -315,8 +341,12 @@ def _child(config: Config, out: Path, staging: Path, links: Links, site_url: str
         made = _all_of(make_parts(rules.before_exports(queue, loaded, timings), timings), planned)
         report = write_parts(made, out, None, staging, placed=partial(_placed, pipe))
         timings["write"] = time.perf_counter() - started - sum(timings.values())
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT, signal.SIGTERM})  # the output is whole
+        copied = _copy_into_site(told, out, [path for path in planned if not path.endswith(".md")])
+        if copied:
+            timings["copy"] = time.perf_counter() - started - sum(timings.values())
         _send(pipe, {"kind": "done", "written": len(report.written), "paths": len(report.paths),
-                     "seconds": timings})
+                     "seconds": timings, "copied": copied})
         code = 0
     except BaseException as error:
         with contextlib.suppress(BaseException):
@@ -327,6 +357,24 @@ def _child(config: Config, out: Path, staging: Path, links: Links, site_url: str
             _send(pipe, {"kind": "failed", "error": _said(error)})
     finally:
         os._exit(code)
+
+
+def _copy_into_site(told: int, out: Path, files: list[str]) -> bool:
+    """Copy `files` (the files that are not pages, written in `out`) into the site once the build has said where
+    it is (a line on `told`); whether it did. A copy, as MkDocs makes it (not a hard link: a published site
+    shares nothing with the output folder), as a new file (never one written in place: it may share its
+    content with another)."""
+    with os.fdopen(told, "rb") as said:
+        line = said.readline()
+    if not line.endswith(b"\n"):  # closed: the build copies them itself, or stopped
+        return False
+    site = Path(json.loads(line)["site"])
+    for path in files:
+        target = site / path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.unlink(missing_ok=True)
+        shutil.copyfile(out / path, target)
+    return True
 
 
 def _stopped_with(parent: int) -> None:

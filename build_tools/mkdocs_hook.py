@@ -32,7 +32,7 @@ from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 
 from build_tools import preview
-from build_tools.background import Checked, Generation, GenerationFailed, LintFailed
+from build_tools.background import Checked, Generation, GenerationFailed, Joined, LintFailed
 from build_tools.config import Config, ConfigError, load_config
 from build_tools.live_serve import LiveSite, QuietDirtyWarning, put_in_site
 from build_tools.render.navigation import expand_nav
@@ -140,6 +140,20 @@ class _Process:
         log.info("%s (the rules run by the second process)", checked.summary)
         self.holding.end(release=True)
 
+    def copy_exports(self, files: Files, config: MkDocsConfig) -> None:
+        """The site is clean and MkDocs's files final: have the second process copy the files that are not pages
+        into the site as soon as it has made them, while MkDocs reads and writes the pages, unless a plugin moved
+        or dropped one of them (then `_site_complete` puts each where MkDocs says)."""
+        if self.generation is None:
+            return
+        self.exports = [exported for exported in self.exports  # those another plugin dropped are not published
+                        if files.get_file_from_path(exported.src_uri) is exported and _published(exported)]
+        site = Path(config.site_dir)
+        planned = sum(not path.endswith(".md") for path in self.generation.paths())
+        if len(self.exports) == planned and all(Path(exported.abs_dest_path) == site / exported.src_uri
+                                                for exported in self.exports):
+            self.generation.copy_into(site)
+
     def report(self, checked: Checked) -> None:
         """Log the rules' problems (once), as `_generated_files` logs a lint's."""
         if self.reported:
@@ -161,12 +175,12 @@ class _Process:
         return PluginError(f"briefings: generating the site failed: {error}; the previous output is left as it "
                            "was")
 
-    def join(self) -> None:
+    def join(self) -> Joined | None:
         """Wait for the second process making this build's output (if any): the output is written once this
         returns. Its failure stops the build."""
         generation = self.generation
         if generation is None:
-            return
+            return None
         try:
             joined = generation.join()
         except GenerationFailed as error:
@@ -175,6 +189,7 @@ class _Process:
         timings = ", ".join(f"{name} {seconds:.2f} s" for name, seconds in joined.seconds.items())
         log.info("briefings: %d generated files changed, made by a second process (%s; %.2f s of CPU there); "
                  "this build waited for it %.2f s", joined.written, timings, joined.cpu_s, generation.waited_s)
+        return joined
 
 
 _process: _Process | None = None  # between on_startup and on_shutdown
@@ -383,9 +398,15 @@ class _Linked(File):
         put_in_site(Path(self.abs_src_path), Path(self.abs_dest_path))
 
 
+def _published(file: File) -> bool:
+    """Whether `mkdocs build` copies the file into the site (a draft or an excluded file it does not)."""
+    return bool(file.inclusion.is_included())  # type: ignore[no-untyped-call]
+
+
 class _Exported(File):
-    """A generated file that is not a page, made by the second process after the pages: put into the site when
-    the build has written the pages (`_site_complete`), not before, so that the build does not wait for it. A
+    """A generated file that is not a page, made by the second process after the pages, which copies it into the
+    site too (`_Process.copy_exports`); else put there when the build has written the pages (`_site_complete`),
+    not before, so that the build does not wait for it. A
     copy, as MkDocs makes it, not a hard link: a published site shares nothing with the output folder (an
     editor writing a file of either in place, or a deployment changing a file's permissions, would change
     both, and every other site built from it)."""
@@ -451,6 +472,15 @@ def anchors(html: str) -> list[str]:
             if found.start() and html[found.start() - 1].isspace()]
 
 
+@event_priority(-100)  # last: MkDocs's files as every plugin left them
+def on_nav(nav: Any, config: MkDocsConfig, files: Files, **_: Any) -> Any:
+    """The site is clean and the files are final, before MkDocs reads a page: the second process may copy the
+    files that are not pages into the site as soon as it has made them."""
+    if _process is not None:
+        _process.copy_exports(files, config)
+    return nav
+
+
 def on_page_content(html: str, page: Page, **_: Any) -> str:
     """Give MkDocs the anchors of a generated page's raw HTML blocks, which Markdown stored unread
     (`markdown_ext.RawHtmlBlocks`), so that links to them validate. While serving with errors, the problems above
@@ -491,13 +521,14 @@ def _complete_site(config: MkDocsConfig, **_: Any) -> None:
 @event_priority(-100)  # after every plugin has written what it writes
 def _site_complete(config: MkDocsConfig, **_: Any) -> None:
     """The site folder now holds a whole build (what a server stopped now may keep for its next run). The files a
-    second process made after the pages (exports, schemas) are put in last: it has had the whole build to make
-    them."""
+    second process made after the pages (exports, schemas) are in it last: that process copied them meanwhile
+    (`copy_exports`), or they are copied now; it has had the whole build to make them."""
     if _process is not None and _process.generation is not None:
-        _process.join()
+        joined = _process.join()
         exports, _process.exports = _process.exports, []
-        for exported in exports:
-            exported.put_in_site()
+        if joined is not None and not joined.copied:
+            for exported in exports:
+                exported.put_in_site()
     if _process is not None and _process.live is not None:
         _process.live.built()
         _process.live.later.start()  # the pages are written: the exports and the search index now

@@ -74,6 +74,21 @@ def _slow_renames() -> None:
     PATCH.setattr(os, "replace", slow)
 
 
+def _slow_copy() -> None:
+    """The child copying the exports into the site slowly (its output renamed into place already)."""
+    import shutil
+
+    real = shutil.copyfile
+
+    def slow(source: Any, target: Any, **kwargs: Any) -> Any:
+        if os.getpid() != PARENT and "/build/pages/" in str(source):
+            Path(os.environ[MARK]).touch()
+            time.sleep(60)
+        return real(source, target, **kwargs)
+
+    PATCH.setattr(shutil, "copyfile", slow)
+
+
 def _small_pipe() -> None:
     """The pipe at its smallest (a page): the rules' message is many times larger."""
     PATCH.setattr(background, "PIPE_SIZE", 4096)
@@ -91,6 +106,7 @@ FAULTS: dict[str, Callable[[], None]] = {
     "slow-pages": _slow_pages,
     "slow-exports": _slow_exports,
     "slow-renames": _slow_renames,
+    "slow-copy": _slow_copy,
     "small-pipe": _small_pipe,
     "small-pieces": _small_pieces,
 }
@@ -358,6 +374,83 @@ def test_a_build_interrupted_while_the_child_renames_its_files_into_place_leaves
     assert _temporary(tiny.root / "build/pages") == []
     assert _build(tiny, tmp_path / "site-good", **ONE).returncode == 0
     assert interrupted in (before, _files(tiny.root / "build/pages"))
+
+
+@pytest.mark.parametrize("how", ["SIGKILL", "SIGINT-group"])
+def test_a_build_stopped_while_the_child_copies_the_exports_into_the_site_leaves_the_new_output_whole(
+        tiny: MiniProject, tmp_path: Path, how: str) -> None:
+    """The child copies the exports into the site itself once its output is in place (`copy_into`): the build
+    killed or interrupted then stops it (no process left, no staging folder), and the output is the new one,
+    whole, as one process makes it."""
+    assert _build(tiny, tmp_path / "site-0").returncode == 0
+    _edit(tiny)
+    mark = tmp_path / "mark"
+    log = tmp_path / "build.log"
+    with log.open("w", encoding="utf-8") as out:
+        process = subprocess.Popen(_command("slow-copy", tmp_path / "site"), cwd=tiny.root,
+                                   env=_environment(tiny, **{MARK: str(mark)}), stdout=out, stderr=out,
+                                   start_new_session=True)
+    try:
+        deadline = time.monotonic() + 120
+        while not mark.exists():
+            assert process.poll() is None and time.monotonic() < deadline, log.read_text(encoding="utf-8")
+            time.sleep(0.05)
+        children = _descendants(process.pid)
+        assert len(children) == 1
+        if how == "SIGINT-group":
+            os.killpg(process.pid, signal.SIGINT)
+        else:
+            process.send_signal(signal.SIGKILL)
+        assert process.wait(timeout=30) != 0
+        assert _gone(children, 20), f"the child of a {how} build went on copying"
+    finally:
+        with contextlib.suppress(ProcessLookupError, PermissionError):
+            os.killpg(process.pid, signal.SIGKILL)
+        process.wait()
+    assert "Traceback" not in log.read_text(encoding="utf-8")
+    assert _temporary(tiny.root / "build/pages") == []
+    interrupted = _files(tiny.root / "build/pages")
+    assert b"he said" in interrupted["briefings/bridge.md"]
+    one = _build(tiny, tmp_path / "site-one", **ONE)
+    assert one.returncode == 0, one.stderr
+    assert _files(tiny.root / "build/pages") == interrupted
+
+
+# A hook after ours that publishes one export elsewhere, and drops another: MkDocs puts each where it says, so the
+# second process, which would copy each to its own path, must not.
+MOVING_HOOK = """
+from mkdocs.plugins import event_priority
+
+
+@event_priority(-50)
+def on_files(files, config):
+    moved = files.get_file_from_path("data/briefings.json")
+    moved.dest_uri = "data/moved.json"
+    files.remove(files.get_file_from_path("data/sources.csl.json"))
+    return files
+"""
+
+
+@pytest.mark.parametrize("moving", [False, True])
+def test_the_exports_in_the_site_are_those_mkdocs_would_copy_where_it_would_copy_them(
+        tiny: MiniProject, tmp_path: Path, moving: bool) -> None:
+    """The child copies the exports into the site (its log says how long it took), byte for byte the site of one
+    process; when another plugin moved or dropped one, the build copies each itself, where MkDocs says."""
+    if moving:
+        tiny.write("moving_hook.py", MOVING_HOOK)
+        config = tiny.root / "mkdocs.yml"
+        config.write_text(config.read_text(encoding="utf-8").replace("hooks:\n", "hooks:\n  - moving_hook.py\n"),
+                          encoding="utf-8")
+    two = _build(tiny, tmp_path / "two")
+    one = _build(tiny, tmp_path / "one", **ONE)
+    assert two.returncode == one.returncode == 0, two.stderr + one.stderr
+    assert BUILDING in two.stderr
+    assert (" copy " in two.stderr) is not moving, two.stderr
+    published = _files(tmp_path / "two")
+    assert published == _files(tmp_path / "one")
+    assert ("data/moved.json" in published) is moving
+    assert ("data/sources.csl.json" in published) is not moving
+    assert ("data/briefings.json" in published) is not moving
 
 
 def test_what_a_build_killed_whole_staged_is_removed_by_the_next(tiny: MiniProject, tmp_path: Path) -> None:

@@ -369,11 +369,14 @@ def _copy_into_site(told: int, out: Path, files: list[str]) -> bool:
     if not line.endswith(b"\n"):  # closed: the build copies them itself, or stopped
         return False
     site = Path(json.loads(line)["site"])
-    for path in files:
-        target = site / path
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.unlink(missing_ok=True)
-        shutil.copyfile(out / path, target)
+    try:
+        for path in files:
+            target = site / path
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.unlink(missing_ok=True)
+            shutil.copyfile(out / path, target)
+    except OSError:  # a full disk, a folder not writable: the build copies them and says what failed
+        return False
     return True
 
 

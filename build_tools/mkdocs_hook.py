@@ -375,7 +375,7 @@ def _add_generated(files: Files, config: MkDocsConfig, output: Path, paths: Iter
             generated = _Exported(rel, str(output), config.site_dir, config.use_directory_urls)
             _process.exports.append(generated)
         else:
-            kind = _Linked if linked and not rel.endswith(".md") else File
+            kind = File if rel.endswith(".md") else _Linked if linked else _Copied
             generated = kind(rel, str(output), config.site_dir, config.use_directory_urls)
         generated.generated_by = GENERATOR
         clash = files.get_file_from_path(rel) or published.get(generated.dest_uri)
@@ -403,7 +403,18 @@ def _published(file: File) -> bool:
     return bool(file.inclusion.is_included())  # type: ignore[no-untyped-call]
 
 
-class _Exported(File):
+class _Copied(File):
+    """A generated file that is not a page, copied into the site as MkDocs copies a file; a copy that fails (a
+    full disk, a folder in the way) stops the build with one line, not a traceback."""
+
+    def copy_file(self, dirty: bool = False) -> None:
+        try:
+            super().copy_file(dirty)
+        except OSError as error:
+            raise PluginError(f"briefings: a file could not be read or written: {error}") from None
+
+
+class _Exported(_Copied):
     """A generated file that is not a page, made by the second process after the pages, which copies it into the
     site too (`_Process.copy_exports`); else put there when the build has written the pages (`_site_complete`),
     not before, so that the build does not wait for it. A
@@ -415,7 +426,7 @@ class _Exported(File):
         pass
 
     def put_in_site(self) -> None:
-        File.copy_file(self)
+        _Copied.copy_file(self)
 
 
 _NOT_MADE = "---\ntitle: Not made\n---\n"  # a page the second process did not make, the rules having found errors

@@ -453,6 +453,39 @@ def test_the_exports_in_the_site_are_those_mkdocs_would_copy_where_it_would_copy
     assert ("data/briefings.json" in published) is not moving
 
 
+# A hook that leaves a file where the exports' folder goes in the site, once the site is clean: no export can be
+# copied there (as on a full disk).
+BLOCKING_HOOK = """
+import os
+from mkdocs.plugins import event_priority
+
+
+@event_priority(-50)
+def on_nav(nav, config, files):
+    os.makedirs(config.site_dir, exist_ok=True)
+    with open(os.path.join(config.site_dir, "data"), "w") as blocking:
+        blocking.write("in the way")
+    return nav
+"""
+
+
+@pytest.mark.parametrize("env", [{}, ONE], ids=["two", "one"])
+def test_an_export_that_cannot_be_copied_into_the_site_is_one_line(tiny: MiniProject, tmp_path: Path,
+                                                                      env: dict[str, str]) -> None:
+    """The copy into the site fails (here a folder is in the way; a full disk alike): the build stops with one
+    line naming the file, no traceback, and no process is left."""
+    tiny.write("blocking_hook.py", BLOCKING_HOOK)
+    config = tiny.root / "mkdocs.yml"
+    config.write_text(config.read_text(encoding="utf-8").replace("hooks:\n", "hooks:\n  - blocking_hook.py\n"),
+                      encoding="utf-8")
+    built = _build(tiny, tmp_path / "site", **env)
+    assert built.returncode == 1, built.stderr
+    assert "Traceback" not in built.stderr
+    assert "briefings: a file could not be read or written:" in built.stderr
+    assert "/data" in built.stderr
+    assert _temporary(tiny.root / "build/pages") == []
+
+
 def test_what_a_build_killed_whole_staged_is_removed_by_the_next(tiny: MiniProject, tmp_path: Path) -> None:
     """SIGKILL to both processes (a CI job cancelled) once the child has staged every page: neither can remove
     its staging folder (up to the whole output's size), which stayed in build/pages for good. The next build

@@ -28,10 +28,11 @@ if __name__ == "__main__":  # run as a program: the repository's modules importa
 import pytest
 
 from build_tools import background, export, lint, site
+from tests import test_attack_background
 from tests.conftest import BRIEFING_YAML, SNAPSHOT_TEXT, MiniProject
 from tests.test_attack_background import BUILDING, _descendants, _environment, _files, _temporary
-from tests.test_background import MORE_FACTS, write_tiny_site_config
 
+tiny = test_attack_background.tiny  # the fixture: the small project with a site configuration and several pages
 PATCH = pytest.MonkeyPatch()  # used only when this file runs as a program
 MARK = "ATTACK_MARK"  # a file the child creates when it reaches the slow step (then sleeps 60 s)
 
@@ -136,15 +137,6 @@ def _lint(project: MiniProject) -> subprocess.CompletedProcess[str]:
     briefings = Path(sys.executable).parent / "briefings"
     return subprocess.run([str(briefings), "lint"], cwd=project.root, env=_environment(project), text=True,
                           capture_output=True, timeout=300)
-
-
-@pytest.fixture
-def tiny(project: MiniProject) -> MiniProject:
-    project.write("briefings/bridge.yaml", BRIEFING_YAML + "".join(MORE_FACTS.format(n=n) for n in range(4)))
-    project.write("briefings/other.yaml", BRIEFING_YAML.replace("bridge-reopens", "other-reopens")
-                  .replace("title: The bridge", "title: The other bridge"))
-    write_tiny_site_config(project)
-    return project
 
 
 def _edit(project: MiniProject, word: str = "he said") -> None:
@@ -295,6 +287,36 @@ def _gone(pids: list[int], seconds: float) -> bool:
     return False
 
 
+def _stopped(project: MiniProject, tmp_path: Path, fault: str, how: str) -> str:
+    """A build with `fault` stopped once its child reaches the slow step: its process killed (`how`, a signal's
+    name), or the whole build interrupted or killed ("SIGINT-group": Ctrl-C; "SIGKILL-group"). Checks that it
+    failed and that its child is gone; what it said."""
+    mark = tmp_path / "mark"
+    log = tmp_path / "build.log"
+    with log.open("w", encoding="utf-8") as out:
+        process = subprocess.Popen(_command(fault, tmp_path / "site"), cwd=project.root,
+                                   env=_environment(project, **{MARK: str(mark)}), stdout=out, stderr=out,
+                                   start_new_session=True)
+    try:
+        deadline = time.monotonic() + 120
+        while not mark.exists():
+            assert process.poll() is None and time.monotonic() < deadline, log.read_text(encoding="utf-8")
+            time.sleep(0.05)
+        children = _descendants(process.pid)
+        assert len(children) == 1
+        if how.endswith("-group"):  # SIGINT-group: Ctrl-C; SIGKILL-group: a CI job cancelled
+            os.killpg(process.pid, getattr(signal, how.removesuffix("-group")))
+        else:
+            process.send_signal(getattr(signal, how))
+        assert process.wait(timeout=30) != 0
+        assert _gone(children, 20), f"the child of a {how} build ({fault}) went on"
+    finally:
+        with contextlib.suppress(ProcessLookupError, PermissionError):
+            os.killpg(process.pid, signal.SIGKILL)
+        process.wait()
+    return log.read_text(encoding="utf-8")
+
+
 @pytest.mark.parametrize(("phase", "how"), [
     ("load", "SIGKILL"), ("pages", "SIGKILL"), ("exports", "SIGKILL"),
     ("load", "SIGTERM"), ("exports", "SIGTERM"),
@@ -309,30 +331,7 @@ def test_the_build_killed_or_interrupted_in_each_phase_leaves_no_child_and_the_p
     assert _build(tiny, tmp_path / "site-0").returncode == 0
     _edit(tiny)
     before = _files(tiny.root / "build/pages")
-    mark = tmp_path / "mark"
-    log = tmp_path / "build.log"
-    with log.open("w", encoding="utf-8") as out:
-        process = subprocess.Popen(_command(f"slow-{phase}", tmp_path / "site"), cwd=tiny.root,
-                                   env=_environment(tiny, **{MARK: str(mark)}), stdout=out, stderr=out,
-                                   start_new_session=True)
-    try:
-        deadline = time.monotonic() + 120
-        while not mark.exists():
-            assert process.poll() is None and time.monotonic() < deadline, log.read_text(encoding="utf-8")
-            time.sleep(0.05)
-        children = _descendants(process.pid)
-        assert len(children) == 1
-        if how == "SIGINT-group":
-            os.killpg(process.pid, signal.SIGINT)
-        else:
-            process.send_signal(getattr(signal, how))
-        assert process.wait(timeout=30) != 0
-        assert _gone(children, 20), f"the child of a {how} build went on"
-    finally:
-        with contextlib.suppress(ProcessLookupError, PermissionError):
-            os.killpg(process.pid, signal.SIGKILL)
-        process.wait()
-    assert "Traceback" not in log.read_text(encoding="utf-8")
+    assert "Traceback" not in _stopped(tiny, tmp_path, f"slow-{phase}", how)
     assert _files(tiny.root / "build/pages") == before
     assert _temporary(tiny.root / "build/pages") == []
     good = _build(tiny, tmp_path / "site-good")
@@ -352,24 +351,7 @@ def test_a_build_interrupted_while_the_child_renames_its_files_into_place_leaves
         path = tiny.root / rel
         path.write_text(path.read_text(encoding="utf-8").replace("The minister said", "The new minister said"),
                         encoding="utf-8")
-    mark = tmp_path / "mark"
-    with (tmp_path / "build.log").open("w", encoding="utf-8") as out:
-        process = subprocess.Popen(_command("slow-renames", tmp_path / "site"), cwd=tiny.root,
-                                   env=_environment(tiny, **{MARK: str(mark)}), stdout=out, stderr=out,
-                                   start_new_session=True)
-    try:
-        deadline = time.monotonic() + 120
-        while not mark.exists():
-            assert process.poll() is None and time.monotonic() < deadline
-            time.sleep(0.01)
-        children = _descendants(process.pid)
-        os.killpg(process.pid, signal.SIGINT)
-        process.wait(timeout=30)
-        assert _gone(children, 20)
-    finally:
-        with contextlib.suppress(ProcessLookupError, PermissionError):
-            os.killpg(process.pid, signal.SIGKILL)
-        process.wait()
+    _stopped(tiny, tmp_path, "slow-renames", "SIGINT-group")
     interrupted = _files(tiny.root / "build/pages")
     assert _temporary(tiny.root / "build/pages") == []
     assert _build(tiny, tmp_path / "site-good", **ONE).returncode == 0
@@ -384,30 +366,7 @@ def test_a_build_stopped_while_the_child_copies_the_exports_into_the_site_leaves
     whole, as one process makes it."""
     assert _build(tiny, tmp_path / "site-0").returncode == 0
     _edit(tiny)
-    mark = tmp_path / "mark"
-    log = tmp_path / "build.log"
-    with log.open("w", encoding="utf-8") as out:
-        process = subprocess.Popen(_command("slow-copy", tmp_path / "site"), cwd=tiny.root,
-                                   env=_environment(tiny, **{MARK: str(mark)}), stdout=out, stderr=out,
-                                   start_new_session=True)
-    try:
-        deadline = time.monotonic() + 120
-        while not mark.exists():
-            assert process.poll() is None and time.monotonic() < deadline, log.read_text(encoding="utf-8")
-            time.sleep(0.05)
-        children = _descendants(process.pid)
-        assert len(children) == 1
-        if how == "SIGINT-group":
-            os.killpg(process.pid, signal.SIGINT)
-        else:
-            process.send_signal(signal.SIGKILL)
-        assert process.wait(timeout=30) != 0
-        assert _gone(children, 20), f"the child of a {how} build went on copying"
-    finally:
-        with contextlib.suppress(ProcessLookupError, PermissionError):
-            os.killpg(process.pid, signal.SIGKILL)
-        process.wait()
-    assert "Traceback" not in log.read_text(encoding="utf-8")
+    assert "Traceback" not in _stopped(tiny, tmp_path, "slow-copy", how)
     assert _temporary(tiny.root / "build/pages") == []
     interrupted = _files(tiny.root / "build/pages")
     assert b"he said" in interrupted["briefings/bridge.md"]
@@ -493,21 +452,7 @@ def test_what_a_build_killed_whole_staged_is_removed_by_the_next(tiny: MiniProje
     assert _build(tiny, tmp_path / "site-0").returncode == 0
     _edit(tiny)
     before = _files(tiny.root / "build/pages")
-    mark = tmp_path / "mark"
-    with (tmp_path / "build.log").open("w", encoding="utf-8") as out:
-        process = subprocess.Popen(_command("slow-exports", tmp_path / "site"), cwd=tiny.root,
-                                   env=_environment(tiny, **{MARK: str(mark)}), stdout=out, stderr=out,
-                                   start_new_session=True)
-    try:
-        deadline = time.monotonic() + 120
-        while not mark.exists():
-            assert process.poll() is None and time.monotonic() < deadline
-            time.sleep(0.05)
-        children = _descendants(process.pid)
-    finally:
-        os.killpg(process.pid, signal.SIGKILL)
-        process.wait()
-    assert _gone(children, 20)
+    _stopped(tiny, tmp_path, "slow-exports", "SIGKILL-group")
     out_dir = tiny.root / "build/pages"
     left = [rel for rel in _temporary(out_dir) if "/" not in rel]
     assert len(left) == 1 and list((out_dir / left[0]).iterdir()), "the killed build staged its pages"

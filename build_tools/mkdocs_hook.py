@@ -146,13 +146,13 @@ class _Process:
         or dropped one of them (then `_site_complete` puts each where MkDocs says)."""
         if self.generation is None:
             return
-        self.exports = [exported for exported in self.exports  # those another plugin dropped are not published
-                        if files.get_file_from_path(exported.src_uri) is exported and _published(exported)]
+        kept = [exported for exported in self.exports  # those another plugin dropped are not published
+                if files.get_file_from_path(exported.src_uri) is exported and _published(exported)]
         site = Path(config.site_dir)
-        planned = sum(not path.endswith(".md") for path in self.generation.paths())
-        if len(self.exports) == planned and all(Path(exported.abs_dest_path) == site / exported.src_uri
-                                                for exported in self.exports):
+        if len(kept) == len(self.exports) and all(Path(exported.abs_dest_path) == site / exported.src_uri
+                                                  for exported in kept):
             self.generation.copy_into(site)
+        self.exports = kept
 
     def report(self, checked: Checked) -> None:
         """Log the rules' problems (once), as `_generated_files` logs a lint's."""
@@ -417,10 +417,9 @@ class _Copied(File):
 class _Exported(_Copied):
     """A generated file that is not a page, made by the second process after the pages, which copies it into the
     site too (`_Process.copy_exports`); else put there when the build has written the pages (`_site_complete`),
-    not before, so that the build does not wait for it. A
-    copy, as MkDocs makes it, not a hard link: a published site shares nothing with the output folder (an
-    editor writing a file of either in place, or a deployment changing a file's permissions, would change
-    both, and every other site built from it)."""
+    not before, so that the build does not wait for it. A copy, as MkDocs makes it, not a hard link: a published
+    site shares nothing with the output folder (an editor writing a file of either in place, or a deployment
+    changing a file's permissions, would change both, and every other site built from it)."""
 
     def copy_file(self, dirty: bool = False) -> None:
         pass
